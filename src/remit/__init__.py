@@ -1,0 +1,3 @@
+"""Remit: decision rights for product and engineering teams, written down, enforced and visible."""
+
+__version__ = "0.1.0"

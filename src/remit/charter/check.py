@@ -1,0 +1,113 @@
+"""Roster checks: the PM and the EM are peers, and every key has someone to turn it.
+
+Seed: "The PM does not manage the EM, and the EM does not manage the PM. They are peers with different
+reporting lines and different authority domains."
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from remit.charter.model import CHARTER_DOMAIN, Charter, Person
+
+if TYPE_CHECKING:
+    from remit.charter.loader import Problem
+
+PEERS = ("pm", "em")
+
+
+def reporting_chain(charter: Charter, person: Person) -> tuple[list[Person], bool]:
+    """The people above ``person``, nearest first, and whether the chain runs into a loop."""
+    chain: list[Person] = []
+    seen = {person.handle}
+    current = person
+    while current.reports_to:
+        if current.reports_to in seen:
+            return chain, True
+        manager = charter.person(current.reports_to)
+        if manager is None:
+            break
+        chain.append(manager)
+        seen.add(manager.handle)
+        current = manager
+    return chain, False
+
+
+def check_roster(charter: Charter, source: str) -> list[Problem]:
+    from remit.charter.loader import Problem
+
+    problems: list[Problem] = []
+    for person in charter.people.values():
+        key = f"people.{person.handle}"
+        if all(role in person.roles for role in PEERS):
+            problems.append(
+                Problem(
+                    source,
+                    f"{key}.roles",
+                    f"{person.handle} is both pm and em",
+                    "the PM and the EM are peers: give each role to a different person",
+                )
+            )
+        if person.reports_to is not None and charter.person(person.reports_to) is None:
+            problems.append(
+                Problem(
+                    source,
+                    f"{key}.reports_to",
+                    f"'{person.reports_to}' is not on the roster",
+                    f"add [people.{person.reports_to}] (their VP or director), or fix the handle",
+                )
+            )
+            continue
+        chain, looped = reporting_chain(charter, person)
+        if looped:
+            problems.append(
+                Problem(
+                    source,
+                    f"{key}.reports_to",
+                    f"{person.handle} is in or under a reporting loop",
+                    "someone in this chain must report to nobody (the top) or outside the loop",
+                )
+            )
+            continue
+        for role, other in ((PEERS[0], PEERS[1]), (PEERS[1], PEERS[0])):
+            if role not in person.roles:
+                continue
+            for manager in chain:
+                if other in manager.roles:
+                    problems.append(
+                        Problem(
+                            source,
+                            f"{key}.reports_to",
+                            f"{role} {person.handle} reports (through "
+                            f"{' → '.join(m.handle for m in chain[: chain.index(manager) + 1])}) to {other} "
+                            f"{manager.handle}",
+                            "the PM and the EM are peers with different reporting lines: the PM reports to "
+                            "product leadership, the EM to engineering leadership",
+                        )
+                    )
+    if charter.people:
+        problems.extend(_unheld_keys(charter, source))
+    return problems
+
+
+def _unheld_keys(charter: Charter, source: str) -> list[Problem]:
+    from remit.charter.loader import Problem
+
+    problems = []
+    held = {role for person in charter.people.values() for role in person.roles}
+    for domain in charter.domains.values():
+        for role in domain.deciders:
+            if role in held:
+                continue
+            blocking = domain.name == CHARTER_DOMAIN
+            problems.append(
+                Problem(
+                    source,
+                    f"domains.{domain.name}.rights.{role}",
+                    f"nobody on the roster is {role}, a key in {domain.name}: "
+                    + ("the charter could never be changed" if blocking else "no such decision can be approved"),
+                    f'add a person with roles = ["{role}"] under [people]',
+                    severity="error" if blocking else "warning",
+                )
+            )
+    return problems

@@ -1,0 +1,252 @@
+"""Read a charter file (TOML) into a ``Charter``, finding every problem at once.
+
+Each problem names the file, the key, what is wrong and how to fix it, so ``remit charter check`` can
+print them all and a team can fix its file in one pass. The roster checks (peers, reporting chains) live
+in ``charter.check``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from remit.charter.model import BASES, DOMAINS, ROLES, Charter, DomainRights, Grant, Person, Right
+from remit.errors import CharterInvalid
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    key: str
+    what: str
+    fix: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.what} — {self.fix}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"file": self.file, "key": self.key, "what": self.what, "fix": self.fix, "severity": self.severity}
+
+
+def _did_you_mean(word: str, choices: object) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)  # type: ignore[call-overload]
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class _Reader:
+    """Walks the parsed TOML and collects problems instead of stopping at the first."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, what: str, fix: str, severity: str = "error") -> None:
+        self.problems.append(Problem(self.source, key, what, fix, severity))
+
+    def table(self, value: Any, key: str) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return value
+        self.problem(key, f"expected a table, found {type(value).__name__}", f"write it as [{key}]")
+        return {}
+
+    def text(self, value: Any, key: str, *, default: str = "") -> str:
+        if value is None:
+            return default
+        if isinstance(value, str):
+            return value
+        self.problem(key, f"expected a string, found {value!r}", 'quote it: key = "text"')
+        return default
+
+    def names(self, value: Any, key: str) -> list[str]:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return value
+        self.problem(key, f"expected a list of names, found {value!r}", 'write it as ["a", "b"]')
+        return []
+
+    def unknown_keys(self, table: dict[str, Any], key: str, allowed: tuple[str, ...]) -> None:
+        for name in table:
+            if name not in allowed:
+                hint = _did_you_mean(name, allowed)
+                self.problem(
+                    f"{key}.{name}" if key else name,
+                    "unknown key",
+                    f"{hint} allowed here: {', '.join(allowed)}".strip(),
+                )
+
+
+def _read_grant(reader: _Reader, role: str, raw: Any, key: str, bases: frozenset[str]) -> Grant | None:
+    if role not in ROLES:
+        hint = _did_you_mean(role, ROLES)
+        reader.problem(key, f"unknown role '{role}'", f"{hint} roles are: {', '.join(ROLES)}".strip())
+        return None
+    entry = reader.table(raw, key)
+    reader.unknown_keys(entry, key, ("right", "on", "why", "note"))
+    right_name = reader.text(entry.get("right"), f"{key}.right")
+    try:
+        right = Right(right_name)
+    except ValueError:
+        reader.problem(
+            f"{key}.right",
+            f"unknown right '{right_name}'" if right_name else "missing right",
+            f"use one of: {', '.join(r.value for r in Right)}",
+        )
+        return None
+    scope: frozenset[str] | None = None
+    if "on" in entry:
+        names = reader.names(entry["on"], f"{key}.on")
+        for basis in names:
+            if basis not in bases:
+                hint = _did_you_mean(basis, bases)
+                reader.problem(
+                    f"{key}.on",
+                    f"unknown basis '{basis}'",
+                    f"{hint} bases are: {', '.join(sorted(bases))}; a team may add its own under "
+                    "[vocabulary] bases".strip(),
+                )
+        scope = frozenset(names)
+        if right not in (Right.DECIDE, Right.BLOCK):
+            reader.problem(
+                f"{key}.on",
+                f"'{right.value}' carries no veto, so it has no bases",
+                "remove 'on', or make the right 'block' if this role may stop the decision",
+            )
+    elif right is Right.BLOCK:
+        reader.problem(f"{key}.on", "a block right must list its bases", 'add on = ["technical", ...]')
+    why = reader.text(entry.get("why"), f"{key}.why")
+    note = reader.text(entry.get("note"), f"{key}.note")
+    if not why and not note:
+        reader.problem(
+            key,
+            "this right says neither where it comes from nor why the team chose it",
+            'add why = "the sentence it comes from" or note = "why we chose it"',
+            severity="warning",
+        )
+    return Grant(role=role, right=right, bases=scope, why=why, note=note)
+
+
+def _read_domains(
+    reader: _Reader, raw: dict[str, Any], known: tuple[str, ...], bases: frozenset[str]
+) -> dict[str, DomainRights]:
+    domains: dict[str, DomainRights] = {}
+    for name, body in raw.items():
+        key = f"domains.{name}"
+        if name not in known:
+            hint = _did_you_mean(name, known)
+            reader.problem(key, f"unknown domain '{name}'", f"{hint} or declare it under [vocabulary] domains".strip())
+            continue
+        table = reader.table(body, key)
+        reader.unknown_keys(table, key, ("about", "rights"))
+        grants: dict[str, Grant] = {}
+        for role, entry in reader.table(table.get("rights", {}), f"{key}.rights").items():
+            grant = _read_grant(reader, role, entry, f"{key}.rights.{role}", bases)
+            if grant is not None:
+                grants[role] = grant
+        rights = DomainRights(name=name, about=reader.text(table.get("about"), f"{key}.about"), grants=grants)
+        if not rights.deciders:
+            reader.problem(
+                f"{key}.rights",
+                f"domain '{name}' has no decider, so no decision in it could ever be approved",
+                'give one role right = "decide"',
+            )
+        domains[name] = rights
+    return domains
+
+
+def _read_people(reader: _Reader, raw: dict[str, Any]) -> dict[str, Person]:
+    people: dict[str, Person] = {}
+    for handle, body in raw.items():
+        key = f"people.{handle}"
+        table = reader.table(body, key)
+        reader.unknown_keys(table, key, ("name", "roles", "reports_to"))
+        roles = reader.names(table.get("roles", []), f"{key}.roles")
+        for role in roles:
+            if role not in ROLES:
+                hint = _did_you_mean(role, ROLES)
+                reader.problem(
+                    f"{key}.roles", f"unknown role '{role}'", f"{hint} roles are: {', '.join(ROLES)}".strip()
+                )
+        if not roles:
+            reader.problem(f"{key}.roles", f"{handle} has no role", 'add roles = ["engineer"] (or the right one)')
+        reports_to = table.get("reports_to")
+        people[handle] = Person(
+            handle=handle,
+            name=reader.text(table.get("name"), f"{key}.name", default=handle),
+            roles=tuple(role for role in roles if role in ROLES),
+            reports_to=reader.text(reports_to, f"{key}.reports_to") or None,
+        )
+    return people
+
+
+def read_charter(text: str, source: str = "remit.toml") -> tuple[Charter | None, list[Problem]]:
+    """Parse a charter or preset file; returns the charter (if it could be built) and every problem found."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return None, [
+            Problem(source, "(file)", f"not valid TOML: {error}", "fix the syntax at the line and column given")
+        ]
+    return read_charter_data(raw, source)
+
+
+def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None, list[Problem]]:
+    """Build a charter from parsed TOML (presets arrive here with ``extends`` already merged)."""
+    from remit.charter.check import check_roster  # local: check imports the model, not the loader
+
+    reader = _Reader(source)
+    reader.unknown_keys(raw, "", ("team", "preset", "vocabulary", "domains", "people"))
+    head_key = "team" if "team" in raw else "preset"
+    head = reader.table(raw.get(head_key, {}), head_key)
+    if head_key not in raw:
+        reader.problem("team", "missing [team] table", 'add [team] with name = "your-team"')
+    reader.unknown_keys(head, head_key, ("name", "preset", "about", "reserve"))
+    name = reader.text(head.get("name"), f"{head_key}.name")
+    if not name:
+        reader.problem(f"{head_key}.name", "missing name", 'add name = "checkout"')
+    reserve = head.get("reserve", 0.20)
+    if not isinstance(reserve, int | float) or isinstance(reserve, bool) or not 0 <= reserve <= 1:
+        reader.problem(
+            f"{head_key}.reserve", f"expected a share between 0 and 1, found {reserve!r}", "write reserve = 0.2"
+        )
+        reserve = 0.20
+
+    vocabulary = reader.table(raw.get("vocabulary", {}), "vocabulary")
+    reader.unknown_keys(vocabulary, "vocabulary", ("bases", "domains"))
+    bases = frozenset(BASES) | frozenset(reader.names(vocabulary.get("bases", []), "vocabulary.bases"))
+    known = DOMAINS + tuple(reader.names(vocabulary.get("domains", []), "vocabulary.domains"))
+
+    domains = _read_domains(reader, reader.table(raw.get("domains", {}), "domains"), known, bases)
+    if "charter" not in domains and "domains" in raw:
+        reader.problem(
+            "domains.charter",
+            "no 'charter' domain, so the charter itself could never be changed",
+            "add [domains.charter] with the roles that decide on changes to this file",
+        )
+    people = _read_people(reader, reader.table(raw.get("people", {}), "people"))
+    charter = Charter(
+        name=name,
+        preset=reader.text(head.get("preset"), f"{head_key}.preset") or (name if head_key == "preset" else None),
+        about=reader.text(head.get("about"), f"{head_key}.about"),
+        domains=domains,
+        people=people,
+        bases=bases,
+        reserve=float(reserve),
+    )
+    if head_key == "team":
+        reader.problems.extend(check_roster(charter, source))
+    return charter, reader.problems
+
+
+def parse_charter(text: str, source: str = "remit.toml") -> Charter:
+    """Like ``read_charter`` but raises ``CharterInvalid`` listing every error (warnings pass)."""
+    charter, problems = read_charter(text, source)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if charter is None or errors:
+        raise CharterInvalid(
+            f"{source} has {len(errors)} problem(s): " + "; ".join(str(problem) for problem in errors),
+            list(errors),
+            hint="run `remit charter check` to see each problem with its fix",
+        )
+    return charter

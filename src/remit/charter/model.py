@@ -1,0 +1,158 @@
+"""The charter: which role holds which right in which domain, and who plays which role.
+
+Plain data, no I/O. A ``Charter`` is built by ``charter.loader`` from a TOML file and never changes; a
+team changes its charter by adopting a new version through a decision in the ``charter`` domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+ROLES: tuple[str, ...] = (
+    "pm",
+    "em",
+    "designer",
+    "tech-lead",
+    "tlm",
+    "research-lead",
+    "eng-leadership",
+    "product-leadership",
+    "engineer",
+    "stakeholder",
+)
+
+BASES: tuple[str, ...] = ("business", "market", "technical", "safety")
+
+DOMAINS: tuple[str, ...] = (
+    "release",
+    "engineering-reserve",
+    "team-process",
+    "backlog-prioritization",
+    "engineering-hiring",
+    "pm-hiring",
+    "incident-response",
+    "architecture",
+    "tech-debt-strategy",
+    "product-strategy",
+    "positioning",
+    "success-metrics",
+    "discovery",
+    "user-risk-appetite",
+    "system-risk-appetite",
+    "llm-cost-governance",
+    "eval-harness",
+    "ai-code-security-review",
+    "model-capability",
+    "charter",
+)
+
+CHARTER_DOMAIN = "charter"
+
+
+class Right(StrEnum):
+    """Rights from strongest to weakest (see docs/rights.md)."""
+
+    DECIDE = "decide"
+    BLOCK = "block"
+    VOICE = "voice"
+    CONSULT = "consult"
+    INFORM = "inform"
+
+    @property
+    def may_take_position(self) -> bool:
+        """Deciders, blockers, voices and consulted roles can record a position; informed roles are told."""
+        return self is not Right.INFORM
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role's right in one domain.
+
+    ``bases`` is the block scope: the grounds on which a no-go from this role stops the decision.
+    ``None`` means any basis (a sole owner's no-go always counts); only ``decide`` may leave it open.
+    """
+
+    role: str
+    right: Right
+    bases: frozenset[str] | None = None
+    why: str = ""
+    note: str = ""
+
+    @property
+    def holds_key(self) -> bool:
+        return self.right is Right.DECIDE
+
+    @property
+    def can_block(self) -> bool:
+        return self.right in (Right.DECIDE, Right.BLOCK)
+
+    def blocks_on(self, basis: str | None) -> bool:
+        """Whether a no-go on ``basis`` from this role stops the decision."""
+        if not self.can_block:
+            return False
+        if self.bases is None:
+            return True
+        return basis is not None and basis in self.bases
+
+    def scope_text(self) -> str:
+        if not self.can_block:
+            return "no veto"
+        return "any basis" if self.bases is None else ", ".join(sorted(self.bases))
+
+
+@dataclass(frozen=True)
+class DomainRights:
+    name: str
+    about: str
+    grants: Mapping[str, Grant]
+
+    def grant(self, role: str) -> Grant | None:
+        return self.grants.get(role)
+
+    def roles_with(self, right: Right) -> list[str]:
+        return [role for role, grant in self.grants.items() if grant.right is right]
+
+    @property
+    def deciders(self) -> list[str]:
+        return self.roles_with(Right.DECIDE)
+
+    @property
+    def block_scopes(self) -> dict[str, list[str]]:
+        """Every role that can stop the decision, with its bases (``["*"]`` for any basis)."""
+        return {
+            role: ["*"] if grant.bases is None else sorted(grant.bases)
+            for role, grant in self.grants.items()
+            if grant.can_block
+        }
+
+
+@dataclass(frozen=True)
+class Person:
+    handle: str
+    name: str
+    roles: tuple[str, ...]
+    reports_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Charter:
+    """A team's charter (or a preset, which has no people)."""
+
+    name: str
+    preset: str | None
+    about: str
+    domains: Mapping[str, DomainRights]
+    people: Mapping[str, Person] = field(default_factory=dict)
+    bases: frozenset[str] = frozenset(BASES)
+    reserve: float = 0.20
+
+    def domain(self, name: str) -> DomainRights | None:
+        return self.domains.get(name)
+
+    def person(self, handle: str) -> Person | None:
+        return self.people.get(handle)
+
+    def holders(self, role: str) -> list[Person]:
+        return [person for person in self.people.values() if role in person.roles]

@@ -1,0 +1,169 @@
+"""``remit``: the command line. Thin: parse, call one service, render. Errors print once, in red, exit 1."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from remit.charter import Charter, DomainRights, preset_names
+from remit.charter.render import render_charter
+from remit.cli import charter_cmds, decision_cmds, ledger_cmds, show
+from remit.cli.context import Context, console, ctx, emit_json, err_console, pick_charter
+from remit.cli.roster import parse_person, sample_roster
+from remit.decisions.model import Position
+from remit.decisions.resolve import resolve, who
+from remit.errors import Conflict, InvalidInput, RemitError
+from remit.services import teams
+from remit.services.acting import stance_of
+
+app = typer.Typer(
+    name="remit",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    help="Decision rights for product and engineering teams: written down, enforced, visible.",
+)
+app.add_typer(charter_cmds.app, name="charter")
+app.add_typer(decision_cmds.app, name="decision")
+app.add_typer(decision_cmds.rules, name="rule")
+app.add_typer(ledger_cmds.audit, name="audit")
+app.add_typer(ledger_cmds.export, name="export")
+app.add_typer(ledger_cmds.db, name="db")
+for command in (ledger_cmds.log, ledger_cmds.gate, ledger_cmds.expire, ledger_cmds.demo):
+    app.command()(command)
+
+PresetOpt = Annotated[str | None, typer.Option("--preset", help="a preset: " + ", ".join(preset_names()))]
+CharterOpt = Annotated[Path | None, typer.Option("--charter", help="a charter file (default: the team's remit.toml)")]
+
+
+@app.callback()
+def root(
+    typer_ctx: typer.Context,
+    database: Annotated[
+        str | None,
+        typer.Option("--database", envvar="REMIT_DATABASE_URL", help="database URL (default sqlite:///remit.db)"),
+    ] = None,
+    charter: Annotated[Path, typer.Option("--file", help="the team's charter file")] = Path("remit.toml"),
+    team: Annotated[
+        str | None, typer.Option("--team", envvar="REMIT_TEAM", help="the team (default: from the file)")
+    ] = None,
+) -> None:
+    typer_ctx.obj = Context(database=database, charter_path=charter, team_name=team)
+    typer_ctx.call_on_close(typer_ctx.obj.close)
+
+
+@app.command()
+def init(
+    typer_ctx: typer.Context,
+    preset: Annotated[str | None, typer.Option(help="start from this preset and write the charter file")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="the team's name")] = None,
+    person: Annotated[list[str] | None, typer.Option(help="handle=role[,role][@manager]; repeat")] = None,
+) -> None:
+    """Write remit.toml (charter + roster) from a preset and adopt it; or adopt an existing remit.toml."""
+    context = ctx(typer_ctx)
+    path = context.charter_path
+    if preset is not None:
+        if path.exists():
+            raise Conflict(
+                f"{path} already exists", hint="run `remit init` without --preset to adopt it, or remove it first"
+            )
+        if not team:
+            raise InvalidInput("a new charter needs a team name", hint="add --team NAME")
+        base = pick_charter(preset, None, path)
+        people = [parse_person(item) for item in person] if person else sample_roster(base)
+        from dataclasses import replace
+
+        charter = replace(base, name=team, preset=preset, people={p.handle: p for p in people})
+        text = render_charter(charter, team=team)
+    else:
+        if not path.exists():
+            raise InvalidInput(
+                f"no {path} to adopt", hint="start from a preset: remit init --preset default --team NAME"
+            )
+        text = path.read_text(encoding="utf-8")
+    adopted = teams.init_team(uow=context.store(migrate=True).uow(), text=text, source=str(path))
+    if preset is not None:
+        path.write_text(text, encoding="utf-8")
+        console.print(
+            f"wrote {path} from preset [bold]{preset}[/]"
+            + ("" if person else " with a sample roster (edit it, then `remit charter propose`)")
+        )
+    console.print(
+        f"team [bold]{adopted.team}[/] adopted charter v{adopted.version} "
+        f"({adopted.people} people, sha256 {adopted.sha256[:12]}); the audit chain starts here"
+    )
+
+
+@app.command("who")
+def who_cmd(
+    typer_ctx: typer.Context,
+    domain: str,
+    preset: PresetOpt = None,
+    charter: CharterOpt = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Who decides, blocks (on which bases), has voice, is consulted and informed in DOMAIN."""
+    rights = _domain(pick_charter(preset, charter, ctx(typer_ctx).charter_path), domain)
+    answer = who(rights)
+    if json_out:
+        emit_json(answer)
+        return
+    console.print(f"[bold]{domain}[/] — {rights.about}")
+    for key in ("decide", "voice", "consult", "inform"):
+        console.print(f"  {key}: {', '.join(answer[key]) or '-'}")  # type: ignore[arg-type]
+    for role, bases in answer["block"].items():  # type: ignore[attr-defined]
+        console.print(f"  {role} can block on: {', '.join(bases)}")
+
+
+@app.command("resolve")
+def resolve_cmd(
+    typer_ctx: typer.Context,
+    domain: str,
+    position: Annotated[list[str] | None, typer.Option(help="ROLE=STANCE[:BASIS], in order; repeat")] = None,
+    evidence: Annotated[list[str] | None, typer.Option(help="evidence NAME present; repeat")] = None,
+    preset: PresetOpt = None,
+    charter: CharterOpt = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Resolve DOMAIN for the given positions, without touching any database (pure)."""
+    rights = _domain(pick_charter(preset, charter, ctx(typer_ctx).charter_path), domain)
+    positions = []
+    for item in position or []:
+        role, sep, rest = item.partition("=")
+        if not sep:
+            raise InvalidInput(
+                f"--position '{item}' is not ROLE=STANCE[:BASIS]", hint="e.g. --position em=no-go:technical"
+            )
+        stance, _, basis = rest.partition(":")
+        positions.append(Position(role.strip(), stance_of(stance.strip()), basis.strip() or None))
+    result = resolve(rights, positions, evidence=set(evidence or [])).as_dict()
+    if json_out:
+        emit_json(result)
+    else:
+        show.resolution(result)
+
+
+def _domain(charter: Charter, domain: str) -> DomainRights:
+    rights = charter.domain(domain)
+    if rights is None:
+        raise InvalidInput(f"{charter.name} has no domain '{domain}'", hint=f"domains: {', '.join(charter.domains)}")
+    return rights
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        app(args=argv, prog_name="remit")
+    except RemitError as error:
+        err_console.print(f"[bold red]error:[/] {error.message}")
+        if error.hint:
+            err_console.print(f"[red]hint:[/] {error.hint}")
+        for problem in getattr(error, "problems", [])[:50]:
+            err_console.print(f"  - {problem}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,159 @@
+"""``remit charter``: check, show, diff, propose, status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from remit.charter import load_preset, preset_names, read_charter
+from remit.charter.diff import diff_charters
+from remit.cli import show
+from remit.cli.context import console, ctx, emit_json, err_console, parse_deadline, pick_charter, read_file
+from remit.errors import CharterInvalid
+from remit.services import decisions, teams
+
+app = typer.Typer(no_args_is_help=True, help="The team's charter: check it, show it, compare it, change it.")
+
+FileArg = Annotated[Path | None, typer.Argument(help="the charter file (default: remit.toml)")]
+
+
+@app.command()
+def check(
+    typer_ctx: typer.Context, file: FileArg = None, json_out: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Check a charter file: exit 0, or exit 1 listing every problem with its fix."""
+    path = file or ctx(typer_ctx).charter_path
+    _charter, problems = read_charter(read_file(path), str(path))
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if json_out:
+        emit_json({"file": str(path), "ok": not errors, "problems": [p.as_dict() for p in problems]})
+    else:
+        for problem in problems:
+            colour = "red" if problem.severity == "error" else "yellow"
+            err_console.print(
+                f"[{colour}]{problem.severity}[/] {problem.file}: [bold]{problem.key}[/]: "
+                f"{problem.what}\n    fix: {problem.fix}"
+            )
+        if not errors:
+            console.print(f"{path}: ok" + (f" ({len(problems)} warning(s))" if problems else ""))
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command("show")
+def show_cmd(
+    typer_ctx: typer.Context,
+    preset: Annotated[str | None, typer.Option(help="a preset: " + ", ".join(preset_names()))] = None,
+    charter: Annotated[Path | None, typer.Option(help="a charter file")] = None,
+    why: Annotated[bool, typer.Option("--why", help="print the seed sentence behind each right")] = False,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The domain × role matrix of a preset or a charter file."""
+    value = pick_charter(preset, charter, ctx(typer_ctx).charter_path)
+    if json_out:
+        emit_json(
+            {
+                "name": value.name,
+                "preset": value.preset,
+                "domains": {
+                    d.name: {
+                        "about": d.about,
+                        "rights": {
+                            g.role: {
+                                "right": g.right.value,
+                                "on": None if g.bases is None else sorted(g.bases),
+                                "why": g.why,
+                                "note": g.note,
+                            }
+                            for g in d.grants.values()
+                        },
+                    }
+                    for d in value.domains.values()
+                },
+            }
+        )
+        return
+    show.charter_matrix(value, why=why)
+
+
+@app.command()
+def diff(
+    typer_ctx: typer.Context,
+    file: FileArg = None,
+    preset: Annotated[str | None, typer.Option(help="compare with this preset (default: the file's own)")] = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Where a team's charter departs from a preset."""
+    path = file or ctx(typer_ctx).charter_path
+    team = pick_charter(None, path, path)
+    base_name = preset or team.preset or "default"
+    changes = diff_charters(load_preset(base_name), team)
+    if json_out:
+        emit_json({"file": str(path), "preset": base_name, "changes": [c.as_dict() for c in changes]})
+        return
+    if not changes:
+        console.print(f"{path} grants exactly the rights of preset {base_name}")
+    for change in changes:
+        console.print(f"{change.domain} · {change.role}: {change.text}")
+
+
+@app.command()
+def propose(
+    typer_ctx: typer.Context,
+    actor: Annotated[str, typer.Option("--as", help="who proposes (a handle on the roster)")],
+    file: FileArg = None,
+    title: Annotated[str | None, typer.Option(help="what the change is")] = None,
+    deadline: Annotated[str | None, typer.Option(help="3d, 48h, or an ISO time")] = None,
+) -> None:
+    """Open a decision in the `charter` domain to adopt FILE as the team's new charter."""
+    context = ctx(typer_ctx)
+    path = file or context.charter_path
+    text = read_file(path)
+    _value, problems = read_charter(text, str(path))
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise CharterInvalid(f"{path} has {len(errors)} problem(s)", list(errors), hint="fix them, then propose")
+    status = teams.charter_status(uow=context.store().uow(), team=context.team, file_text=text)
+    if status.file_matches:
+        console.print(f"{path} is already the adopted charter v{status.version}: nothing to propose")
+        return
+    outcome = decisions.open_decision(
+        uow=context.store().uow(),
+        team=context.team,
+        actor=actor,
+        domain="charter",
+        title=title or f"adopt {path.name} as charter v{status.version + 1}",
+        deadline=parse_deadline(deadline),
+        proposed_charter=text,
+    )
+    console.print(f"opened charter decision #{outcome.number}; adopted when approved")
+    show.resolution(outcome.resolution.as_dict())
+
+
+@app.command()
+def status(
+    typer_ctx: typer.Context, file: FileArg = None, json_out: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """The adopted charter version, and whether the file on disk matches it."""
+    context = ctx(typer_ctx)
+    path = file or context.charter_path
+    text = path.read_text(encoding="utf-8") if path.exists() else None
+    result = teams.charter_status(uow=context.store().uow(), team=context.team, file_text=text)
+    if json_out:
+        emit_json(
+            {
+                "team": result.team,
+                "version": result.version,
+                "sha256": result.sha256,
+                "adopted_at": result.adopted_at,
+                "file_matches": result.file_matches,
+            }
+        )
+        return
+    console.print(f"team {result.team}: charter v{result.version} adopted {result.adopted_at}")
+    if result.file_matches is False:
+        console.print(
+            f"[yellow]{path} differs from the adopted charter[/]: `remit charter propose --as YOU` to change it"
+        )

@@ -1,0 +1,123 @@
+"""What every command shares: global options, the store, the charter file, output helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from remit.charter import Charter, load_preset, parse_charter
+from remit.errors import InvalidInput, NotFound
+from remit.services.uow import Store
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@dataclass
+class Context:
+    database: str | None = None
+    charter_path: Path = Path("remit.toml")
+    team_name: str | None = None
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self, *, migrate: bool = False) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.database, migrate=migrate)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    @property
+    def team(self) -> str:
+        """The team: --team, else REMIT_TEAM, else [team] name in the charter file."""
+        if self.team_name:
+            return self.team_name
+        if os.environ.get("REMIT_TEAM"):
+            return os.environ["REMIT_TEAM"]
+        if self.charter_path.exists():
+            try:
+                raw = tomllib.loads(self.charter_path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as error:
+                raise InvalidInput(
+                    f"{self.charter_path} is not valid TOML: {error}", hint="fix it, or name the team with --team"
+                ) from error
+            name = raw.get("team", {}).get("name")
+            if isinstance(name, str) and name:
+                return name
+        raise InvalidInput(
+            "which team? no --team given and no team name in " + str(self.charter_path),
+            hint="run in the folder holding remit.toml, or pass --team NAME",
+        )
+
+
+def ctx(typer_ctx: typer.Context) -> Context:
+    obj = typer_ctx.find_root().obj
+    if not isinstance(obj, Context):  # pragma: no cover - set by the root callback
+        raise TypeError("remit's root callback did not run")
+    return obj
+
+
+def read_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFound(f"no file {path}", hint="run `remit init` to write one, or give the path") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"cannot read {path}: {error}") from error
+
+
+def pick_charter(preset: str | None, charter: Path | None, default: Path) -> Charter:
+    """--preset NAME, --charter FILE, or the team's charter file (in that order)."""
+    if preset and charter:
+        raise InvalidInput("give --preset or --charter, not both")
+    if preset:
+        return load_preset(preset)
+    path = charter or default
+    return parse_charter(read_file(path), str(path))
+
+
+def emit_json(value: Any) -> None:
+    typer.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+_SPAN = re.compile(r"^(\d+)([mhdw])$")
+
+
+def parse_deadline(text: str | None, now: datetime | None = None) -> datetime | None:
+    """``3d``, ``48h``, ``90m``, ``2w``, or an ISO date/time (UTC unless it says otherwise)."""
+    if text is None:
+        return None
+    now = now or datetime.now(UTC)
+    span = _SPAN.match(text.strip())
+    if span:
+        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[span.group(2)]
+        return now + timedelta(**{unit: int(span.group(1))})
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            f"cannot read the deadline '{text}'", hint="use 3d, 48h, 90m, 2w, or 2026-12-01 / 2026-12-01T17:00Z"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def pairs(items: list[str], option: str) -> list[tuple[str, str]]:
+    """NAME=TEXT pairs of a repeated option."""
+    result = []
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput(f"{option} '{item}' is not NAME=TEXT", hint=f'e.g. {option} cost-of-delay="..."')
+        result.append((name.strip(), text))
+    return result

@@ -1,0 +1,144 @@
+"""Rich renderings for people at a terminal (``--json`` gives the machine form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from remit.charter import Charter, Right
+from remit.cli.context import console
+
+STYLE = {"approved": "bold green", "blocked": "bold red", "open": "yellow", "withdrawn": "dim", "expired": "dim"}
+CELL = {
+    Right.DECIDE: "[bold]DECIDE[/]",
+    Right.BLOCK: "[red]block[/]",
+    Right.VOICE: "voice",
+    Right.CONSULT: "consult",
+    Right.INFORM: "[dim]inform[/]",
+}
+
+
+def state_text(state: str) -> str:
+    return f"[{STYLE.get(state, '')}]{state}[/]"
+
+
+def charter_matrix(charter: Charter, *, why: bool = False) -> None:
+    roles = list(dict.fromkeys(role for d in charter.domains.values() for role in d.grants))
+    table = Table(title=f"{charter.name}: who holds which right", show_lines=why)
+    table.add_column("domain", style="bold")
+    for role in roles:
+        table.add_column(role)
+    for domain in charter.domains.values():
+        cells = []
+        for role in roles:
+            grant = domain.grant(role)
+            if grant is None:
+                cells.append("")
+                continue
+            cell = CELL[grant.right]
+            if grant.can_block and grant.bases is not None:
+                cell += f"\n[dim]on {', '.join(sorted(grant.bases))}[/]"
+            cells.append(cell)
+        table.add_row(domain.name, *cells)
+    console.print(table)
+    if why:
+        for domain in charter.domains.values():
+            console.print(f"\n[bold]{domain.name}[/] — {domain.about}")
+            for grant in domain.grants.values():
+                scope = f" on {', '.join(sorted(grant.bases))}" if grant.bases is not None else ""
+                console.print(f"  {grant.role}: {grant.right.value}{scope}")
+                if grant.why:
+                    console.print(f"    [italic]“{grant.why}”[/]")
+                if grant.note:
+                    console.print(f"    [dim]Remit's choice: {grant.note}[/]")
+
+
+def resolution(result: dict[str, Any]) -> None:
+    console.print(f"state: {state_text(result['state'])}")
+    for blocker in result["blocked_by"]:
+        who = blocker.get("person") or blocker["role"]
+        console.print(f"  [red]blocked by[/] {who} ({blocker['role']}) on {blocker['basis'] or 'any'} grounds")
+    waiting = result["waiting_on"]
+    if waiting.get("roles"):
+        console.print(f"  waiting on a go from: {', '.join(waiting['roles'])}")
+    for name, role in waiting.get("evidence_from", {}).items():
+        console.print(f"  waiting on evidence: {name} (from {role})")
+    if waiting.get("consults"):
+        console.print(f"  [dim]not yet heard from (consulted): {', '.join(waiting['consults'])}[/]")
+    for crossing in result["boundary_crossings"]:
+        console.print(f"  [magenta]boundary crossing[/]: {crossing['why']}")
+
+
+def decision(view: dict[str, Any]) -> None:
+    console.print(
+        f"[bold]#{view['number']} {view['title']}[/]  ({view['domain']}, revision {view['revision']}, "
+        f"charter v{view['charter_version']})"
+    )
+    console.print(
+        f"proposed by {view['proposer']} at {view['opened_at']}"
+        + (f"; deadline {view['deadline']}" if view["deadline"] else "")
+    )
+    console.print(f"state: {state_text(view['state'])}" + (f" at {view['settled_at']}" if view["settled_at"] else ""))
+    if view["keys"]:
+        console.print(
+            "keys: "
+            + "  ".join(
+                f"{role} {'[green]turned[/]' if on else '[dim]not turned[/]'}" for role, on in view["keys"].items()
+            )
+        )
+    for blocker in view["blocked_by"]:
+        console.print(
+            f"[red]blocked by[/] {blocker.get('person') or blocker['role']} ({blocker['role']}) on "
+            f"{blocker['basis'] or 'any'} grounds"
+        )
+    waiting = view["waiting_on"]
+    if view["state"] in ("open", "blocked") and (waiting.get("roles") or waiting.get("evidence_from")):
+        parts = [f"go from {r}" for r in waiting.get("roles", [])]
+        parts += [f"evidence {n} from {r}" for n, r in waiting.get("evidence_from", {}).items()]
+        console.print("waiting on: " + "; ".join(parts))
+    if view["positions"]:
+        table = Table(title="positions")
+        for column in ("rev", "person", "role", "stance", "basis", "reason", "at"):
+            table.add_column(column)
+        for p in view["positions"]:
+            table.add_row(
+                str(p["revision"]), p["person"], p["role"], p["stance"], p["basis"] or "", p["reason"], p["at"][:19]
+            )
+        console.print(table)
+    for e in view["evidence"]:
+        console.print(f"evidence [bold]{e['name']}[/] from {e['person']} ({e['role']}): {e['text']}")
+    for rule in view["rules"]:
+        console.print(f"rule {rule['id']}: {rule['because']}")
+    for c in view["consulted"]:
+        mark = "answered" if c["answered"] else "not answered"
+        console.print(
+            f"consulted {c['role']}: {mark}"
+            + ("" if c["before_settled"] or not c["answered"] else " (after it settled)")
+        )
+    if view["informed"]:
+        console.print(f"informed: {', '.join(view['informed'])}")
+    for c in view["crossings"]:
+        label = "refused" if c["refused"] else "recorded as voice"
+        console.print(f"[magenta]boundary crossing[/] ({label}) by {c['person']} ({c['role']}): {c['why']}")
+
+
+def decision_list(rows: list[dict[str, Any]]) -> None:
+    table = Table()
+    for column in ("#", "domain", "title", "state", "proposer", "waiting on / blocked by"):
+        table.add_column(column)
+    for row in rows:
+        if row["blocked_by"]:
+            note = "blocked by " + ", ".join(b.get("person") or b["role"] for b in row["blocked_by"])
+        else:
+            waiting = row["waiting_on"]
+            note = ", ".join([*waiting.get("roles", []), *waiting.get("evidence", [])])
+        table.add_row(
+            str(row["number"]),
+            row["domain"],
+            row["title"],
+            state_text(row["state"]),
+            row["proposer"],
+            note if row["state"] in ("open", "blocked") else "",
+        )
+    console.print(table)

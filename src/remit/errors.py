@@ -1,0 +1,66 @@
+"""One error hierarchy for every entry point.
+
+Each error carries a stable ``code``, a human ``message`` saying what and where, a ``hint`` saying how to
+fix it, and the HTTP ``status`` the API will answer with. The CLI prints ``message`` and ``hint`` in red and
+exits 1; nobody sees a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+
+class RemitError(Exception):
+    code = "remit_error"
+    status = 400
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message, "hint": self.hint}
+
+
+class InvalidInput(RemitError):
+    code = "invalid_input"
+    status = 422
+
+
+class NotFound(RemitError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(RemitError):
+    """The action does not fit the current state (a settled decision, an existing team...)."""
+
+    code = "conflict"
+    status = 409
+
+
+class RightsRefused(RemitError):
+    """The charter gives the actor's role no right to do this. Recorded as a boundary crossing."""
+
+    code = "rights_refused"
+    status = 403
+
+
+class NotAuthenticated(RemitError):
+    code = "not_authenticated"
+    status = 401
+
+
+class CharterInvalid(RemitError):
+    """A charter file with problems; ``problems`` lists every one of them."""
+
+    code = "charter_invalid"
+    status = 422
+
+    def __init__(self, message: str, problems: list[object], *, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems
+
+
+class AuditBroken(RemitError):
+    code = "audit_broken"
+    status = 500

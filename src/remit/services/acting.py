@@ -1,0 +1,298 @@
+"""What every decision action shares: who is acting in which role, refusing (and recording) what the
+charter does not allow, and re-resolving a decision after each change."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from remit.charter import CHARTER_DOMAIN, Charter, DomainRights, Grant, Right
+from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
+from remit.decisions.resolve import resolve
+from remit.errors import Conflict, InvalidInput, NotFound, RightsRefused
+from remit.services.teams import adopt_charter, charter_from_text, current_version
+from remit.services.uow import UnitOfWork
+from remit.store.tables import (
+    CharterVersionRow,
+    CrossingRow,
+    DecisionRow,
+    DecisionRuleRow,
+    EvidenceRow,
+    PersonRow,
+    PositionRow,
+    RevisionRow,
+    RuleRow,
+    TeamRow,
+)
+
+SYSTEM = "remit"
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+STRENGTH = {Right.DECIDE: 0, Right.BLOCK: 1, Right.VOICE: 2, Right.CONSULT: 3, Right.INFORM: 4}
+
+
+def check_name(kind: str, value: str) -> str:
+    if not NAME.match(value):
+        raise InvalidInput(
+            f"{kind} '{value}' is not a valid name", hint="use lowercase letters, digits and dashes, e.g. cost-of-delay"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Actor:
+    person: PersonRow
+    role: str
+    grant: Grant | None
+
+    @property
+    def handle(self) -> str:
+        return self.person.handle
+
+
+@dataclass
+class Refusal(Exception):
+    """Raised inside a unit of work; ``record_refusal`` turns it into a recorded crossing."""
+
+    actor: Actor
+    action: str
+    domain: str
+    why: str
+    hint: str = ""
+    basis: str | None = None
+    decision_id: int | None = None
+
+
+def team_charter(uow: UnitOfWork, team: TeamRow) -> tuple[CharterVersionRow, Charter]:
+    row = current_version(uow, team)
+    return row, charter_from_text(row.text)
+
+
+def domain_rights(charter: Charter, domain: str) -> DomainRights:
+    rights = charter.domain(domain)
+    if rights is None:
+        raise InvalidInput(f"the charter has no domain '{domain}'", hint=f"domains: {', '.join(charter.domains)}")
+    return rights
+
+
+def acting(
+    uow: UnitOfWork, team: TeamRow, charter: Charter, rights: DomainRights, handle: str, role: str | None = None
+) -> Actor:
+    """The person and the role they act in. With no ``role``, their strongest right in the domain."""
+    person_row = uow.session.scalars(
+        select(PersonRow).where(PersonRow.team_id == team.id, PersonRow.handle == handle)
+    ).one_or_none()
+    person = charter.person(handle)
+    if person_row is None or person is None or not person_row.active:
+        raise NotFound(
+            f"nobody called '{handle}' is on team {team.name}'s roster", hint=f"people: {', '.join(charter.people)}"
+        )
+    if role is not None:
+        if role not in person.roles:
+            raise InvalidInput(
+                f"{handle} is not {role} (roles: {', '.join(person.roles)})",
+                hint="a person acts only in the roles the roster gives them",
+            )
+        return Actor(person_row, role, rights.grant(role))
+    granted = [(rights.grant(r), r) for r in person.roles if rights.grant(r) is not None]
+    if not granted:
+        return Actor(person_row, person.roles[0], None)
+    granted.sort(key=lambda pair: STRENGTH[pair[0].right])  # type: ignore[union-attr]
+    best = [r for g, r in granted if g is not None and g.right is granted[0][0].right]  # type: ignore[union-attr]
+    if len(best) > 1:
+        raise InvalidInput(
+            f"{handle} holds {granted[0][0].right.value} in {rights.name} as "  # type: ignore[union-attr]
+            f"{' and '.join(best)}",
+            hint=f"say which with --role {best[0]}",
+        )
+    return Actor(person_row, granted[0][1], granted[0][0])
+
+
+def require_voice(actor: Actor, rights: DomainRights, action: str, decision_id: int | None = None) -> Grant:
+    """The actor's grant; refuses an actor whose role may not take part (no right, or only informed)."""
+    if actor.grant is None:
+        raise Refusal(
+            actor,
+            action,
+            rights.name,
+            f"{actor.handle} ({actor.role}) has no right in {rights.name}",
+            hint=f"`remit who {rights.name}` shows who decides, blocks, has voice, is consulted",
+            decision_id=decision_id,
+        )
+    if not actor.grant.right.may_take_position:
+        raise Refusal(
+            actor,
+            action,
+            rights.name,
+            f"{actor.handle} ({actor.role}) is only informed in {rights.name}: told, not asked",
+            hint=f"`remit who {rights.name}` shows who takes part",
+            decision_id=decision_id,
+        )
+    return actor.grant
+
+
+def record_refusal(uow: UnitOfWork, team_name: str, refusal: Refusal) -> RightsRefused:
+    """Undo the refused action, record the boundary crossing in its own transaction, return the error."""
+    uow.rollback()
+    team = uow.team(team_name)
+    uow.session.add(
+        CrossingRow(
+            team_id=team.id,
+            decision_id=refusal.decision_id,
+            domain=refusal.domain,
+            person_id=refusal.actor.person.id,
+            role=refusal.actor.role,
+            action=refusal.action,
+            basis=refusal.basis,
+            why=refusal.why,
+            refused=True,
+            at=uow.now,
+        )
+    )
+    uow.audit(
+        team,
+        actor=refusal.actor.handle,
+        kind="ActionRefused",
+        decision_id=refusal.decision_id,
+        payload={"action": refusal.action, "domain": refusal.domain, "role": refusal.actor.role, "why": refusal.why},
+    )
+    uow.commit()
+    return RightsRefused(f"refused: {refusal.why}", hint=refusal.hint)
+
+
+def load_decision(uow: UnitOfWork, team: TeamRow, number: int) -> DecisionRow:
+    decision = uow.session.scalars(
+        select(DecisionRow).where(DecisionRow.team_id == team.id, DecisionRow.number == number)
+    ).one_or_none()
+    if decision is None:
+        raise NotFound(f"team {team.name} has no decision #{number}", hint="`remit decision list` shows them")
+    return decision
+
+
+def bound_charter(uow: UnitOfWork, decision: DecisionRow) -> Charter:
+    row = uow.session.get_one(CharterVersionRow, decision.charter_version_id)
+    return charter_from_text(row.text)
+
+
+def require_active(decision: DecisionRow) -> None:
+    state = State(decision.state)
+    if state.settled:
+        raise Conflict(
+            f"decision #{decision.number} is {state.value}: settled decisions do not change",
+            hint="open a new decision if the question comes back",
+        )
+
+
+def bound_rules(uow: UnitOfWork, decision: DecisionRow) -> list[Rule]:
+    rows = uow.session.scalars(
+        select(RuleRow)
+        .join(DecisionRuleRow, DecisionRuleRow.rule_id == RuleRow.id)
+        .where(DecisionRuleRow.decision_id == decision.id)
+        .order_by(RuleRow.id)
+    )
+    return [to_rule(row) for row in rows]
+
+
+def to_rule(row: RuleRow) -> Rule:
+    return Rule(
+        domain=row.domain,
+        because=row.because,
+        id=row.id,
+        evidence=tuple(EvidenceNeed(item["name"], item["role"]) for item in row.evidence),
+        go=tuple(row.go),
+        origin=None if row.origin_decision_id is None else str(row.origin_decision_id),
+    )
+
+
+def evaluate(uow: UnitOfWork, decision: DecisionRow, rights: DomainRights) -> Resolution:
+    rows = uow.session.execute(
+        select(PositionRow, PersonRow.handle)
+        .join(PersonRow, PersonRow.id == PositionRow.person_id)
+        .where(PositionRow.decision_id == decision.id, PositionRow.revision == decision.revision)
+        .order_by(PositionRow.id)
+    ).all()
+    positions = [Position(row.role, Stance(row.stance), row.basis, handle, row.reason) for row, handle in rows]
+    evidence = set(uow.session.scalars(select(EvidenceRow.name).where(EvidenceRow.decision_id == decision.id)))
+    revision = uow.session.scalars(
+        select(RevisionRow).where(RevisionRow.decision_id == decision.id, RevisionRow.number == decision.revision)
+    ).one()
+    return resolve(rights, positions, evidence=evidence, rules=bound_rules(uow, decision), must_go=revision.must_go)
+
+
+def apply_resolution(
+    uow: UnitOfWork, team: TeamRow, decision: DecisionRow, rights: DomainRights, actor: str
+) -> Resolution:
+    """Re-resolve after a change; record a state change; settle (and adopt a charter) on approval."""
+    resolution = evaluate(uow, decision, rights)
+    before = decision.state
+    decision.resolution = resolution.as_dict()
+    decision.state = resolution.state.value
+    if resolution.state.value != before:
+        uow.audit(
+            team,
+            actor=actor,
+            kind="DecisionStateChanged",
+            decision_id=decision.id,
+            payload={
+                "number": decision.number,
+                "from": before,
+                "to": resolution.state.value,
+                "blocked_by": decision.resolution["blocked_by"],
+            },
+        )
+    if resolution.state is State.APPROVED:
+        decision.settled_at = uow.now
+        uow.audit(
+            team,
+            actor=actor,
+            kind="DecisionSettled",
+            decision_id=decision.id,
+            payload={"number": decision.number, "state": "approved", "revision": decision.revision},
+        )
+        if decision.domain == CHARTER_DOMAIN and decision.proposed_charter is not None:
+            adopt_charter(uow=uow, team=team, text=decision.proposed_charter, actor=actor, decision_id=decision.id)
+    return resolution
+
+
+def expire_overdue(uow: UnitOfWork, team: TeamRow) -> list[int]:
+    """Expire every open or blocked decision whose deadline has passed, each recorded at its deadline."""
+    overdue = uow.session.scalars(
+        select(DecisionRow)
+        .where(
+            DecisionRow.team_id == team.id,
+            DecisionRow.state.in_([State.OPEN.value, State.BLOCKED.value]),
+            DecisionRow.deadline.is_not(None),
+            DecisionRow.deadline <= uow.now,
+        )
+        .order_by(DecisionRow.deadline)
+    ).all()
+    for decision in overdue:
+        deadline = decision.deadline or uow.now
+        decision.state, decision.settled_at = State.EXPIRED.value, deadline
+        uow.audit(
+            team,
+            actor=SYSTEM,
+            kind="DecisionExpired",
+            decision_id=decision.id,
+            payload={
+                "number": decision.number,
+                "deadline": deadline.isoformat(),
+                "waiting_on": decision.resolution.get("waiting_on", {}),
+            },
+        )
+    return [decision.number for decision in overdue]
+
+
+def current_team_charter(uow: UnitOfWork, team_name: str) -> tuple[TeamRow, CharterVersionRow, Charter]:
+    team = uow.team(team_name)
+    expire_overdue(uow, team)
+    version, charter = team_charter(uow, team)
+    return team, version, charter
+
+
+def stance_of(value: str) -> Stance:
+    try:
+        return Stance(value)
+    except ValueError:
+        raise InvalidInput(f"unknown stance '{value}'", hint="say go, no-go or abstain") from None

@@ -1,0 +1,283 @@
+"""Read-side use cases: show, list, log, gate, verify. They never write, except that reading a team first
+records any deadline that has passed (so what you see is never stale)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from remit.charter import Right
+from remit.decisions.model import State
+from remit.services.acting import bound_charter, bound_rules, current_team_charter, domain_rights, load_decision
+from remit.services.uow import UnitOfWork
+from remit.store import audit
+from remit.store.tables import (
+    AuditRow,
+    CharterVersionRow,
+    CrossingRow,
+    DecisionRow,
+    EvidenceRow,
+    PersonRow,
+    PositionRow,
+    TeamRow,
+)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class DecisionSummary:
+    number: int
+    domain: str
+    title: str
+    state: str
+    proposer: str
+    opened_at: str
+    deadline: str | None
+    waiting_on: dict[str, Any]
+    blocked_by: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    summary: DecisionSummary
+    revision: int
+    charter_version: int
+    settled_at: str | None
+    keys: dict[str, bool]
+    positions: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]
+    rules: list[dict[str, Any]]
+    consulted: list[dict[str, Any]]
+    informed: list[str]
+    crossings: list[dict[str, Any]]
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        body = self.summary.as_dict()
+        body.update({key: value for key, value in asdict(self).items() if key != "summary"})
+        return body
+
+
+def _summary(decision: DecisionRow, proposer: str) -> DecisionSummary:
+    resolution = decision.resolution or {}
+    return DecisionSummary(
+        decision.number,
+        decision.domain,
+        decision.title,
+        decision.state,
+        proposer,
+        decision.opened_at.isoformat(),
+        _iso(decision.deadline),
+        resolution.get("waiting_on", {}),
+        resolution.get("blocked_by", []),
+    )
+
+
+def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
+    with uow:
+        team_row, _version, _charter = current_team_charter(uow, team)
+        decision = load_decision(uow, team_row, number)
+        rights = domain_rights(bound_charter(uow, decision), decision.domain)
+        handles = dict(
+            uow.session.execute(select(PersonRow.id, PersonRow.handle).where(PersonRow.team_id == team_row.id))
+            .tuples()
+            .all()
+        )
+        positions = uow.session.scalars(
+            select(PositionRow).where(PositionRow.decision_id == decision.id).order_by(PositionRow.id)
+        ).all()
+        crossings = uow.session.scalars(
+            select(CrossingRow).where(CrossingRow.decision_id == decision.id).order_by(CrossingRow.id)
+        ).all()
+        evidence = uow.session.scalars(
+            select(EvidenceRow).where(EvidenceRow.decision_id == decision.id).order_by(EvidenceRow.id)
+        ).all()
+        history = uow.session.scalars(
+            select(AuditRow).where(AuditRow.decision_id == decision.id).order_by(AuditRow.seq)
+        ).all()
+        version = uow.session.get_one(CharterVersionRow, decision.charter_version_id).version
+        current = [p for p in positions if p.revision == decision.revision]
+        settled = decision.settled_at
+        answered = {p.role: p.recorded_at for p in current}
+        view = DecisionView(
+            summary=_summary(decision, handles[decision.proposer_id]),
+            revision=decision.revision,
+            charter_version=version,
+            settled_at=_iso(settled),
+            keys=(decision.resolution or {}).get("keys", {}),
+            positions=[
+                {
+                    "revision": p.revision,
+                    "person": handles[p.person_id],
+                    "role": p.role,
+                    "stance": p.stance,
+                    "basis": p.basis,
+                    "reason": p.reason,
+                    "at": p.recorded_at.isoformat(),
+                }
+                for p in positions
+            ],
+            evidence=[
+                {
+                    "name": e.name,
+                    "text": e.text,
+                    "person": handles[e.person_id],
+                    "role": e.role,
+                    "at": e.recorded_at.isoformat(),
+                }
+                for e in evidence
+            ],
+            rules=[
+                {
+                    "id": rule.id,
+                    "because": rule.because,
+                    "evidence": [{"name": n.name, "role": n.role} for n in rule.evidence],
+                    "go": list(rule.go),
+                }
+                for rule in bound_rules(uow, decision)
+            ],
+            consulted=[
+                {
+                    "role": role,
+                    "answered": role in answered,
+                    "before_settled": role in answered and (settled is None or answered[role] <= settled),
+                }
+                for role in rights.roles_with(Right.CONSULT)
+            ],
+            informed=rights.roles_with(Right.INFORM),
+            crossings=[
+                {
+                    "person": handles.get(c.person_id or 0),
+                    "role": c.role,
+                    "action": c.action,
+                    "basis": c.basis,
+                    "why": c.why,
+                    "refused": c.refused,
+                    "at": c.at.isoformat(),
+                }
+                for c in crossings
+            ],
+            history=[
+                {"seq": row.seq, "at": row.at, "actor": row.actor, "kind": row.kind, "payload": json.loads(row.payload)}
+                for row in history
+            ],
+        )
+        uow.commit()
+        return view
+
+
+def _waits_on(decision: DecisionRow, roles: set[str], handle: str) -> bool:
+    resolution = decision.resolution or {}
+    if decision.state == State.BLOCKED.value:
+        return any(blocker.get("person") == handle for blocker in resolution.get("blocked_by", []))
+    waiting = resolution.get("waiting_on", {})
+    return bool(
+        roles & {*waiting.get("roles", []), *waiting.get("evidence_from", {}).values(), *waiting.get("consults", [])}
+    )
+
+
+def list_decisions(
+    *, uow: UnitOfWork, team: str, state: str | None = None, waiting_on: str | None = None
+) -> list[DecisionSummary]:
+    with uow:
+        team_row, _version, charter = current_team_charter(uow, team)
+        query = (
+            select(DecisionRow, PersonRow.handle)
+            .join(PersonRow, PersonRow.id == DecisionRow.proposer_id)
+            .where(DecisionRow.team_id == team_row.id)
+            .order_by(DecisionRow.number)
+        )
+        if state is not None:
+            query = query.where(DecisionRow.state == State(state).value)
+        if waiting_on is not None:
+            person = charter.person(waiting_on)
+            if person is None:
+                from remit.errors import NotFound
+
+                raise NotFound(
+                    f"nobody called '{waiting_on}' is on team {team}'s roster",
+                    hint=f"people: {', '.join(charter.people)}",
+                )
+            query = query.where(DecisionRow.state.in_([State.OPEN.value, State.BLOCKED.value]))
+        rows = uow.session.execute(query).tuples().all()
+        summaries = [
+            _summary(decision, proposer)
+            for decision, proposer in rows
+            if waiting_on is None or _waits_on(decision, set(charter.people[waiting_on].roles), waiting_on)
+        ]
+        uow.commit()
+        return summaries
+
+
+def audit_log(*, uow: UnitOfWork, team: str, limit: int | None = None) -> list[dict[str, Any]]:
+    with uow:
+        team_row = uow.team(team, lock=False)
+        query = (
+            select(AuditRow, DecisionRow.number)
+            .outerjoin(DecisionRow, DecisionRow.id == AuditRow.decision_id)
+            .where(AuditRow.team_id == team_row.id)
+            .order_by(AuditRow.seq.desc())
+        )
+        if limit:
+            query = query.limit(limit)
+        rows = uow.session.execute(query).tuples().all()
+        return [
+            {
+                "seq": row.seq,
+                "at": row.at,
+                "actor": row.actor,
+                "kind": row.kind,
+                "decision": number,
+                "payload": json.loads(row.payload),
+                "hash": row.hash,
+            }
+            for row, number in reversed(rows)
+        ]
+
+
+def verify_audit(*, uow: UnitOfWork, team: str | None = None) -> list[audit.ChainReport]:
+    """Verify every team's chain (or one team's)."""
+    with uow:
+        query = select(TeamRow).order_by(TeamRow.name)
+        if team is not None:
+            uow.team(team, lock=False)
+            query = query.where(TeamRow.name == team)
+        return [audit.verify(uow.session, row) for row in uow.session.scalars(query)]
+
+
+@dataclass(frozen=True)
+class GateAnswer:
+    number: int
+    approved: bool
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def gate(*, uow: UnitOfWork, team: str, number: int) -> GateAnswer:
+    """Approved release decisions pass; anything else is refused with the reason."""
+    view = show_decision(uow=uow, team=team, number=number)
+    summary = view.summary
+    if summary.domain != "release":
+        return GateAnswer(number, False, f"#{number} is a {summary.domain} decision, not a release")
+    if summary.state == State.APPROVED.value:
+        return GateAnswer(number, True, f"#{number} '{summary.title}' was approved at {view.settled_at}")
+    if summary.state == State.BLOCKED.value:
+        who = ", ".join(f"{b['role']} on {b['basis'] or 'any'} grounds" for b in summary.blocked_by)
+        return GateAnswer(number, False, f"#{number} is blocked by {who}")
+    if summary.state == State.OPEN.value:
+        waiting = summary.waiting_on
+        parts = [f"a go from {', '.join(waiting.get('roles', []))}"] if waiting.get("roles") else []
+        parts += [f"evidence {name} from {role}" for name, role in waiting.get("evidence_from", {}).items()]
+        return GateAnswer(number, False, f"#{number} is still open, waiting on {'; '.join(parts) or 'nothing'}")
+    return GateAnswer(number, False, f"#{number} is {summary.state}")

@@ -1,0 +1,124 @@
+"""Teams and their charters: adopt at ``remit init``; change only through a ``charter`` decision."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from remit.charter import Charter, parse_charter
+from remit.errors import Conflict, InvalidInput
+from remit.services.uow import UnitOfWork
+from remit.store.tables import CharterVersionRow, PersonRow, TeamRow
+
+
+@functools.lru_cache(maxsize=128)
+def charter_from_text(text: str) -> Charter:
+    """Parsing is pure, so an adopted version is parsed once per process."""
+    return parse_charter(text, "adopted charter")
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Adopted:
+    team: str
+    version: int
+    sha256: str
+    people: int
+
+
+def init_team(*, uow: UnitOfWork, text: str, source: str) -> Adopted:
+    """Create the team and adopt its first charter, recorded as the first entry of its audit chain."""
+    charter = parse_charter(text, source)
+    with uow:
+        if uow.session.scalars(select(TeamRow).where(TeamRow.name == charter.name)).first():
+            raise Conflict(
+                f"team '{charter.name}' already exists in this database",
+                hint="change its charter with `remit charter propose`, or use another --database",
+            )
+        team = TeamRow(name=charter.name, created_at=uow.now, audit_seq=0, audit_head="", decision_seq=0)
+        uow.session.add(team)
+        uow.session.flush()
+        adopted = adopt_charter(uow=uow, team=team, text=text, actor="remit init", decision_id=None)
+        uow.commit()
+    return adopted
+
+
+def adopt_charter(*, uow: UnitOfWork, team: TeamRow, text: str, actor: str, decision_id: int | None) -> Adopted:
+    """Store a new charter version and bring the roster in line with it (inside the caller's transaction)."""
+    charter = parse_charter(text, "proposed charter")
+    if charter.name != team.name:
+        raise InvalidInput(
+            f"the charter is for team '{charter.name}', not '{team.name}'",
+            hint="a charter change cannot rename or move a team: keep [team] name as it is",
+        )
+    last = uow.session.scalar(select(func.max(CharterVersionRow.version)).where(CharterVersionRow.team_id == team.id))
+    version = (last or 0) + 1
+    digest = sha256(text)
+    uow.session.add(
+        CharterVersionRow(
+            team_id=team.id, version=version, text=text, sha256=digest, adopted_at=uow.now, decision_id=decision_id
+        )
+    )
+    rows = {row.handle: row for row in uow.session.scalars(select(PersonRow).where(PersonRow.team_id == team.id))}
+    for handle, person in charter.people.items():
+        row = rows.get(handle)
+        if row is None:
+            uow.session.add(PersonRow(team_id=team.id, handle=handle, name=person.name, active=True))
+        else:
+            row.name, row.active = person.name, True
+    for handle, row in rows.items():
+        if handle not in charter.people:
+            row.active = False
+    uow.audit(
+        team,
+        actor=actor,
+        kind="CharterAdopted",
+        decision_id=decision_id,
+        payload={"version": version, "sha256": digest, "preset": charter.preset, "people": sorted(charter.people)},
+    )
+    return Adopted(team.name, version, digest, len(charter.people))
+
+
+def current_version(uow: UnitOfWork, team: TeamRow) -> CharterVersionRow:
+    return uow.session.scalars(
+        select(CharterVersionRow)
+        .where(CharterVersionRow.team_id == team.id)
+        .order_by(CharterVersionRow.version.desc())
+        .limit(1)
+    ).one()
+
+
+@dataclass(frozen=True)
+class CharterStatus:
+    team: str
+    version: int
+    sha256: str
+    adopted_at: str
+    text: str
+    file_matches: bool | None
+
+
+def charter_status(*, uow: UnitOfWork, team: str, file_text: str | None = None) -> CharterStatus:
+    with uow:
+        row = current_version(uow, uow.team(team, lock=False))
+        matches = None if file_text is None else sha256(file_text) == row.sha256
+        return CharterStatus(team, row.version, row.sha256, row.adopted_at.isoformat(), row.text, matches)
+
+
+def version_text(*, uow: UnitOfWork, team: str, version: int) -> str:
+    with uow:
+        team_row = uow.team(team, lock=False)
+        row = uow.session.scalars(
+            select(CharterVersionRow).where(
+                CharterVersionRow.team_id == team_row.id, CharterVersionRow.version == version
+            )
+        ).one_or_none()
+        if row is None:
+            raise InvalidInput(f"team {team} has no charter version {version}")
+        return row.text

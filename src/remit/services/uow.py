@@ -1,0 +1,117 @@
+"""The unit of work: one transaction per action, the team lock, the audit row, the clock.
+
+Only services enter a ``UnitOfWork`` and only they commit. ``Store`` is the handle an entry point opens
+once (CLI command, web app, test) and passes down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from remit.errors import NotFound, RemitError
+from remit.store import audit
+from remit.store.db import current_revision, database_url, head_revision, make_engine, upgrade
+from remit.store.tables import TeamRow
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Store:
+    engine: Engine
+    clock: Clock = utcnow
+    sessions: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, migrate: bool = False, clock: Clock = utcnow) -> Store:
+        """Open the database; ``migrate`` brings its schema up to date, otherwise it must already be."""
+        engine = make_engine(database_url(url))
+        if migrate:
+            upgrade(engine)
+        else:
+            current = current_revision(engine)
+            if current != head_revision():
+                engine.dispose()
+                where = engine.url.render_as_string()
+                if current is None:
+                    raise RemitError(
+                        f"no Remit database at {where}",
+                        hint="run `remit init` first, or point --database / REMIT_DATABASE_URL at one",
+                    )
+                raise RemitError(
+                    f"the database at {where} is at schema {current}, Remit needs {head_revision()}",
+                    hint="run `remit db upgrade`",
+                )
+        return cls(engine, clock)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class UnitOfWork:
+    session: Session
+    now: datetime
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> Self:
+        self.session = self.store.sessions()
+        self.now = self.store.clock()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.session.rollback()  # a no-op after commit; otherwise nothing of a failed action is kept
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def team(self, name: str, *, lock: bool = True) -> TeamRow:
+        """The team row; locked for the transaction so audit rows of one team append one at a time."""
+        query = select(TeamRow).where(TeamRow.name == name)
+        if lock:
+            query = query.with_for_update()
+        team = self.session.scalars(query).one_or_none()
+        if team is None:
+            known = self.session.scalars(select(TeamRow.name).order_by(TeamRow.name)).all()
+            raise NotFound(
+                f"no team '{name}' in this database",
+                hint=f"teams here: {', '.join(known)}" if known else "run `remit init` first",
+            )
+        return team
+
+    def audit(
+        self,
+        team: TeamRow,
+        *,
+        actor: str,
+        kind: str,
+        payload: dict[str, Any],
+        decision_id: int | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        self.session.flush()
+        audit.append(
+            self.session, team, at=at or self.now, actor=actor, kind=kind, payload=payload, decision_id=decision_id
+        )

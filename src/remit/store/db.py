@@ -1,0 +1,95 @@
+"""Engines and migrations. Nothing here runs at import time: callers ask for an engine.
+
+SQLite is the zero-set-up default (one file; WAL; every transaction ``BEGIN IMMEDIATE`` so two writers
+queue instead of failing half-way); PostgreSQL comes through ``REMIT_DATABASE_URL``. Both run the same
+Alembic migrations.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from remit.errors import InvalidInput, RemitError
+
+DEFAULT_URL = "sqlite:///remit.db"
+
+
+def database_url(explicit: str | None = None) -> str:
+    url = explicit or os.environ.get("REMIT_DATABASE_URL") or DEFAULT_URL
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise InvalidInput(
+            f"not a database URL: {url!r}", hint="e.g. sqlite:///remit.db or postgresql://user@127.0.0.1:5432/remit"
+        ) from error
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", "remit.store:migrations")
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package ships its migrations
+        raise RuntimeError("no Alembic migrations found in remit.store.migrations")
+    return head
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (idempotent)."""
+    config = _alembic_config()
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except OperationalError as error:
+        raise RemitError(
+            f"cannot reach the database {engine.url.render_as_string()}: {error.orig}",
+            hint="check REMIT_DATABASE_URL / --database, and that the server is running",
+        ) from error
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as error:
+        raise RemitError(
+            f"cannot reach the database {engine.url.render_as_string()}: {error.orig}",
+            hint="check REMIT_DATABASE_URL / --database, and that the server is running",
+        ) from error

@@ -1,0 +1,187 @@
+"""SQLAlchemy 2 tables. Only ``store/`` and ``services/`` import this; the domain never does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which stores naive) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use datetime.now(UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime]
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_head: Mapped[str] = mapped_column(String(64), default="")
+    decision_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CharterVersionRow(Base):
+    __tablename__ = "charter_versions"
+    __table_args__ = (UniqueConstraint("team_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    version: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    adopted_at: Mapped[datetime]
+    decision_id: Mapped[int | None]  # the charter decision that adopted it (no FK: the tables refer to each other)
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("team_id", "handle"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    handle: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("team_id", "number"), Index("ix_decisions_team_state", "team_id", "state"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    number: Mapped[int]
+    domain: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    charter_version_id: Mapped[int] = mapped_column(ForeignKey("charter_versions.id"))
+    state: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    deadline: Mapped[datetime | None]
+    opened_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
+    resolution: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    proposed_charter: Mapped[str | None] = mapped_column(Text)
+
+
+class RevisionRow(Base):
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("decision_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    context: Mapped[str] = mapped_column(Text, default="")
+    must_go: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+
+
+class PositionRow(Base):
+    __tablename__ = "positions"
+    __table_args__ = (Index("ix_positions_decision", "decision_id", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    revision: Mapped[int]
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    role: Mapped[str] = mapped_column(String(50))
+    stance: Mapped[str] = mapped_column(String(10))
+    basis: Mapped[str | None] = mapped_column(String(50))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime]
+
+
+class EvidenceRow(Base):
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_decision", "decision_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    revision: Mapped[int]
+    name: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    role: Mapped[str] = mapped_column(String(50))
+    recorded_at: Mapped[datetime]
+
+
+class RuleRow(Base):
+    __tablename__ = "rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    domain: Mapped[str] = mapped_column(String(100))
+    because: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    go: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    origin_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]
+
+
+class DecisionRuleRow(Base):
+    __tablename__ = "decision_rules"
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("rules.id"), primary_key=True)
+
+
+class CrossingRow(Base):
+    __tablename__ = "crossings"
+    __table_args__ = (Index("ix_crossings_team_domain", "team_id", "domain"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    domain: Mapped[str] = mapped_column(String(100))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    role: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(50))
+    basis: Mapped[str | None] = mapped_column(String(50))
+    why: Mapped[str] = mapped_column(Text)
+    refused: Mapped[bool] = mapped_column(default=False)
+    at: Mapped[datetime]
+
+
+class AuditRow(Base):
+    """Append-only and hash-chained per team: each row's hash covers its content and the previous hash."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("team_id", "seq"), Index("ix_audit_decision", "decision_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    seq: Mapped[int]
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(50))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
