@@ -45,7 +45,7 @@ def outcome(domain: DomainRights, positions: list[Position], **kwargs: object) -
     }
 
 
-def expect(state: str, *, blocked_by=(), waiting_on=(), crossings=()) -> dict[str, object]:  # noqa: ANN001
+def expect(state: str, *, blocked_by=(), waiting_on=(), crossings=()) -> dict[str, object]:
     return {
         "state": state,
         "blocked_by": list(blocked_by),

@@ -26,7 +26,10 @@ MULTI_KEY_DOMAINS = [domain for domain in ALL_DOMAINS if len(domain.deciders) >=
 domains = st.sampled_from(ALL_DOMAINS)
 
 
-def positions(roles: st.SearchStrategy[str] = st.sampled_from(ROLES)) -> st.SearchStrategy[list[Position]]:
+ANY_ROLE = st.sampled_from(ROLES)
+
+
+def positions(roles: st.SearchStrategy[str] = ANY_ROLE) -> st.SearchStrategy[list[Position]]:
     position = st.builds(
         Position,
         role=roles,

@@ -136,6 +136,8 @@ def record_refusal(uow: UnitOfWork, team_name: str, refusal: Refusal) -> RightsR
     """Undo the refused action, record the boundary crossing in its own transaction, return the error."""
     uow.rollback()
     team = uow.team(team_name)
+    if refusal.decision_id is not None and uow.session.get(DecisionRow, refusal.decision_id) is None:
+        refusal.decision_id = None  # refused while opening it: the decision itself was never written
     uow.session.add(
         CrossingRow(
             team_id=team.id,
@@ -286,7 +288,9 @@ def expire_overdue(uow: UnitOfWork, team: TeamRow) -> list[int]:
 
 def current_team_charter(uow: UnitOfWork, team_name: str) -> tuple[TeamRow, CharterVersionRow, Charter]:
     team = uow.team(team_name)
-    expire_overdue(uow, team)
+    if expire_overdue(uow, team):  # a passed deadline is a fact of its own: kept even if the action fails
+        uow.commit()
+        team = uow.team(team_name)
     version, charter = team_charter(uow, team)
     return team, version, charter
 

@@ -89,7 +89,7 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         rights = domain_rights(bound_charter(uow, decision), decision.domain)
         handles = dict(
             uow.session.execute(select(PersonRow.id, PersonRow.handle).where(PersonRow.team_id == team_row.id))
-            .tuples()
+            
             .all()
         )
         positions = uow.session.scalars(
@@ -208,7 +208,7 @@ def list_decisions(
                     hint=f"people: {', '.join(charter.people)}",
                 )
             query = query.where(DecisionRow.state.in_([State.OPEN.value, State.BLOCKED.value]))
-        rows = uow.session.execute(query).tuples().all()
+        rows = uow.session.execute(query).all()
         summaries = [
             _summary(decision, proposer)
             for decision, proposer in rows
@@ -229,7 +229,7 @@ def audit_log(*, uow: UnitOfWork, team: str, limit: int | None = None) -> list[d
         )
         if limit:
             query = query.limit(limit)
-        rows = uow.session.execute(query).tuples().all()
+        rows = uow.session.execute(query).all()
         return [
             {
                 "seq": row.seq,

@@ -1,0 +1,87 @@
+"""Shared fixtures: a store on SQLite and on PostgreSQL, a clock the tests move, a team to work with.
+
+PostgreSQL: REMIT_TEST_POSTGRES_URL, else 127.0.0.1:5432/test as the local user. Each test process gets a
+database of its own (migrated once) and every test starts from empty tables. Without a server the
+PostgreSQL cases skip, saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from remit.charter import load_preset
+from remit.charter.render import render_charter
+from remit.cli.roster import sample_roster
+from remit.services import teams
+from remit.services.uow import Store
+from remit.store.tables import Base
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    admin = os.environ.get("REMIT_TEST_POSTGRES_URL", DEFAULT_PG)
+    name = f"remit_test_{uuid.uuid4().hex[:10]}"
+    try:
+        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - any failure means: no PostgreSQL here
+        pytest.skip(f"PostgreSQL not reachable at {admin} ({type(error).__name__}); "
+                    "set REMIT_TEST_POSTGRES_URL to run these cases")
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    Store.open(url, migrate=True).close()
+    yield url
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    clock = Clock()
+    if request.param == "sqlite":
+        opened = Store.open(f"sqlite:///{tmp_path / 'remit.db'}", migrate=True, clock=clock)
+    else:
+        url = request.getfixturevalue("postgres_url")
+        opened = Store.open(url, clock=clock)
+        names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+        with opened.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    yield opened
+    opened.close()
+
+
+def team_text(preset: str = "default", name: str = "checkout") -> str:
+    base = load_preset(preset)
+    charter = replace(base, name=name, preset=preset, people={p.handle: p for p in sample_roster(base)})
+    return render_charter(charter, team=name)
+
+
+@pytest.fixture
+def team(store: Store) -> str:
+    teams.init_team(uow=store.uow(), text=team_text(), source="remit.toml")
+    return "checkout"
