@@ -49,9 +49,13 @@ def postgres_url() -> Iterator[str]:
         engine = create_engine(admin, isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any failure means: no PostgreSQL here
-        pytest.skip(f"PostgreSQL not reachable at {admin} ({type(error).__name__}); "
-                    "set REMIT_TEST_POSTGRES_URL to run these cases")
+    except Exception as error:  # any failure means: no PostgreSQL here
+        if os.environ.get("REMIT_REQUIRE_POSTGRES"):
+            pytest.fail(f"REMIT_REQUIRE_POSTGRES is set but PostgreSQL is not reachable at {admin}: {error}")
+        pytest.skip(
+            f"PostgreSQL not reachable at {admin} ({type(error).__name__}); "
+            "set REMIT_TEST_POSTGRES_URL to run these cases"
+        )
     url = make_url(admin).set(database=name).render_as_string(hide_password=False)
     Store.open(url, migrate=True).close()
     yield url

@@ -26,8 +26,9 @@ def open_release(store: Store, team: str, title: str = "Ship onboarding") -> int
 
 
 def position(store: Store, team: str, number: int, actor: str, stance: str, basis: str | None = None) -> str:
-    outcome = decisions.record_position(uow=store.uow(), team=team, actor=actor, number=number, stance=stance,
-                                        basis=basis, reason="because")
+    outcome = decisions.record_position(
+        uow=store.uow(), team=team, actor=actor, number=number, stance=stance, basis=basis, reason="because"
+    )
     return outcome.resolution.state.value
 
 
@@ -106,23 +107,44 @@ def test_unknown_decision_and_person_are_not_found(store: Store, team: str) -> N
 
 
 def test_opening_with_evidence_the_rule_assigns_to_another_role_writes_no_decision(store: Store, team: str) -> None:
-    rules.add_rule(uow=store.uow(), team=team, actor="ezra", domain="release", because=RETRO,
-                   requires=["cost-of-delay:pm", "system-risk:em"], go=["pm", "em"])
+    rules.add_rule(
+        uow=store.uow(),
+        team=team,
+        actor="ezra",
+        domain="release",
+        because=RETRO,
+        requires=["cost-of-delay:pm", "system-risk:em"],
+        go=["pm", "em"],
+    )
     with pytest.raises(RightsRefused, match="system-risk must come from em"):
-        decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title="x",
-                                evidence=[("cost-of-delay", "40% churn"), ("system-risk", "fine")])
+        decisions.open_decision(
+            uow=store.uow(),
+            team=team,
+            actor="priya",
+            domain="release",
+            title="x",
+            evidence=[("cost-of-delay", "40% churn"), ("system-risk", "fine")],
+        )
     assert count(store, DecisionRow) == 0
 
 
 def test_the_retro_rule_keeps_the_next_release_open_until_both_evidences_arrive(store: Store, team: str) -> None:
-    rules.add_rule(uow=store.uow(), team=team, actor="priya", domain="release", because=RETRO,
-                   requires=["cost-of-delay:pm", "system-risk:em"], go=["pm", "em"])
+    rules.add_rule(
+        uow=store.uow(),
+        team=team,
+        actor="priya",
+        domain="release",
+        because=RETRO,
+        requires=["cost-of-delay:pm", "system-risk:em"],
+        go=["pm", "em"],
+    )
     number = open_release(store, team)
     position(store, team, number, "priya", "go")
     assert position(store, team, number, "ezra", "go") == "open"
     decisions.add_evidence(uow=store.uow(), team=team, actor="priya", number=number, name="cost-of-delay", text="x")
-    outcome = decisions.add_evidence(uow=store.uow(), team=team, actor="ezra", number=number, name="system-risk",
-                                     text="low")
+    outcome = decisions.add_evidence(
+        uow=store.uow(), team=team, actor="ezra", number=number, name="system-risk", text="low"
+    )
     assert outcome.resolution.state.value == "approved"
 
 
@@ -158,8 +180,9 @@ def test_only_the_proposer_withdraws_and_settled_decisions_do_not_change(store: 
 def test_a_passed_deadline_expires_the_decision_and_settles_it_at_the_deadline(store: Store, team: str) -> None:
     clock = store.clock
     deadline = clock() + timedelta(hours=2)
-    number = decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title="x",
-                                     deadline=deadline).number
+    number = decisions.open_decision(
+        uow=store.uow(), team=team, actor="priya", domain="release", title="x", deadline=deadline
+    ).number
     clock.advance(hours=3)  # type: ignore[attr-defined]
     with pytest.raises(Conflict, match="expired"):
         position(store, team, number, "ezra", "go")
@@ -175,10 +198,18 @@ def test_a_decision_stays_bound_to_the_charter_it_was_opened_under(store: Store,
     new_text = team_text().replace(
         'rights.pm = { right = "decide", on = ["business", "market"], why = "PM owns go/no-go for business and '
         'market reasons." }',
-        'rights.pm = { right = "voice", note = "test: PM has voice only" }', 1)
+        'rights.pm = { right = "voice", note = "test: PM has voice only" }',
+        1,
+    )
     assert new_text != team_text()
-    proposal = decisions.open_decision(uow=store.uow(), team=team, actor="ezra", domain="charter",
-                                       title="PM voice at release", proposed_charter=new_text).number
+    proposal = decisions.open_decision(
+        uow=store.uow(),
+        team=team,
+        actor="ezra",
+        domain="charter",
+        title="PM voice at release",
+        proposed_charter=new_text,
+    ).number
     position(store, team, proposal, "ezra", "go")
     assert teams.charter_status(uow=store.uow(), team=team).version == 1
     assert position(store, team, proposal, "priya", "go") == "approved"

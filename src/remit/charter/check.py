@@ -13,7 +13,8 @@ from remit.charter.model import CHARTER_DOMAIN, Charter, Person
 if TYPE_CHECKING:
     from remit.charter.loader import Problem
 
-PEERS = ("pm", "em")
+PRODUCT = frozenset({"pm"})
+ENGINEERING = frozenset({"em", "tlm"})  # the TLM combines engineering leadership with product judgment (google-tlm)
 
 
 def reporting_chain(charter: Charter, person: Person) -> tuple[list[Person], bool]:
@@ -39,12 +40,13 @@ def check_roster(charter: Charter, source: str) -> list[Problem]:
     problems: list[Problem] = []
     for person in charter.people.values():
         key = f"people.{person.handle}"
-        if all(role in person.roles for role in PEERS):
+        if PRODUCT & set(person.roles) and ENGINEERING & set(person.roles):
             problems.append(
                 Problem(
                     source,
                     f"{key}.roles",
-                    f"{person.handle} is both pm and em",
+                    f"{person.handle} is both {'/'.join(sorted(PRODUCT & set(person.roles)))} and "
+                    f"{'/'.join(sorted(ENGINEERING & set(person.roles)))}",
                     "the PM and the EM are peers: give each role to a different person",
                 )
             )
@@ -69,11 +71,15 @@ def check_roster(charter: Charter, source: str) -> list[Problem]:
                 )
             )
             continue
-        for role, other in ((PEERS[0], PEERS[1]), (PEERS[1], PEERS[0])):
-            if role not in person.roles:
+        for side, other_side in ((PRODUCT, ENGINEERING), (ENGINEERING, PRODUCT)):
+            mine = sorted(side & set(person.roles))
+            if not mine:
                 continue
+            role = mine[0]
             for manager in chain:
-                if other in manager.roles:
+                theirs = sorted(other_side & set(manager.roles))
+                if theirs:
+                    other = theirs[0]
                     problems.append(
                         Problem(
                             source,

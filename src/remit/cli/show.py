@@ -26,7 +26,7 @@ def state_text(state: str) -> str:
 def charter_matrix(charter: Charter, *, why: bool = False) -> None:
     roles = list(dict.fromkeys(role for d in charter.domains.values() for role in d.grants))
     table = Table(title=f"{charter.name}: who holds which right", show_lines=why)
-    table.add_column("domain", style="bold")
+    table.add_column("domain", style="bold", no_wrap=True)
     for role in roles:
         table.add_column(role)
     for domain in charter.domains.values():

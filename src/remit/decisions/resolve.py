@@ -3,8 +3,9 @@
 One loop over the positions in the order they were recorded; the latest position of each person (or of
 each role, where there are no persons) is their current one.
 
-- A no-go inside the role's block scope is a veto. A veto stands until its holder says *go*: abstaining
-  does not lift it, and nobody else's go outweighs it (no force).
+- A no-go inside the role's block scope is a veto. A veto stands until its holder says *go* in the same
+  role: abstaining does not lift it, and nobody else's go outweighs it (no force).
+- Each person has one current position per decision, so one person never turns two keys.
 - A no-go from a decider or blocker outside its scope counts as voice and is a boundary crossing; a
   no-go from a role that has only voice or consult is simply its voice.
 - ``approved`` needs a go from a holder of every decider role, from every role a rule (or a veto carried
@@ -66,7 +67,7 @@ def resolve(
         why = crossing_why(domain, grant, position)
         if why is not None:
             crossings.append(Crossing(position.role, position.basis, why, position.person))
-        elif position.stance is Stance.NO_GO:
+        elif position.stance is Stance.NO_GO and grant is not None and grant.blocks_on(position.basis):
             vetoes[who] = position
         if grant is not None and grant.right.may_take_position:
             latest[who] = position
@@ -74,7 +75,7 @@ def resolve(
     blocked_by = [
         Blocker(veto.role, veto.basis, veto.person)
         for who, veto in vetoes.items()
-        if latest[who].stance is not Stance.GO
+        if not (latest[who].stance is Stance.GO and latest[who].role == veto.role)  # lifted only in the same role
     ]
     said_go = {position.role for position in latest.values() if position.stance is Stance.GO}
     required = _unique([*domain.deciders, *(role for rule in rules for role in rule.go), *must_go])

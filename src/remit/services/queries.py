@@ -88,9 +88,7 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         decision = load_decision(uow, team_row, number)
         rights = domain_rights(bound_charter(uow, decision), decision.domain)
         handles = dict(
-            uow.session.execute(select(PersonRow.id, PersonRow.handle).where(PersonRow.team_id == team_row.id))
-            
-            .all()
+            uow.session.execute(select(PersonRow.id, PersonRow.handle).where(PersonRow.team_id == team_row.id)).all()
         )
         positions = uow.session.scalars(
             select(PositionRow).where(PositionRow.decision_id == decision.id).order_by(PositionRow.id)

@@ -1,0 +1,150 @@
+"""The command line as a user runs it: exit codes, JSON contracts, clear errors and never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from remit.cli.app import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        main(list(args))
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    else:
+        code = 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REMIT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("REMIT_TEAM", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def initialised(workdir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    code, out, _ = run(capsys, "init", "--preset", "default", "--team", "checkout")
+    assert code == 0, out
+    return workdir
+
+
+def test_who_release_json_is_the_documented_contract(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "who", "release", "--preset", "default", "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "domain": "release",
+        "decide": ["pm", "em"],
+        "block": {"pm": ["business", "market"], "em": ["safety", "technical"]},
+        "voice": [],
+        "consult": ["designer", "tech-lead"],
+        "inform": ["stakeholder"],
+    }
+
+
+def test_resolve_json_reports_the_veto_and_the_crossing(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "resolve",
+        "release",
+        "--preset",
+        "default",
+        "--position",
+        "em=no-go:technical",
+        "--position",
+        "pm=no-go:technical",
+        "--json",
+    )
+    assert code == 0
+    result = json.loads(out)
+    assert result["state"] == "blocked"
+    assert result["blocked_by"] == [{"role": "em", "basis": "technical"}]
+    assert [(c["role"], c["basis"]) for c in result["boundary_crossings"]] == [("pm", "technical")]
+    assert set(result["waiting_on"]) >= {"roles", "evidence"}
+
+
+def test_init_writes_a_charter_that_checks_clean(initialised: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (initialised / "remit.toml").exists()
+    assert (initialised / "remit.db").exists()
+    code, out, _ = run(capsys, "charter", "check")
+    assert code == 0 and "ok" in out
+    code, out, _ = run(capsys, "charter", "diff", "--preset", "default")
+    assert code == 0 and "exactly the rights" in out
+
+
+def test_charter_check_lists_every_problem_with_its_fix(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "bad.toml").write_text(
+        '[team]\nname = "x"\n[domains.release]\nrights.pm = { right = "decide", on = ["vibes"] }\n'
+        'rights.cto = { right = "block", on = ["technical"] }\n[domains.charter]\nrights.em = { right = "decide" }\n'
+        '[people.a]\nroles = ["pm"]\nreports_to = "b"\n[people.b]\nroles = ["em"]\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "charter", "check", "bad.toml")
+    assert code == 1
+    for expected in ("unknown basis 'vibes'", "unknown role 'cto'", "pm a reports", "fix:"):
+        assert expected in err
+    assert "Traceback" not in err
+
+
+def test_the_seed_story_through_the_cli(initialised: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "decision", "open", "release", "Ship onboarding", "--as", "priya")[0] == 0
+    code, out, _ = run(
+        capsys,
+        "decision",
+        "position",
+        "1",
+        "no-go",
+        "--as",
+        "ezra",
+        "--basis",
+        "technical",
+        "--reason",
+        "index",
+        "--json",
+    )
+    assert code == 0 and json.loads(out)["state"] == "blocked"
+    code, _, err = run(capsys, "gate", "1")
+    assert code == 1 and "blocked by em" in err
+    code, _, err = run(capsys, "decision", "position", "1", "go", "--as", "sol", "--reason", "ship it")
+    assert code == 1 and "refused" in err and "Traceback" not in err
+    assert run(capsys, "decision", "position", "1", "go", "--as", "ezra", "--reason", "ok")[0] == 0
+    assert run(capsys, "decision", "position", "1", "go", "--as", "priya", "--reason", "ok")[0] == 0
+    code, out, _ = run(capsys, "gate", "1", "--json")
+    assert code == 0 and json.loads(out)["approved"] is True
+    code, out, _ = run(capsys, "audit", "verify")
+    assert code == 0 and "chain intact" in out
+    code, out, _ = run(capsys, "export", "madr", "adr")
+    assert code == 0
+    [record] = list((initialised / "adr").glob("*.md"))
+    assert "status: accepted" in record.read_text(encoding="utf-8")
+
+
+def test_errors_are_one_clear_line_with_a_hint(initialised: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "decision", "show", "99")
+    assert code == 1
+    assert "error: team checkout has no decision #99" in err and "hint:" in err
+    code, _, err = run(capsys, "decision", "open", "release", "x", "--as", "priya", "--deadline", "yesterday")
+    assert code == 1 and "cannot read the deadline" in err
+
+
+def test_commands_without_a_database_say_how_to_get_one(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--team", "checkout", "decision", "list")
+    assert code == 1 and "run `remit init` first" in err
+
+
+def test_demo_tells_the_story_from_real_results(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "demo")
+    assert code == 0
+    assert "blocked by ezra (em) on technical grounds" in out
+    assert "boundary crossing: pm may block release only on business, market, not on technical" in out
+    assert "refused: sol (stakeholder) is only informed in release" in out
+    assert "waiting on evidence: cost-of-delay (from pm)" in out
+    assert "`remit gate 2`: open" in out
+    assert "chain intact" in out or "intact" in out
