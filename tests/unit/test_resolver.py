@@ -640,3 +640,19 @@ def test_resolution_is_a_pure_function_of_its_inputs():
 
     assert first == second
     assert positions == [go("pm"), no_go("em", "technical"), go("stakeholder")]
+
+
+def test_a_lifted_veto_does_not_come_back_when_its_holder_later_abstains() -> None:
+    from remit.charter import load_preset
+    from remit.decisions.model import Position, Stance
+    from remit.decisions.resolve import resolve
+
+    domain = load_preset("default").domains["incident-response"]
+    positions = [
+        Position("em", Stance.NO_GO, "safety"),
+        Position("em", Stance.GO),
+        Position("em", Stance.ABSTAIN),
+    ]
+    result = resolve(domain, positions)
+    assert result.state.value == "open"
+    assert result.blocked_by == []

@@ -59,7 +59,7 @@ def resolve(
     must_go: Collection[str] = (),
 ) -> Resolution:
     latest: dict[str, Position] = {}
-    vetoes: dict[str, Position] = {}
+    vetoes: dict[tuple[str, str], Position] = {}  # (person, role): a standing veto, until that go
     crossings: list[Crossing] = []
     for position in positions:
         grant = domain.grant(position.role)
@@ -68,15 +68,13 @@ def resolve(
         if why is not None:
             crossings.append(Crossing(position.role, position.basis, why, position.person))
         elif position.stance is Stance.NO_GO and grant is not None and grant.blocks_on(position.basis):
-            vetoes[who] = position
+            vetoes[(who, position.role)] = position
+        elif position.stance is Stance.GO:
+            vetoes.pop((who, position.role), None)  # lifted by its holder's go in the same role
         if grant is not None and grant.right.may_take_position:
             latest[who] = position
 
-    blocked_by = [
-        Blocker(veto.role, veto.basis, veto.person)
-        for who, veto in vetoes.items()
-        if not (latest[who].stance is Stance.GO and latest[who].role == veto.role)  # lifted only in the same role
-    ]
+    blocked_by = [Blocker(veto.role, veto.basis, veto.person) for veto in vetoes.values()]
     said_go = {position.role for position in latest.values() if position.stance is Stance.GO}
     required = _unique([*domain.deciders, *(role for rule in rules for role in rule.go), *must_go])
     missing_evidence = [need for rule in rules for need in rule.evidence if need.name not in evidence]
