@@ -4,6 +4,8 @@ charter does not allow, and re-resolving a decision after each change."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -95,15 +97,17 @@ def acting(
                 hint="a person acts only in the roles the roster gives them",
             )
         return Actor(person_row, role, rights.grant(role))
-    granted = [(rights.grant(r), r) for r in person.roles if rights.grant(r) is not None]
+    granted = sorted(
+        ((grant, r) for r in person.roles if (grant := rights.grant(r)) is not None),
+        key=lambda pair: STRENGTH[pair[0].right],
+    )
     if not granted:
         return Actor(person_row, person.roles[0], None)
-    granted.sort(key=lambda pair: STRENGTH[pair[0].right])  # type: ignore[union-attr]
-    best = [r for g, r in granted if g is not None and g.right is granted[0][0].right]  # type: ignore[union-attr]
+    strongest = granted[0][0].right
+    best = [r for grant, r in granted if grant.right is strongest]
     if len(best) > 1:
         raise InvalidInput(
-            f"{handle} holds {granted[0][0].right.value} in {rights.name} as "  # type: ignore[union-attr]
-            f"{' and '.join(best)}",
+            f"{handle} holds {strongest.value} in {rights.name} as {' and '.join(best)}",
             hint=f"say which with --role {best[0]}",
         )
     return Actor(person_row, granted[0][1], granted[0][0])
@@ -161,6 +165,15 @@ def record_refusal(uow: UnitOfWork, team_name: str, refusal: Refusal) -> RightsR
     )
     uow.commit()
     return RightsRefused(f"refused: {refusal.why}", hint=refusal.hint)
+
+
+@contextmanager
+def recording_refusals(uow: UnitOfWork, team_name: str) -> Iterator[None]:
+    """Inside a unit of work: turn a ``Refusal`` into a recorded crossing and a ``RightsRefused`` error."""
+    try:
+        yield
+    except Refusal as refusal:
+        raise record_refusal(uow, team_name, refusal) from None
 
 
 def load_decision(uow: UnitOfWork, team: TeamRow, number: int) -> DecisionRow:

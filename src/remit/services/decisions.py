@@ -27,7 +27,7 @@ from remit.services.acting import (
     evaluate,
     expire_overdue,
     load_decision,
-    record_refusal,
+    recording_refusals,
     require_active,
     require_voice,
     stance_of,
@@ -130,7 +130,7 @@ def open_decision(
                 hint="give a future time, e.g. --deadline 3d or --deadline 2026-12-01T17:00Z",
             )
         who = acting(uow, team_row, charter, rights, actor, role)
-        try:
+        with recording_refusals(uow, team):
             require_voice(who, rights, "open-decision")
             team_row.decision_seq += 1
             decision = DecisionRow(
@@ -188,8 +188,6 @@ def open_decision(
             for name, text in evidence:
                 _add_evidence(uow, team_row, decision, who, name, text)
             resolution = apply_resolution(uow, team_row, decision, rights, who.handle)
-        except Refusal as refusal:
-            raise record_refusal(uow, team, refusal) from None
         uow.commit()
         return Outcome(decision.number, resolution)
 
@@ -222,7 +220,7 @@ def record_position(
     reason = _text("reason", reason, 5_000)
     with uow:
         team_row, decision, rights, who = _active(uow, team, number, actor, role)
-        try:
+        with recording_refusals(uow, team):
             grant = require_voice(who, rights, "record-position", decision.id)
             if basis is not None and basis not in bound_charter(uow, decision).bases:
                 raise InvalidInput(
@@ -277,8 +275,6 @@ def record_position(
                 },
             )
             resolution = apply_resolution(uow, team_row, decision, rights, who.handle)
-        except Refusal as refusal:
-            raise record_refusal(uow, team, refusal) from None
         uow.commit()
         return Outcome(decision.number, resolution, why)
 
@@ -288,12 +284,10 @@ def add_evidence(
 ) -> Outcome:
     with uow:
         team_row, decision, rights, who = _active(uow, team, number, actor, role)
-        try:
+        with recording_refusals(uow, team):
             require_voice(who, rights, "add-evidence", decision.id)
             _add_evidence(uow, team_row, decision, who, name, text)
             resolution = apply_resolution(uow, team_row, decision, rights, who.handle)
-        except Refusal as refusal:
-            raise record_refusal(uow, team, refusal) from None
         uow.commit()
         return Outcome(decision.number, resolution)
 
@@ -312,7 +306,7 @@ def amend_decision(
     time of the amendment carries over as a go its holder must give on the new revision."""
     with uow:
         team_row, decision, rights, who = _active(uow, team, number, actor, role)
-        try:
+        with recording_refusals(uow, team):
             if who.person.id != decision.proposer_id and (who.grant is None or not who.grant.holds_key):
                 raise Refusal(
                     who,
@@ -352,8 +346,6 @@ def amend_decision(
             )
             uow.session.flush()
             resolution = apply_resolution(uow, team_row, decision, rights, who.handle)
-        except Refusal as refusal:
-            raise record_refusal(uow, team, refusal) from None
         uow.commit()
         return Outcome(decision.number, resolution)
 
@@ -361,7 +353,7 @@ def amend_decision(
 def withdraw_decision(*, uow: UnitOfWork, team: str, actor: str, number: int, reason: str = "") -> Outcome:
     with uow:
         team_row, decision, rights, who = _active(uow, team, number, actor, None)
-        try:
+        with recording_refusals(uow, team):
             if who.person.id != decision.proposer_id:
                 raise Refusal(
                     who,
@@ -380,8 +372,6 @@ def withdraw_decision(*, uow: UnitOfWork, team: str, actor: str, number: int, re
                 decision_id=decision.id,
                 payload={"number": decision.number, "reason": reason},
             )
-        except Refusal as refusal:
-            raise record_refusal(uow, team, refusal) from None
         uow.commit()
         return Outcome(decision.number, resolution)
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from remit.charter import Right
 from remit.decisions.model import State
+from remit.errors import NotFound
 from remit.services.acting import bound_charter, bound_rules, current_team_charter, domain_rights, load_decision
 from remit.services.uow import UnitOfWork
 from remit.store import audit
@@ -199,8 +200,6 @@ def list_decisions(
         if waiting_on is not None:
             person = charter.person(waiting_on)
             if person is None:
-                from remit.errors import NotFound
-
                 raise NotFound(
                     f"nobody called '{waiting_on}' is on team {team}'s roster",
                     hint=f"people: {', '.join(charter.people)}",

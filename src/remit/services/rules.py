@@ -17,10 +17,10 @@ from remit.services.acting import (
     current_team_charter,
     domain_rights,
     load_decision,
-    record_refusal,
+    recording_refusals,
 )
 from remit.services.uow import UnitOfWork
-from remit.store.tables import DecisionRow, RuleRow
+from remit.store.tables import DecisionRow, PersonRow, RuleRow
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def add_rule(
         team_row, _version, charter = current_team_charter(uow, team)
         rights = domain_rights(charter, domain)
         who = acting(uow, team_row, charter, rights, actor)
-        try:
+        with recording_refusals(uow, team):
             if who.grant is None or not who.grant.holds_key:
                 raise Refusal(
                     who,
@@ -123,8 +123,6 @@ def add_rule(
                     "origin": origin,
                 },
             )
-        except Refusal as refusal:
-            raise record_refusal(uow, team, refusal) from None
         uow.commit()
         return _view(row, who.handle, origin)
 
@@ -144,8 +142,6 @@ def _view(row: RuleRow, created_by: str, origin: int | None) -> RuleView:
 
 
 def list_rules(*, uow: UnitOfWork, team: str, include_retired: bool = False) -> list[RuleView]:
-    from remit.store.tables import PersonRow
-
     with uow:
         team_row = uow.team(team, lock=False)
         query = (
@@ -169,7 +165,7 @@ def retire_rule(*, uow: UnitOfWork, team: str, actor: str, rule_id: int, because
             raise NotFound(f"team {team} has no rule {rule_id} in force", hint="`remit rule list` shows them")
         rights = domain_rights(charter, row.domain)
         who = acting(uow, team_row, charter, rights, actor)
-        try:
+        with recording_refusals(uow, team):
             if who.grant is None or not who.grant.holds_key:
                 raise Refusal(
                     who,
@@ -180,6 +176,4 @@ def retire_rule(*, uow: UnitOfWork, team: str, actor: str, rule_id: int, because
                 )
             row.retired_at = uow.now
             uow.audit(team_row, actor=who.handle, kind="RuleRetired", payload={"rule": rule_id, "because": because})
-        except Refusal as refusal:
-            raise record_refusal(uow, team, refusal) from None
         uow.commit()
