@@ -1,16 +1,19 @@
-# The project's interface: make demo, make test, make lint, make bench.
+# The project's interface: make serve, make demo, make test, make lint, make bench.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: serve demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/remit serve --demo $(SERVE_ARGS)
 
 demo: $(STAMP)
 	$(BIN)/remit demo

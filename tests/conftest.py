@@ -15,13 +15,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from remit.api.app import Settings, create_app
 from remit.charter import load_preset
 from remit.charter.render import render_charter
 from remit.cli.roster import sample_roster
-from remit.services import teams
+from remit.seed import DEMO_TEAM, seed_demo
+from remit.services import identity, teams
 from remit.services.uow import Store
 from remit.store.tables import Base
 
@@ -89,3 +92,36 @@ def team_text(preset: str = "default", name: str = "checkout") -> str:
 def team(store: Store) -> str:
     teams.init_team(uow=store.uow(), text=team_text(), source="remit.toml")
     return "checkout"
+
+
+class Api:
+    """A test client on the app, over a store holding the demo team; ``as_(handle)`` gives that person's
+    API token header (tokens are made on first use)."""
+
+    def __init__(self, client: TestClient, store: Store) -> None:
+        self.client = client
+        self.store = store
+        self._tokens: dict[str, str] = {}
+
+    def token(self, handle: str) -> str:
+        if handle not in self._tokens:
+            self._tokens[handle] = identity.create_token(
+                uow=self.store.uow(), team=DEMO_TEAM, handle=handle, name="tests"
+            ).token
+        return self._tokens[handle]
+
+    def as_(self, handle: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(handle)}"}
+
+
+@pytest.fixture
+def demo_store(store: Store) -> Store:
+    """The store (SQLite and PostgreSQL) holding the demo team `remit serve --demo` starts with."""
+    seed_demo(store)
+    return store
+
+
+@pytest.fixture
+def api(demo_store: Store) -> Iterator[Api]:
+    with TestClient(create_app(Settings(sweep_seconds=0), store=demo_store)) as client:
+        yield Api(client, demo_store)

@@ -10,7 +10,7 @@ import typer
 
 from remit.charter import Charter, DomainRights, preset_names
 from remit.charter.render import render_charter
-from remit.cli import charter_cmds, decision_cmds, ledger_cmds, show
+from remit.cli import charter_cmds, decision_cmds, ledger_cmds, server_cmds, show
 from remit.cli.context import Context, console, ctx, emit_json, err_console, pick_charter
 from remit.cli.roster import parse_person, sample_roster
 from remit.decisions.model import Position
@@ -32,6 +32,8 @@ app.add_typer(decision_cmds.rules, name="rule")
 app.add_typer(ledger_cmds.audit, name="audit")
 app.add_typer(ledger_cmds.export, name="export")
 app.add_typer(ledger_cmds.db, name="db")
+app.add_typer(server_cmds.people, name="people")
+app.command()(server_cmds.serve)
 for command in (ledger_cmds.log, ledger_cmds.gate, ledger_cmds.expire, ledger_cmds.demo):
     app.command()(command)
 

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights, Grant, Right
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
 from remit.decisions.resolve import resolve
+from remit.decisions.waiting import waits_of
 from remit.errors import Conflict, InvalidInput, NotFound, RightsRefused
 from remit.services.teams import adopt_charter, charter_from_text, current_version
 from remit.services.uow import UnitOfWork
@@ -21,6 +22,7 @@ from remit.store.tables import (
     CrossingRow,
     DecisionRow,
     DecisionRuleRow,
+    DecisionWaitRow,
     EvidenceRow,
     PersonRow,
     PositionRow,
@@ -163,8 +165,9 @@ def record_refusal(uow: UnitOfWork, team_name: str, refusal: Refusal) -> RightsR
         decision_id=refusal.decision_id,
         payload={"action": refusal.action, "domain": refusal.domain, "role": refusal.actor.role, "why": refusal.why},
     )
-    uow.commit()
-    return RightsRefused(f"refused: {refusal.why}", hint=refusal.hint)
+    error = RightsRefused(f"refused: {refusal.why}", hint=refusal.hint)
+    uow.commit(error)
+    return error
 
 
 @contextmanager
@@ -267,7 +270,30 @@ def apply_resolution(
         )
         if decision.domain == CHARTER_DOMAIN and decision.proposed_charter is not None:
             adopt_charter(uow=uow, team=team, text=decision.proposed_charter, actor=actor, decision_id=decision.id)
+    store_waits(uow, team, decision)
     return resolution
+
+
+def store_waits(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> None:
+    """Rewrite the decision's queue rows from its state and resolution."""
+    uow.session.execute(delete(DecisionWaitRow).where(DecisionWaitRow.decision_id == decision.id))
+    waits = waits_of(decision.state, decision.resolution or {})
+    handles = {wait.person for wait in waits if wait.person}
+    ids: dict[str, int] = {}
+    if handles:
+        people = select(PersonRow.handle, PersonRow.id).where(PersonRow.team_id == team.id)
+        ids = {row.handle: row.id for row in uow.session.execute(people.where(PersonRow.handle.in_(handles)))}
+    uow.session.add_all(
+        DecisionWaitRow(
+            team_id=team.id,
+            decision_id=decision.id,
+            kind=wait.kind,
+            role=wait.role,
+            person_id=ids.get(wait.person) if wait.person else None,
+            what=wait.what,
+        )
+        for wait in waits
+    )
 
 
 def expire_overdue(uow: UnitOfWork, team: TeamRow) -> list[int]:
@@ -285,6 +311,7 @@ def expire_overdue(uow: UnitOfWork, team: TeamRow) -> list[int]:
     for decision in overdue:
         deadline = decision.deadline or uow.now
         decision.state, decision.settled_at = State.EXPIRED.value, deadline
+        store_waits(uow, team, decision)
         uow.audit(
             team,
             actor=SYSTEM,

@@ -31,6 +31,7 @@ from remit.services.acting import (
     require_active,
     require_voice,
     stance_of,
+    store_waits,
 )
 from remit.services.uow import UnitOfWork
 from remit.store.tables import (
@@ -188,8 +189,9 @@ def open_decision(
             for name, text in evidence:
                 _add_evidence(uow, team_row, decision, who, name, text)
             resolution = apply_resolution(uow, team_row, decision, rights, who.handle)
-        uow.commit()
-        return Outcome(decision.number, resolution)
+        outcome = Outcome(decision.number, resolution)
+        uow.commit(outcome)
+        return outcome
 
 
 def _active(
@@ -275,8 +277,9 @@ def record_position(
                 },
             )
             resolution = apply_resolution(uow, team_row, decision, rights, who.handle)
-        uow.commit()
-        return Outcome(decision.number, resolution, why)
+        outcome = Outcome(decision.number, resolution, why)
+        uow.commit(outcome)
+        return outcome
 
 
 def add_evidence(
@@ -288,8 +291,9 @@ def add_evidence(
             require_voice(who, rights, "add-evidence", decision.id)
             _add_evidence(uow, team_row, decision, who, name, text)
             resolution = apply_resolution(uow, team_row, decision, rights, who.handle)
-        uow.commit()
-        return Outcome(decision.number, resolution)
+        outcome = Outcome(decision.number, resolution)
+        uow.commit(outcome)
+        return outcome
 
 
 def amend_decision(
@@ -346,8 +350,9 @@ def amend_decision(
             )
             uow.session.flush()
             resolution = apply_resolution(uow, team_row, decision, rights, who.handle)
-        uow.commit()
-        return Outcome(decision.number, resolution)
+        outcome = Outcome(decision.number, resolution)
+        uow.commit(outcome)
+        return outcome
 
 
 def withdraw_decision(*, uow: UnitOfWork, team: str, actor: str, number: int, reason: str = "") -> Outcome:
@@ -365,6 +370,7 @@ def withdraw_decision(*, uow: UnitOfWork, team: str, actor: str, number: int, re
                 )
             resolution = evaluate(uow, decision, rights)
             decision.state, decision.settled_at = State.WITHDRAWN.value, uow.now
+            store_waits(uow, team_row, decision)
             uow.audit(
                 team_row,
                 actor=who.handle,
@@ -372,8 +378,9 @@ def withdraw_decision(*, uow: UnitOfWork, team: str, actor: str, number: int, re
                 decision_id=decision.id,
                 payload={"number": decision.number, "reason": reason},
             )
-        uow.commit()
-        return Outcome(decision.number, resolution)
+        outcome = Outcome(decision.number, resolution)
+        uow.commit(outcome)
+        return outcome
 
 
 def expire_decisions(*, uow: UnitOfWork, team: str) -> list[int]:

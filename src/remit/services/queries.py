@@ -7,11 +7,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from remit.charter import Right
 from remit.decisions.model import State
-from remit.errors import NotFound
+from remit.errors import InvalidInput, NotFound
 from remit.services.acting import bound_charter, bound_rules, current_team_charter, domain_rights, load_decision
 from remit.services.uow import UnitOfWork
 from remit.store import audit
@@ -20,6 +20,7 @@ from remit.store.tables import (
     CharterVersionRow,
     CrossingRow,
     DecisionRow,
+    DecisionWaitRow,
     EvidenceRow,
     PersonRow,
     PositionRow,
@@ -68,7 +69,7 @@ class DecisionView:
         return body
 
 
-def _summary(decision: DecisionRow, proposer: str) -> DecisionSummary:
+def summary_of(decision: DecisionRow, proposer: str) -> DecisionSummary:
     resolution = decision.resolution or {}
     return DecisionSummary(
         decision.number,
@@ -108,7 +109,7 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         settled = decision.settled_at
         answered = {p.role: p.recorded_at for p in current}
         view = DecisionView(
-            summary=_summary(decision, handles[decision.proposer_id]),
+            summary=summary_of(decision, handles[decision.proposer_id]),
             revision=decision.revision,
             charter_version=version,
             settled_at=_iso(settled),
@@ -174,19 +175,29 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         return view
 
 
-def _waits_on(decision: DecisionRow, roles: set[str], handle: str) -> bool:
-    resolution = decision.resolution or {}
-    if decision.state == State.BLOCKED.value:
-        return any(blocker.get("person") == handle for blocker in resolution.get("blocked_by", []))
-    waiting = resolution.get("waiting_on", {})
-    return bool(
-        roles & {*waiting.get("roles", []), *waiting.get("evidence_from", {}).values(), *waiting.get("consults", [])}
+def waiting_clause(team_id: int, roles: list[str], person_id: int) -> Any:
+    """The queue rows that concern one person: a missing go, evidence or consult of one of their roles, or
+    their own standing veto."""
+    return and_(
+        DecisionWaitRow.team_id == team_id,
+        or_(
+            and_(DecisionWaitRow.kind != "blocker", DecisionWaitRow.role.in_(roles)),
+            DecisionWaitRow.person_id == person_id,
+        ),
     )
 
 
 def list_decisions(
-    *, uow: UnitOfWork, team: str, state: str | None = None, waiting_on: str | None = None
+    *,
+    uow: UnitOfWork,
+    team: str,
+    state: str | None = None,
+    domain: str | None = None,
+    waiting_on: str | None = None,
+    after: int | None = None,
+    limit: int | None = None,
 ) -> list[DecisionSummary]:
+    """Decisions in number order; ``after`` a number and ``limit`` page through them."""
     with uow:
         team_row, _version, charter = current_team_charter(uow, team)
         query = (
@@ -196,26 +207,40 @@ def list_decisions(
             .order_by(DecisionRow.number)
         )
         if state is not None:
-            query = query.where(DecisionRow.state == State(state).value)
+            try:
+                query = query.where(DecisionRow.state == State(state).value)
+            except ValueError:
+                raise InvalidInput(
+                    f"unknown state '{state}'", hint=f"states: {', '.join(item.value for item in State)}"
+                ) from None
+        if domain is not None:
+            query = query.where(DecisionRow.domain == domain)
         if waiting_on is not None:
             person = charter.person(waiting_on)
-            if person is None:
+            person_id = uow.session.scalar(
+                select(PersonRow.id).where(PersonRow.team_id == team_row.id, PersonRow.handle == waiting_on)
+            )
+            if person is None or person_id is None:
                 raise NotFound(
                     f"nobody called '{waiting_on}' is on team {team}'s roster",
                     hint=f"people: {', '.join(charter.people)}",
                 )
-            query = query.where(DecisionRow.state.in_([State.OPEN.value, State.BLOCKED.value]))
-        rows = uow.session.execute(query).all()
-        summaries = [
-            _summary(decision, proposer)
-            for decision, proposer in rows
-            if waiting_on is None or _waits_on(decision, set(charter.people[waiting_on].roles), waiting_on)
-        ]
+            waits = waiting_clause(team_row.id, list(person.roles), person_id)
+            query = query.where(DecisionRow.id.in_(select(DecisionWaitRow.decision_id).where(waits)))
+        if after is not None:
+            query = query.where(DecisionRow.number > after)
+        if limit is not None:
+            query = query.limit(limit)
+        summaries = [summary_of(decision, proposer) for decision, proposer in uow.session.execute(query)]
         uow.commit()
         return summaries
 
 
-def audit_log(*, uow: UnitOfWork, team: str, limit: int | None = None) -> list[dict[str, Any]]:
+def audit_log(
+    *, uow: UnitOfWork, team: str, limit: int | None = None, after: int | None = None
+) -> list[dict[str, Any]]:
+    """The newest ``limit`` entries, oldest first; or, with ``after`` a sequence number, the ``limit``
+    entries that follow it (a page)."""
     with uow:
         team_row = uow.team(team, lock=False)
         query = (
@@ -224,9 +249,13 @@ def audit_log(*, uow: UnitOfWork, team: str, limit: int | None = None) -> list[d
             .where(AuditRow.team_id == team_row.id)
             .order_by(AuditRow.seq.desc())
         )
+        if after is not None:
+            query = query.where(AuditRow.seq > after).order_by(None).order_by(AuditRow.seq)
         if limit:
             query = query.limit(limit)
-        rows = uow.session.execute(query).all()
+        rows = list(uow.session.execute(query))
+        if after is not None:
+            rows.reverse()
         return [
             {
                 "seq": row.seq,

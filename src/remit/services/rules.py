@@ -123,8 +123,9 @@ def add_rule(
                     "origin": origin,
                 },
             )
-        uow.commit()
-        return _view(row, who.handle, origin)
+        view = _view(row, who.handle, origin)
+        uow.commit(view)
+        return view
 
 
 def _view(row: RuleRow, created_by: str, origin: int | None) -> RuleView:
@@ -156,7 +157,7 @@ def list_rules(*, uow: UnitOfWork, team: str, include_retired: bool = False) -> 
         return [_view(row, handle, number) for row, handle, number in uow.session.execute(query)]
 
 
-def retire_rule(*, uow: UnitOfWork, team: str, actor: str, rule_id: int, because: str) -> None:
+def retire_rule(*, uow: UnitOfWork, team: str, actor: str, rule_id: int, because: str) -> RuleView:
     """Retire a rule for future decisions (decisions already open keep the rules they were opened with)."""
     with uow:
         team_row, _version, charter = current_team_charter(uow, team)
@@ -176,4 +177,8 @@ def retire_rule(*, uow: UnitOfWork, team: str, actor: str, rule_id: int, because
                 )
             row.retired_at = uow.now
             uow.audit(team_row, actor=who.handle, kind="RuleRetired", payload={"rule": rule_id, "because": because})
-        uow.commit()
+            creator = uow.session.get_one(PersonRow, row.created_by_id).handle
+            origin = uow.session.get(DecisionRow, row.origin_decision_id) if row.origin_decision_id else None
+            view = _view(row, creator, origin.number if origin else None)
+        uow.commit(view)
+        return view

@@ -18,9 +18,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from remit.errors import NotFound, RemitError
 from remit.store import audit
 from remit.store.db import current_revision, database_url, head_revision, make_engine, upgrade
-from remit.store.tables import TeamRow
+from remit.store.tables import IdempotencyRow, TeamRow
 
 Clock = Callable[[], datetime]
+NOTHING: Any = object()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An Idempotency-Key sent with a write. The action's result is rendered to ``(status, body)`` and stored
+    in the action's own transaction, so a retry after a lost answer replays it instead of acting twice."""
+
+    person_id: int
+    key: str
+    fingerprint: str
+    render: Callable[[Any], tuple[int, dict[str, Any]]]
 
 
 def utcnow() -> datetime:
@@ -58,8 +70,8 @@ class Store:
                 )
         return cls(engine, clock)
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self)
+    def uow(self, claim: Claim | None = None) -> UnitOfWork:
+        return UnitOfWork(self, claim)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -69,8 +81,9 @@ class UnitOfWork:
     session: Session
     now: datetime
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, claim: Claim | None = None) -> None:
         self.store = store
+        self.claim = claim
 
     def __enter__(self) -> Self:
         self.session = self.store.sessions()
@@ -81,7 +94,20 @@ class UnitOfWork:
         self.session.rollback()  # a no-op after commit; otherwise nothing of a failed action is kept
         self.session.close()
 
-    def commit(self) -> None:
+    def commit(self, result: Any = NOTHING) -> None:
+        """Commit. An action passes its ``result``: under an idempotency claim it is stored with the write."""
+        if self.claim is not None and result is not NOTHING:
+            status, body = self.claim.render(result)
+            self.session.add(
+                IdempotencyRow(
+                    person_id=self.claim.person_id,
+                    key=self.claim.key,
+                    fingerprint=self.claim.fingerprint,
+                    status=status,
+                    body=body,
+                    created_at=self.now,
+                )
+            )
         self.session.commit()
 
     def rollback(self) -> None:

@@ -77,7 +77,11 @@ class PersonRow(Base):
 
 class DecisionRow(Base):
     __tablename__ = "decisions"
-    __table_args__ = (UniqueConstraint("team_id", "number"), Index("ix_decisions_team_state", "team_id", "state"))
+    __table_args__ = (
+        UniqueConstraint("team_id", "number"),
+        Index("ix_decisions_team_state", "team_id", "state"),
+        Index("ix_decisions_team_proposer_state", "team_id", "proposer_id", "state"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     number: Mapped[int]
@@ -185,3 +189,84 @@ class AuditRow(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class DecisionWaitRow(Base):
+    """Who an open or blocked decision is waiting on, one row per role or person: the index behind every
+    queue. Rewritten with each resolution; a settled decision waits on nobody."""
+
+    __tablename__ = "decision_waits"
+    __table_args__ = (
+        Index("ix_waits_team_role", "team_id", "role", "decision_id"),
+        Index("ix_waits_team_person", "team_id", "person_id", "decision_id"),
+        Index("ix_waits_decision", "decision_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # go, evidence, consult, blocker
+    role: Mapped[str | None] = mapped_column(String(50))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    what: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CredentialRow(Base):
+    """A person's password, as an argon2id hash; never the password itself."""
+
+    __tablename__ = "credentials"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime]
+
+
+class WebSessionRow(Base):
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ApiTokenRow(Base):
+    """A person's token for scripts and pipelines: stored as a SHA-256 digest, shown once, revocable."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index("ix_api_tokens_person", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class LoginLinkRow(Base):
+    """A one-time sign-in link (for a first sign-in or a forgotten password)."""
+
+    __tablename__ = "login_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class IdempotencyRow(Base):
+    """The stored answer to a write sent with an Idempotency-Key, written in the write's own transaction."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("person_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int]
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]

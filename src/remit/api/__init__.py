@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1 and the server around it (``create_app``)."""

@@ -1,0 +1,133 @@
+"""What every route shares: the store, the caller (from their API token), writes that honour an
+Idempotency-Key, and opaque cursors for pages."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from remit.errors import InvalidInput, NotAuthenticated, RemitError
+from remit.services import identity
+from remit.services.identity import Identity
+from remit.services.uow import Claim, Store, UnitOfWork
+from remit.store.tables import IdempotencyRow
+
+bearer = HTTPBearer(auto_error=False, description="an API token: create one on your tokens page")
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_caller(
+    request: Request,
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Identity:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise NotAuthenticated(
+            "this API needs a token", hint="send `Authorization: Bearer remit_...`; create a token on your tokens page"
+        )
+    caller = identity.token_identity(uow=store.uow(), token=credentials.credentials)
+    request.scope.setdefault("state", {})["person"] = f"{caller.handle}@{caller.team}"
+    return caller
+
+
+Caller = Annotated[Identity, Depends(get_caller)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="send the same key again to retry a write safely: the first answer is replayed",
+    ),
+]
+
+
+def fingerprint(request: Request, body: Any) -> str:
+    payload = json.dumps(
+        {"method": request.method, "path": request.url.path, "body": body}, sort_keys=True, default=str
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _replay(store: Store, person_id: int, key: str, print_: str) -> JSONResponse | None:
+    with store.uow() as uow:
+        row = uow.session.scalars(
+            select(IdempotencyRow).where(IdempotencyRow.person_id == person_id, IdempotencyRow.key == key)
+        ).one_or_none()
+        if row is None:
+            return None
+        if row.fingerprint != print_:
+            raise InvalidInput(
+                "this Idempotency-Key was already used for a different request",
+                hint="use a new key for each distinct write",
+            )
+        return JSONResponse(row.body, status_code=row.status, headers={"Idempotent-Replayed": "true"})
+
+
+def write(
+    request: Request,
+    store: Store,
+    caller: Identity,
+    key: str | None,
+    body: Any,
+    action: Callable[[UnitOfWork], Any],
+    render: Callable[[Any], dict[str, Any]],
+    status: int = 200,
+) -> JSONResponse:
+    """Run a write. With an Idempotency-Key, its answer is stored in the write's own transaction; a repeat
+    of the same request replays that answer (and the same key on another request is refused)."""
+    if not key:
+        return JSONResponse(render(action(store.uow())), status_code=status)
+    print_ = fingerprint(request, body)
+    replayed = _replay(store, caller.person_id, key, print_)
+    if replayed is not None:
+        return replayed
+
+    def answer(result: Any) -> tuple[int, dict[str, Any]]:
+        if isinstance(result, RemitError):
+            return result.status, result.as_dict()
+        return status, render(result)
+
+    try:
+        result = action(store.uow(Claim(caller.person_id, key, print_, answer)))
+    except IntegrityError:  # the same key, sent twice at once: the other one won; replay its answer
+        replayed = _replay(store, caller.person_id, key, print_)
+        if replayed is None:
+            raise
+        return replayed
+    return JSONResponse(render(result), status_code=status)
+
+
+def encode_cursor(after: int | None) -> str | None:
+    if after is None:
+        return None
+    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["after"]
+    except (ValueError, KeyError, TypeError):
+        raise InvalidInput(
+            "the cursor is not one Remit gave out", hint="pass back next_cursor from the previous page"
+        ) from None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InvalidInput("the cursor is not one Remit gave out", hint="pass back next_cursor from the previous page")
+    return value

@@ -1,0 +1,257 @@
+"""/api/v1: decisions, positions, evidence, the queue and the release gate. Every route is thin: parse,
+call one service as the caller (never as anyone else), render."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from remit.api.deps import Caller, IdempotencyKey, StoreDep, decode_cursor, encode_cursor, write
+from remit.api.schemas import (
+    DecisionAmend,
+    DecisionCreate,
+    DecisionWithdraw,
+    EvidenceCreate,
+    GateRead,
+    Page,
+    PositionCreate,
+    Problem,
+)
+from remit.integrations import madr
+from remit.services import decisions, queries, queue
+
+router = APIRouter(prefix="/api/v1", tags=["decisions"])
+Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="the decision's number in the team")]
+Limit = Annotated[int, Query(ge=1, le=200, description="items per page")]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "no valid API token"},
+    404: {"model": Problem, "description": "no such decision"},
+    422: {"model": Problem, "description": "the request is not valid"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    403: {"model": Problem, "description": "the charter gives your role no right to this (recorded)"},
+    409: {"model": Problem, "description": "the decision is settled"},
+}
+
+
+def _outcome(outcome: decisions.Outcome) -> dict[str, Any]:
+    return outcome.as_dict()
+
+
+@router.get("/decisions", response_model=Page, responses=ERRORS, summary="List the team's decisions")
+def list_decisions(
+    store: StoreDep,
+    caller: Caller,
+    state: Annotated[str | None, Query(pattern="^(open|blocked|approved|withdrawn|expired)$")] = None,
+    domain: Annotated[str | None, Query(max_length=100)] = None,
+    waiting_on: Annotated[str | None, Query(max_length=100, description="a handle")] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    items = queries.list_decisions(
+        uow=store.uow(),
+        team=caller.team,
+        state=state,
+        domain=domain,
+        waiting_on=waiting_on,
+        after=decode_cursor(cursor),
+        limit=limit + 1,
+    )
+    more = len(items) > limit
+    items = items[:limit]
+    return {
+        "items": [item.as_dict() for item in items],
+        "next_cursor": encode_cursor(items[-1].number) if more else None,
+    }
+
+
+@router.post("/decisions", status_code=201, responses=WRITE_ERRORS, summary="Open a decision (you are the proposer)")
+def open_decision(
+    request: Request, store: StoreDep, caller: Caller, body: DecisionCreate, key: IdempotencyKey = None
+) -> JSONResponse:
+    return write(
+        request,
+        store,
+        caller,
+        key,
+        body.model_dump(mode="json"),
+        lambda uow: decisions.open_decision(
+            uow=uow,
+            team=caller.team,
+            actor=caller.handle,
+            domain=body.domain,
+            title=body.title,
+            context=body.context,
+            deadline=body.deadline,
+            evidence=[(item.name, item.text) for item in body.evidence],
+            role=body.role,
+        ),
+        _outcome,
+        status=201,
+    )
+
+
+@router.get("/decisions/{number}", responses=ERRORS, summary="A decision: state, keys, positions, history")
+def show_decision(number: Number, store: StoreDep, caller: Caller) -> dict[str, Any]:
+    return queries.show_decision(uow=store.uow(), team=caller.team, number=number).as_dict()
+
+
+@router.post(
+    "/decisions/{number}/positions",
+    status_code=201,
+    responses=WRITE_ERRORS,
+    summary="Record your go, no-go or abstain",
+)
+def record_position(
+    number: Number,
+    request: Request,
+    store: StoreDep,
+    caller: Caller,
+    body: PositionCreate,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    return write(
+        request,
+        store,
+        caller,
+        key,
+        body.model_dump(mode="json"),
+        lambda uow: decisions.record_position(
+            uow=uow,
+            team=caller.team,
+            actor=caller.handle,
+            number=number,
+            stance=body.stance,
+            reason=body.reason,
+            basis=body.basis,
+            role=body.role,
+        ),
+        _outcome,
+        status=201,
+    )
+
+
+@router.post("/decisions/{number}/evidence", status_code=201, responses=WRITE_ERRORS, summary="Add evidence")
+def add_evidence(
+    number: Number,
+    request: Request,
+    store: StoreDep,
+    caller: Caller,
+    body: EvidenceCreate,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    return write(
+        request,
+        store,
+        caller,
+        key,
+        body.model_dump(mode="json"),
+        lambda uow: decisions.add_evidence(
+            uow=uow,
+            team=caller.team,
+            actor=caller.handle,
+            number=number,
+            name=body.name,
+            text=body.text,
+            role=body.role,
+        ),
+        _outcome,
+        status=201,
+    )
+
+
+@router.post("/decisions/{number}/amend", responses=WRITE_ERRORS, summary="Start a new revision (positions clear)")
+def amend_decision(
+    number: Number,
+    request: Request,
+    store: StoreDep,
+    caller: Caller,
+    body: DecisionAmend,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    return write(
+        request,
+        store,
+        caller,
+        key,
+        body.model_dump(mode="json"),
+        lambda uow: decisions.amend_decision(
+            uow=uow,
+            team=caller.team,
+            actor=caller.handle,
+            number=number,
+            title=body.title,
+            context=body.context,
+            role=body.role,
+        ),
+        _outcome,
+    )
+
+
+@router.post("/decisions/{number}/withdraw", responses=WRITE_ERRORS, summary="Withdraw your own decision")
+def withdraw_decision(
+    number: Number,
+    request: Request,
+    store: StoreDep,
+    caller: Caller,
+    body: DecisionWithdraw,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    return write(
+        request,
+        store,
+        caller,
+        key,
+        body.model_dump(mode="json"),
+        lambda uow: decisions.withdraw_decision(
+            uow=uow, team=caller.team, actor=caller.handle, number=number, reason=body.reason
+        ),
+        _outcome,
+    )
+
+
+@router.get(
+    "/decisions/{number}/madr",
+    response_class=PlainTextResponse,
+    responses=ERRORS,
+    summary="The decision as a MADR markdown record",
+)
+def export_madr(number: Number, store: StoreDep, caller: Caller) -> PlainTextResponse:
+    view = queries.show_decision(uow=store.uow(), team=caller.team, number=number).as_dict()
+    return PlainTextResponse(
+        madr.render(view),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'inline; filename="{madr.filename(view)}"'},
+    )
+
+
+@router.get(
+    "/gate/{number}",
+    response_model=GateRead,
+    responses={**ERRORS, 409: {"model": GateRead, "description": "not an approved release: do not deploy"}},
+    summary="Release gate for deploy pipelines: 200 only for an approved release",
+)
+def gate(number: Number, store: StoreDep, caller: Caller) -> JSONResponse:
+    answer = queries.gate(uow=store.uow(), team=caller.team, number=number)
+    if answer.approved:
+        return JSONResponse(answer.as_dict())
+    closed = {"code": "gate_closed", "message": answer.reason, "hint": "deploy only an approved release decision"}
+    return JSONResponse(closed | answer.as_dict(), status_code=409)
+
+
+@router.get("/queue", responses=ERRORS, summary="What is waiting on you, and on whom yours are waiting")
+def my_queue(
+    store: StoreDep,
+    caller: Caller,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    result = queue.my_queue(
+        uow=store.uow(), team=caller.team, handle=caller.handle, limit=limit, before=decode_cursor(cursor)
+    )
+    body = result.as_dict()
+    body["next_cursor"] = encode_cursor(result.next_cursor)
+    return body

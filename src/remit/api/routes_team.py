@@ -1,0 +1,209 @@
+"""/api/v1: the caller, the charter and proposals to change it, rules, who/resolve, the ledger, insights
+and API tokens."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from remit.api.deps import Caller, IdempotencyKey, StoreDep, decode_cursor, encode_cursor, write
+from remit.api.routes_decisions import ERRORS, WRITE_ERRORS, Limit
+from remit.api.schemas import CharterProposal, Page, ResolveRequest, RuleCreate, RuleRetire, TokenCreate
+from remit.decisions.model import Position
+from remit.decisions.resolve import resolve, who
+from remit.errors import InvalidInput
+from remit.services import charters, identity, insights, queries, rules, teams
+from remit.services.acting import domain_rights, stance_of
+
+router = APIRouter(prefix="/api/v1")
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.get("/me", tags=["identity"], responses=ERRORS, summary="Who the token belongs to, and their roles")
+def me(caller: Caller) -> dict[str, Any]:
+    return caller.as_dict()
+
+
+@router.get("/charter", tags=["charter"], responses=ERRORS, summary="The adopted charter: matrix, sources, diff")
+def charter(store: StoreDep, caller: Caller) -> dict[str, Any]:
+    return charters.charter_view(uow=store.uow(), team=caller.team).as_dict()
+
+
+@router.get(
+    "/charter/versions/{version}",
+    tags=["charter"],
+    response_class=PlainTextResponse,
+    responses=ERRORS,
+    summary="The text of an adopted charter version",
+)
+def charter_version(version: Id, store: StoreDep, caller: Caller) -> PlainTextResponse:
+    text = teams.version_text(uow=store.uow(), team=caller.team, version=version)
+    return PlainTextResponse(text, media_type="application/toml; charset=utf-8")
+
+
+@router.post(
+    "/charter/proposals",
+    tags=["charter"],
+    status_code=201,
+    responses=WRITE_ERRORS,
+    summary="Propose a new charter: opens a decision in the charter domain",
+)
+def propose_charter(
+    request: Request, store: StoreDep, caller: Caller, body: CharterProposal, key: IdempotencyKey = None
+) -> JSONResponse:
+    return write(
+        request,
+        store,
+        caller,
+        key,
+        body.model_dump(mode="json"),
+        lambda uow: charters.propose_charter(
+            uow=uow, team=caller.team, actor=caller.handle, text=body.text, title=body.title, deadline=body.deadline
+        ),
+        lambda outcome: outcome.as_dict(),
+        status=201,
+    )
+
+
+@router.get("/who/{domain}", tags=["charter"], responses=ERRORS, summary="Who decides, blocks, has voice, ...")
+def who_decides(domain: Annotated[str, Path(max_length=100)], store: StoreDep, caller: Caller) -> dict[str, Any]:
+    view = charters.charter_view(uow=store.uow(), team=caller.team)
+    return who(domain_rights(teams.charter_from_text(view.text), domain))
+
+
+@router.post(
+    "/resolve", tags=["charter"], responses=ERRORS, summary="Resolve positions under the charter (writes nothing)"
+)
+def resolve_positions(body: ResolveRequest, store: StoreDep, caller: Caller) -> dict[str, Any]:
+    view = charters.charter_view(uow=store.uow(), team=caller.team)
+    rights = domain_rights(teams.charter_from_text(view.text), body.domain)
+    positions = []
+    for item in body.positions:
+        role, sep, rest = item.partition("=")
+        if not sep:
+            raise InvalidInput(f"position '{item}' is not ROLE=STANCE[:BASIS]", hint="e.g. em=no-go:technical")
+        stance, _, basis = rest.partition(":")
+        positions.append(Position(role.strip(), stance_of(stance.strip()), basis.strip() or None))
+    return resolve(rights, positions, evidence=set(body.evidence)).as_dict()
+
+
+@router.get("/rules", tags=["rules"], response_model=Page, responses=ERRORS, summary="The team's decision rules")
+def list_rules(
+    store: StoreDep,
+    caller: Caller,
+    include_retired: bool = False,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    after = decode_cursor(cursor) or 0
+    found = [
+        rule
+        for rule in rules.list_rules(uow=store.uow(), team=caller.team, include_retired=include_retired)
+        if rule.id > after
+    ]
+    page = found[:limit]
+    return {
+        "items": [rule.as_dict() for rule in page],
+        "next_cursor": encode_cursor(page[-1].id) if len(found) > limit else None,
+    }
+
+
+@router.post("/rules", tags=["rules"], status_code=201, responses=WRITE_ERRORS, summary="Add a decision rule")
+def add_rule(
+    request: Request, store: StoreDep, caller: Caller, body: RuleCreate, key: IdempotencyKey = None
+) -> JSONResponse:
+    return write(
+        request,
+        store,
+        caller,
+        key,
+        body.model_dump(mode="json"),
+        lambda uow: rules.add_rule(
+            uow=uow,
+            team=caller.team,
+            actor=caller.handle,
+            domain=body.domain,
+            because=body.because,
+            requires=body.requires,
+            go=body.go,
+            origin=body.origin,
+        ),
+        lambda view: view.as_dict(),
+        status=201,
+    )
+
+
+@router.post("/rules/{rule_id}/retire", tags=["rules"], responses=WRITE_ERRORS, summary="Retire a rule")
+def retire_rule(
+    rule_id: Id, request: Request, store: StoreDep, caller: Caller, body: RuleRetire, key: IdempotencyKey = None
+) -> JSONResponse:
+    return write(
+        request,
+        store,
+        caller,
+        key,
+        body.model_dump(mode="json"),
+        lambda uow: rules.retire_rule(
+            uow=uow, team=caller.team, actor=caller.handle, rule_id=rule_id, because=body.because
+        ),
+        lambda view: view.as_dict(),
+    )
+
+
+@router.get("/log", tags=["ledger"], response_model=Page, responses=ERRORS, summary="The audit log, oldest first")
+def audit_log(
+    store: StoreDep,
+    caller: Caller,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    items = queries.audit_log(uow=store.uow(), team=caller.team, after=decode_cursor(cursor) or 0, limit=limit + 1)
+    page = items[:limit]
+    return {"items": page, "next_cursor": encode_cursor(page[-1]["seq"]) if len(items) > limit else None}
+
+
+@router.get("/audit/verify", tags=["ledger"], responses=ERRORS, summary="Verify the team's audit hash chain")
+def verify_audit(store: StoreDep, caller: Caller) -> dict[str, Any]:
+    (report,) = queries.verify_audit(uow=store.uow(), team=caller.team)
+    return dataclasses.asdict(report)
+
+
+@router.get("/insights", tags=["ledger"], responses=ERRORS, summary="Time to decision, crossings, open by age")
+def team_insights(store: StoreDep, caller: Caller) -> dict[str, Any]:
+    return insights.team_insights(uow=store.uow(), team=caller.team).as_dict()
+
+
+@router.get("/tokens", tags=["identity"], responses=ERRORS, summary="Your API tokens (never their secrets)")
+def list_tokens(store: StoreDep, caller: Caller) -> dict[str, Any]:
+    views = identity.list_tokens(uow=store.uow(), person_id=caller.person_id)
+    return {"items": [view.as_dict() for view in views], "next_cursor": None}
+
+
+@router.post(
+    "/tokens", tags=["identity"], status_code=201, responses=WRITE_ERRORS, summary="Create a token (shown once)"
+)
+def create_token(
+    request: Request, store: StoreDep, caller: Caller, body: TokenCreate, key: IdempotencyKey = None
+) -> JSONResponse:
+    lifetime = timedelta(days=body.expires_in_days) if body.expires_in_days else None
+    return write(
+        request,
+        store,
+        caller,
+        key,
+        body.model_dump(mode="json"),
+        lambda uow: identity.create_token(
+            uow=uow, team=caller.team, handle=caller.handle, name=body.name, expires_in=lifetime
+        ),
+        lambda new: new.as_dict(),
+        status=201,
+    )
+
+
+@router.delete("/tokens/{token_id}", tags=["identity"], responses=WRITE_ERRORS, summary="Revoke one of your tokens")
+def revoke_token(token_id: Id, request: Request, store: StoreDep, caller: Caller) -> dict[str, Any]:
+    return identity.revoke_token(uow=store.uow(), person_id=caller.person_id, token_id=token_id).as_dict()

@@ -1,0 +1,110 @@
+"""Running the team service, and the operator's identity commands: passwords, sign-in links, tokens.
+
+Whoever can open the server's database is its operator; these commands act on it directly. People then
+manage their own passwords and tokens through the web app and the API."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from remit.cli.context import console, ctx
+from remit.errors import InvalidInput
+from remit.services import identity
+
+people = typer.Typer(no_args_is_help=True, help="Sign-ins and API tokens for the people on a team's roster.")
+DEMO_DATABASE = "sqlite:///remit-demo.db"
+
+
+def serve(
+    typer_ctx: typer.Context,
+    demo: Annotated[bool, typer.Option(help="seed the demo team if the database does not hold it yet")] = False,
+    host: Annotated[str, typer.Option(help="the address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="the port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="worker processes (PostgreSQL; SQLite wants 1)")] = 1,
+) -> None:
+    """Start the team service: web app, JSON API under /api/v1, /healthz and /metrics."""
+    import uvicorn
+
+    from remit.seed import seed_demo
+    from remit.services.uow import Store
+
+    context = ctx(typer_ctx)
+    url = context.database or os.environ.get("REMIT_DATABASE_URL") or (DEMO_DATABASE if demo else None)
+    store = Store.open(url, migrate=True)
+    try:
+        where = store.engine.url.render_as_string(hide_password=True)
+        if demo:
+            team = seed_demo(store)
+            console.print(f"demo team [bold]{team.team}[/] {'created' if team.created else 'already there'} in {where}")
+            console.print(f"sign in as any of these, password [bold]{team.password}[/]:")
+            for handle, name, roles in team.people:
+                console.print(f"  {handle:<8} {name} — {roles}")
+    finally:
+        store.close()
+    os.environ["REMIT_DATABASE_URL"] = store.engine.url.render_as_string(hide_password=False)
+    console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
+    uvicorn.run(
+        "remit.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+    )
+
+
+@people.command("password")
+def set_password(
+    typer_ctx: typer.Context,
+    handle: str,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, envvar="REMIT_PASSWORD")
+    ],
+) -> None:
+    """Set HANDLE's password for the web app (stored as an argon2id hash)."""
+    context = ctx(typer_ctx)
+    identity.set_password(uow=context.store().uow(), team=context.team, handle=handle, password=password)
+    console.print(f"{handle} can now sign in to team {context.team}")
+
+
+@people.command("login-link")
+def login_link(
+    typer_ctx: typer.Context,
+    handle: str,
+    base_url: Annotated[str, typer.Option("--url", help="where the server is")] = "http://127.0.0.1:8000",
+    minutes: Annotated[int, typer.Option(help="how long the link works")] = 30,
+) -> None:
+    """A one-time sign-in link for HANDLE (first sign-in, or a forgotten password)."""
+    if not 1 <= minutes <= 7 * 24 * 60:
+        raise InvalidInput("a sign-in link lasts between 1 minute and 7 days")
+    context = ctx(typer_ctx)
+    token = identity.create_login_link(
+        uow=context.store().uow(), team=context.team, handle=handle, ttl=timedelta(minutes=minutes)
+    )
+    typer.echo(f"{base_url.rstrip('/')}/login/link/{token}")
+
+
+@people.command("token")
+def create_token(
+    typer_ctx: typer.Context,
+    handle: str,
+    name: Annotated[str, typer.Option(help="what the token is for, e.g. deploy-pipeline")],
+    days: Annotated[int | None, typer.Option(help="expire after this many days")] = None,
+) -> None:
+    """Create an API token for HANDLE and print it (once: only its hash is kept)."""
+    if days is not None and days < 1:
+        raise InvalidInput("--days must be at least 1")
+    context = ctx(typer_ctx)
+    new = identity.create_token(
+        uow=context.store().uow(),
+        team=context.team,
+        handle=handle,
+        name=name,
+        expires_in=timedelta(days=days) if days else None,
+    )
+    typer.echo(new.token)

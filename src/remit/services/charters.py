@@ -1,0 +1,104 @@
+"""The charter as people read it (the domain × role matrix with each right's source sentence, and where
+the team departs from its preset) and as they change it: a proposal opens a ``charter`` decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from remit.charter import CHARTER_DOMAIN, ROLES, load_preset, read_charter
+from remit.charter.diff import diff_charters
+from remit.errors import CharterInvalid, InvalidInput
+from remit.services import decisions
+from remit.services.decisions import Outcome
+from remit.services.teams import charter_from_text, charter_status
+from remit.services.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CharterView:
+    team: str
+    version: int
+    sha256: str
+    adopted_at: str
+    preset: str | None
+    roles: list[str]
+    domains: list[dict[str, Any]]
+    people: list[dict[str, Any]]
+    diff: list[dict[str, Any]]
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def charter_view(*, uow: UnitOfWork, team: str) -> CharterView:
+    status = charter_status(uow=uow, team=team)
+    charter = charter_from_text(status.text)
+    used = {role for rights in charter.domains.values() for role in rights.grants}
+    roles = [role for role in ROLES if role in used]
+    domains = [
+        {
+            "name": rights.name,
+            "about": rights.about,
+            "grants": {
+                role: {
+                    "right": grant.right.value,
+                    "bases": None if grant.bases is None else sorted(grant.bases),
+                    "scope": grant.scope_text(),
+                    "why": grant.why,
+                    "note": grant.note,
+                }
+                for role, grant in rights.grants.items()
+            },
+        }
+        for rights in charter.domains.values()
+    ]
+    people = [
+        {"handle": p.handle, "name": p.name, "roles": list(p.roles), "reports_to": p.reports_to}
+        for p in charter.people.values()
+    ]
+    base = charter.preset or "default"
+    diff = [change.as_dict() for change in diff_charters(load_preset(base), charter)]
+    return CharterView(
+        team,
+        status.version,
+        status.sha256,
+        status.adopted_at,
+        charter.preset,
+        roles,
+        domains,
+        people,
+        diff,
+        status.text,
+    )
+
+
+def propose_charter(
+    *,
+    uow: UnitOfWork,
+    team: str,
+    actor: str,
+    text: str,
+    title: str | None = None,
+    deadline: datetime | None = None,
+    source: str = "proposed charter",
+) -> Outcome:
+    """Open a ``charter`` decision to adopt ``text``; it is adopted in the transaction that approves it."""
+    _value, problems = read_charter(text, source)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise CharterInvalid(f"{source} has {len(errors)} problem(s)", list(errors), hint="fix them, then propose")
+    status = charter_status(uow=uow, team=team, file_text=text)
+    if status.file_matches:
+        raise InvalidInput(f"{source} is already the adopted charter v{status.version}: nothing to propose")
+    return decisions.open_decision(
+        uow=uow,
+        team=team,
+        actor=actor,
+        domain=CHARTER_DOMAIN,
+        title=title or f"adopt charter v{status.version + 1}",
+        deadline=deadline,
+        proposed_charter=text,
+    )

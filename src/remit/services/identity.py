@@ -1,0 +1,287 @@
+"""Who is calling: passwords (argon2id), web sessions, one-time sign-in links and API tokens.
+
+A person is a member of one team's roster (``PersonRow``); every identity is that person, so whatever they
+do through the web or the API is done as themselves and checked against their roles in the charter.
+Secrets are never stored: passwords as argon2id hashes; session, link and API tokens (256 random bits,
+so a fast hash is enough and lets us look them up) as SHA-256 digests. Tokens are shown once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from remit.errors import InvalidInput, NotAuthenticated, NotFound
+from remit.services.teams import charter_from_text, current_version
+from remit.services.uow import UnitOfWork
+from remit.store.tables import (
+    ApiTokenRow,
+    CredentialRow,
+    LoginLinkRow,
+    PersonRow,
+    TeamRow,
+    WebSessionRow,
+)
+
+HASHER = PasswordHasher()
+_DUMMY = HASHER.hash("remit: a password nobody has")  # verified against when the person is unknown
+MIN_PASSWORD = 10
+SESSION_TTL = timedelta(hours=12)
+LINK_TTL = timedelta(minutes=30)
+TOKEN_PREFIX = "remit_"  # noqa: S105 - a prefix that marks a token in logs, not a secret
+
+
+@dataclass(frozen=True)
+class Identity:
+    person_id: int
+    team: str
+    handle: str
+    name: str
+    roles: tuple[str, ...]
+    csrf: str = ""  # web sessions only
+
+    @property
+    def reads_only(self) -> bool:
+        """Stakeholders read; they never write."""
+        return set(self.roles) <= {"stakeholder"}
+
+    def as_dict(self) -> dict[str, object]:
+        return {"team": self.team, "handle": self.handle, "name": self.name, "roles": list(self.roles)}
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    csrf: str
+    expires_at: datetime
+    identity: Identity
+
+
+@dataclass(frozen=True)
+class TokenView:
+    id: int
+    name: str
+    prefix: str
+    created_at: str
+    expires_at: str | None
+    last_used_at: str | None
+    revoked: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: str  # shown once
+    view: TokenView
+
+    def as_dict(self) -> dict[str, object]:
+        return {"token": self.token, **self.view.as_dict()}
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _person(uow: UnitOfWork, team: str, handle: str) -> tuple[TeamRow, PersonRow]:
+    team_row = uow.team(team, lock=False)
+    person = uow.session.scalars(
+        select(PersonRow).where(PersonRow.team_id == team_row.id, PersonRow.handle == handle)
+    ).one_or_none()
+    if person is None or not person.active:
+        raise NotFound(f"nobody called '{handle}' is on team {team}'s roster")
+    return team_row, person
+
+
+def _identity(uow: UnitOfWork, person: PersonRow, csrf: str = "") -> Identity:
+    team = uow.session.get_one(TeamRow, person.team_id)
+    charter = charter_from_text(current_version(uow, team).text)
+    member = charter.person(person.handle)
+    roles = tuple(member.roles) if member is not None else ()
+    return Identity(person.id, team.name, person.handle, person.name, roles, csrf)
+
+
+def set_password(*, uow: UnitOfWork, team: str, handle: str, password: str) -> None:
+    """Set a person's password (by themselves, or by whoever runs the server's database)."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"the password is {len(password)} characters long; use at least {MIN_PASSWORD}")
+    with uow:
+        team_row, person = _person(uow, team, handle)
+        row = uow.session.get(CredentialRow, person.id)
+        if row is None:
+            uow.session.add(CredentialRow(person_id=person.id, password_hash=HASHER.hash(password), updated_at=uow.now))
+        else:
+            row.password_hash, row.updated_at = HASHER.hash(password), uow.now
+        uow.audit(team_row, actor=handle, kind="PasswordSet", payload={"person": handle})
+        uow.commit()
+
+
+def _new_session(uow: UnitOfWork, person: PersonRow, ttl: timedelta) -> NewSession:
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    expires = uow.now + ttl
+    uow.session.add(
+        WebSessionRow(token_hash=digest(token), person_id=person.id, csrf=csrf, created_at=uow.now, expires_at=expires)
+    )
+    return NewSession(token, csrf, expires, _identity(uow, person, csrf))
+
+
+def sign_in(*, uow: UnitOfWork, team: str, handle: str, password: str, ttl: timedelta = SESSION_TTL) -> NewSession:
+    """A new web session for the right handle and password; one message for every wrong combination."""
+    refused = NotAuthenticated("wrong team, name or password", hint="ask your team for a sign-in link")
+    with uow:
+        person = uow.session.scalars(
+            select(PersonRow)
+            .join(TeamRow, TeamRow.id == PersonRow.team_id)
+            .where(TeamRow.name == team, PersonRow.handle == handle, PersonRow.active.is_(True))
+        ).one_or_none()
+        credential = uow.session.get(CredentialRow, person.id) if person is not None else None
+        try:
+            HASHER.verify(credential.password_hash if credential else _DUMMY, password)
+        except (VerificationError, InvalidHashError):
+            raise refused from None
+        if person is None or credential is None:
+            raise refused
+        if HASHER.check_needs_rehash(credential.password_hash):
+            credential.password_hash = HASHER.hash(password)
+        session = _new_session(uow, person, ttl)
+        uow.commit()
+        return session
+
+
+def session_identity(*, uow: UnitOfWork, token: str) -> Identity:
+    with uow:
+        row = uow.session.scalars(select(WebSessionRow).where(WebSessionRow.token_hash == digest(token))).one_or_none()
+        if row is None or row.revoked_at is not None or row.expires_at <= uow.now:
+            raise NotAuthenticated("your session has ended", hint="sign in again")
+        person = uow.session.get_one(PersonRow, row.person_id)
+        if not person.active:
+            raise NotAuthenticated("you are no longer on this team's roster")
+        return _identity(uow, person, row.csrf)
+
+
+def sign_out(*, uow: UnitOfWork, token: str) -> None:
+    with uow:
+        row = uow.session.scalars(select(WebSessionRow).where(WebSessionRow.token_hash == digest(token))).one_or_none()
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = uow.now
+            uow.commit()
+
+
+def create_login_link(*, uow: UnitOfWork, team: str, handle: str, ttl: timedelta = LINK_TTL) -> str:
+    """A one-time sign-in token (the path of the link is the caller's business)."""
+    token = secrets.token_urlsafe(32)
+    with uow:
+        team_row, person = _person(uow, team, handle)
+        uow.session.add(
+            LoginLinkRow(token_hash=digest(token), person_id=person.id, created_at=uow.now, expires_at=uow.now + ttl)
+        )
+        uow.audit(team_row, actor="remit", kind="LoginLinkIssued", payload={"person": handle})
+        uow.commit()
+    return token
+
+
+def use_login_link(*, uow: UnitOfWork, token: str, ttl: timedelta = SESSION_TTL) -> NewSession:
+    with uow:
+        row = uow.session.scalars(
+            select(LoginLinkRow).where(LoginLinkRow.token_hash == digest(token)).with_for_update()
+        ).one_or_none()
+        if row is None or row.used_at is not None or row.expires_at <= uow.now:
+            raise NotAuthenticated("this sign-in link is used up or has expired", hint="ask for a new one")
+        row.used_at = uow.now
+        person = uow.session.get_one(PersonRow, row.person_id)
+        if not person.active:
+            raise NotAuthenticated("you are no longer on this team's roster")
+        session = _new_session(uow, person, ttl)
+        uow.commit()
+        return session
+
+
+def _token_view(row: ApiTokenRow) -> TokenView:
+    return TokenView(
+        row.id,
+        row.name,
+        row.prefix,
+        row.created_at.isoformat(),
+        row.expires_at.isoformat() if row.expires_at else None,
+        row.last_used_at.isoformat() if row.last_used_at else None,
+        row.revoked_at is not None,
+    )
+
+
+def create_token(
+    *, uow: UnitOfWork, team: str, handle: str, name: str, expires_in: timedelta | None = None
+) -> NewToken:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput("give the token a name of 1 to 100 characters", hint="e.g. deploy-pipeline")
+    if expires_in is not None and expires_in <= timedelta(0):
+        raise InvalidInput("a token's lifetime must be positive")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with uow:
+        team_row, person = _person(uow, team, handle)
+        row = ApiTokenRow(
+            token_hash=digest(token),
+            prefix=token[: len(TOKEN_PREFIX) + 6],
+            person_id=person.id,
+            name=name,
+            created_at=uow.now,
+            expires_at=uow.now + expires_in if expires_in else None,
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        uow.audit(team_row, actor=handle, kind="TokenIssued", payload={"token": row.id, "name": name})
+        new = NewToken(token, _token_view(row))
+        uow.commit(new)
+        return new
+
+
+def list_tokens(*, uow: UnitOfWork, person_id: int) -> list[TokenView]:
+    with uow:
+        rows = uow.session.scalars(
+            select(ApiTokenRow).where(ApiTokenRow.person_id == person_id).order_by(ApiTokenRow.id)
+        ).all()
+        return [_token_view(row) for row in rows]
+
+
+def revoke_token(*, uow: UnitOfWork, person_id: int, token_id: int) -> TokenView:
+    """Revoke one of the caller's own tokens."""
+    with uow:
+        row = uow.session.get(ApiTokenRow, token_id)
+        if row is None or row.person_id != person_id:
+            raise NotFound(f"you have no token {token_id}", hint="GET /api/v1/tokens lists yours")
+        if row.revoked_at is None:
+            row.revoked_at = uow.now
+            person = uow.session.get_one(PersonRow, person_id)
+            uow.audit(
+                uow.session.get_one(TeamRow, person.team_id),
+                actor=person.handle,
+                kind="TokenRevoked",
+                payload={"token": row.id, "name": row.name},
+            )
+        view = _token_view(row)
+        uow.commit(view)
+        return view
+
+
+def token_identity(*, uow: UnitOfWork, token: str) -> Identity:
+    """The person behind an API token; refuses unknown, revoked and expired tokens alike."""
+    with uow:
+        row = uow.session.scalars(select(ApiTokenRow).where(ApiTokenRow.token_hash == digest(token))).one_or_none()
+        if row is None or row.revoked_at is not None:
+            raise NotAuthenticated("this API token is not valid", hint="create one on your tokens page")
+        if row.expires_at is not None and row.expires_at <= uow.now:
+            raise NotAuthenticated("this API token has expired", hint="create a new one on your tokens page")
+        person = uow.session.get_one(PersonRow, row.person_id)
+        if not person.active:
+            raise NotAuthenticated("the token's owner is no longer on the team's roster")
+        if row.last_used_at is None or uow.now - row.last_used_at > timedelta(minutes=5):
+            row.last_used_at = uow.now  # coarse, so reading with a token is not a write every time
+            uow.commit()
+        return _identity(uow, person)

@@ -1,0 +1,129 @@
+"""My queue: what is waiting on me, and on whom my own decisions are waiting. Served from the
+``decision_waits`` index, a page at a time, so it costs the same at ten thousand decisions as at a million."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from remit.charter import Charter
+from remit.decisions.model import State
+from remit.services.queries import DecisionSummary, summary_of, waiting_clause
+from remit.services.teams import charter_from_text, current_version
+from remit.services.uow import UnitOfWork
+from remit.store.tables import DecisionRow, DecisionWaitRow, PersonRow, TeamRow
+
+ACTIVE = (State.OPEN.value, State.BLOCKED.value)
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    summary: DecisionSummary
+    asks: list[str]  # what it needs from me, in words
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.summary.as_dict(), "asks": self.asks}
+
+
+@dataclass(frozen=True)
+class Queue:
+    person: str
+    roles: list[str]
+    waiting_on_me: list[QueueItem]
+    mine: list[DecisionSummary]
+    holders: dict[str, list[str]]  # role -> the people who hold it, to say "on whom"
+    next_cursor: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "person": self.person,
+            "roles": self.roles,
+            "waiting_on_me": [item.as_dict() for item in self.waiting_on_me],
+            "mine": [summary.as_dict() for summary in self.mine],
+            "holders": self.holders,
+            "next_cursor": self.next_cursor,
+        }
+
+
+def _ask(wait: DecisionWaitRow) -> str:
+    if wait.kind == "go":
+        return f"your go as {wait.role}"
+    if wait.kind == "evidence":
+        return f"evidence '{wait.what}' from {wait.role}"
+    if wait.kind == "consult":
+        return f"you are consulted as {wait.role}"
+    return f"your no-go ({wait.what or 'any grounds'}) stands: only you can lift it"
+
+
+def holders(charter: Charter) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for person in charter.people.values():
+        for role in person.roles:
+            found.setdefault(role, []).append(person.handle)
+    return found
+
+
+def my_queue(*, uow: UnitOfWork, team: str, handle: str, limit: int = 50, before: int | None = None) -> Queue:
+    """The decisions waiting on ``handle`` (newest first, ``limit`` per page, ``before`` a decision number
+    from the previous page), and the open decisions they proposed."""
+    limit = max(1, min(limit, MAX_PAGE))
+    with uow:
+        team_row = uow.team(team, lock=False)
+        charter = charter_from_text(current_version(uow, team_row).text)
+        member = charter.person(handle)
+        roles = list(member.roles) if member else []
+        person_id = uow.session.scalar(
+            select(PersonRow.id).where(PersonRow.team_id == team_row.id, PersonRow.handle == handle)
+        )
+        waits = waiting_clause(team_row.id, roles, person_id or -1)
+        numbers = select(DecisionRow.id).where(
+            DecisionRow.id.in_(select(DecisionWaitRow.decision_id).where(waits)),
+        )
+        if before is not None:
+            numbers = numbers.where(DecisionRow.number < before)
+        ids = list(uow.session.scalars(numbers.order_by(DecisionRow.number.desc()).limit(limit + 1)))
+        more = len(ids) > limit
+        ids = ids[:limit]
+        rows = _summaries(uow, team_row, select(DecisionRow).where(DecisionRow.id.in_(ids)))
+        asks: dict[int, list[str]] = {}
+        for wait in uow.session.scalars(
+            select(DecisionWaitRow).where(DecisionWaitRow.decision_id.in_(ids), waits).order_by(DecisionWaitRow.id)
+        ):
+            asks.setdefault(wait.decision_id, []).append(_ask(wait))
+        mine = _summaries(
+            uow,
+            team_row,
+            select(DecisionRow)
+            .where(
+                DecisionRow.team_id == team_row.id,
+                DecisionRow.proposer_id == (person_id or -1),
+                DecisionRow.state.in_(ACTIVE),
+            )
+            .order_by(DecisionRow.number.desc())
+            .limit(limit),
+        )
+        waiting = [QueueItem(summary, asks.get(decision_id, [])) for decision_id, summary in rows]
+        waiting.sort(key=lambda item: -item.summary.number)
+        return Queue(
+            handle,
+            roles,
+            waiting,
+            [summary for _id, summary in mine],
+            holders(charter),
+            waiting[-1].summary.number if more and waiting else None,
+        )
+
+
+def _summaries(uow: UnitOfWork, team: TeamRow, query: Any) -> list[tuple[int, DecisionSummary]]:
+    proposers = query.subquery()
+    rows = uow.session.execute(
+        select(DecisionRow, PersonRow.handle)
+        .join(proposers, proposers.c.id == DecisionRow.id)
+        .join(PersonRow, PersonRow.id == DecisionRow.proposer_id)
+        .where(DecisionRow.team_id == team.id)
+        .order_by(DecisionRow.number.desc())
+    ).all()
+    return [(decision.id, summary_of(decision, handle)) for decision, handle in rows]
