@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -92,6 +93,15 @@ def team_text(preset: str = "default", name: str = "checkout") -> str:
 def team(store: Store) -> str:
     teams.init_team(uow=store.uow(), text=team_text(), source="remit.toml")
     return "checkout"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashing() -> Iterator[None]:
+    """argon2id at test strength in this process: the demo seed sets eight passwords and the tests sign in a
+    lot. (The production parameters are argon2-cffi's defaults; servers started by the tests use those.)"""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(identity, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        yield
 
 
 class Api:

@@ -24,8 +24,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("REMIT_DATABASE_URL", raising=False)
-    monkeypatch.delenv("REMIT_TEAM", raising=False)
+    for name in ("REMIT_DATABASE_URL", "REMIT_TEAM", "REMIT_SERVER", "REMIT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     return tmp_path
 
 
@@ -148,3 +148,41 @@ def test_demo_tells_the_story_from_real_results(workdir: Path, capsys: pytest.Ca
     assert "waiting on evidence: cost-of-delay (from pm)" in out
     assert "`remit gate 2`: open" in out
     assert "chain intact" in out or "intact" in out
+
+
+def test_the_queue_says_what_waits_on_whom(initialised: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for title in ("Ship onboarding", "Ship reorder"):
+        assert run(capsys, "decision", "open", "release", title, "--as", "priya")[0] == 0
+    code, out, _ = run(capsys, "queue", "--as", "ezra")
+    assert code == 0
+    assert out.splitlines()[:3] == [
+        "waiting on ezra (em):",
+        "  #2 Ship reorder (release, open): your go as em",
+        "  #1 Ship onboarding (release, open): your go as em",
+    ]
+    code, out, _ = run(capsys, "queue", "--as", "priya")
+    assert "  #2 Ship reorder (release, open): waiting on a go from pm (priya); a go from em (ezra)" in out
+    code, out, _ = run(capsys, "queue", "--as", "ezra", "--limit", "1", "--json")
+    page = json.loads(out)
+    assert [item["number"] for item in page["waiting_on_me"]] == [2] and page["next_cursor"] == "2"
+    code, out, _ = run(capsys, "queue", "--as", "ezra", "--cursor", page["next_cursor"], "--json")
+    assert [item["number"] for item in json.loads(out)["waiting_on_me"]] == [1]
+    code, out, _ = run(capsys, "queue", "--as", "ezra", "--limit", "1", "--all", "--json")
+    assert [item["number"] for item in json.loads(out)["waiting_on_me"]] == [2, 1]
+    code, _, err = run(capsys, "queue")
+    assert code == 1 and "error: who acts? name yourself with --as HANDLE" in err
+    code, _, err = run(capsys, "queue", "--as", "nobody")
+    assert code == 1 and "nobody called 'nobody' is on team checkout's roster" in err
+
+
+def test_charter_propose_opens_a_charter_decision(initialised: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "charter", "propose", "--as", "ezra")
+    assert code == 1 and "remit.toml is already the adopted charter v1: nothing to propose" in err
+    charter = initialised / "remit.toml"
+    charter.write_text(charter.read_text(encoding="utf-8").replace('"Dana Kim"', '"Dana Kim-Lee"'), encoding="utf-8")
+    code, out, _ = run(capsys, "charter", "status")
+    assert "remit.toml differs from the adopted charter" in out
+    code, out, _ = run(capsys, "charter", "propose", "--as", "ezra", "--json")
+    assert code == 0 and json.loads(out)["state"] == "open"
+    code, out, _ = run(capsys, "decision", "show", str(json.loads(out)["number"]), "--json")
+    assert json.loads(out)["title"] == "adopt remit.toml as charter v2" and json.loads(out)["domain"] == "charter"

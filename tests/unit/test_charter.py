@@ -282,6 +282,16 @@ PROBLEMS = [
         id="unknown right",
     ),
     pytest.param(
+        team_charter(
+            domains=CHARTER_DOMAIN + '[domains.positioning]\nrights.pm = { right = "decide", note = "n" }\n'
+            'rights.stakeholder = { right = "consult", note = "sales knows the market" }\n\n'
+        ),
+        "domains.positioning.rights.stakeholder.right",
+        "stakeholder may only be informed, not given consult",
+        "stakeholders read, they never write",
+        id="a stakeholder given more than inform",
+    ),
+    pytest.param(
         team_charter() + "[domains.release\n",
         "(file)",
         "not valid TOML",

@@ -1,4 +1,4 @@
-"""The docs are tested: every command, preset and right is written down somewhere a user will look."""
+"""The docs are tested: every command, API route, preset and right is written down where a user will look."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from pathlib import Path
 
 import typer
 import typer.main
+from starlette.routing import Route
 
+from remit.api.app import Settings, create_app
 from remit.charter import preset_names
 from remit.cli.app import app
 
@@ -32,4 +34,32 @@ def test_every_preset_has_a_section() -> None:
 
 def test_the_readme_starts_with_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme.index("make demo") < readme.index("make test") < readme.index("## ")
+    assert readme.index("make serve") < readme.index("make test") < readme.index("## ")
+
+
+def api_routes() -> list[str]:
+    """Every route the app serves under /api/v1, as ``METHOD PATH``: the operations of its OpenAPI document
+    and the routes that serve the document itself."""
+    server = create_app(Settings(sweep_seconds=0))  # touches no database until it starts
+    routes = [
+        f"{method} {route.path}"
+        for route in server.routes
+        if isinstance(route, Route) and route.path.startswith("/api/v1")
+        for method in sorted(route.methods or set())
+        if method != "HEAD"
+    ]
+    routes += [
+        f"{method.upper()} {path}"
+        for path, operations in server.openapi()["paths"].items()
+        if path.startswith("/api/v1")
+        for method in operations
+    ]
+    return routes
+
+
+def test_every_api_route_has_a_section_in_the_api_reference() -> None:
+    reference = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    routes = api_routes()
+    assert {"POST /api/v1/decisions", "GET /api/v1/gate/{number}", "GET /api/v1/openapi.json"} <= set(routes)
+    missing = [route for route in routes if f"### `{route}`" not in reference]
+    assert not missing, f"undocumented in docs/api.md: {missing}"

@@ -23,6 +23,7 @@ from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
 from remit.errors import RemitError
 from remit.services.decisions import expire_decisions
 from remit.services.uow import Store
+from remit.store.db import READ_ONLY
 from remit.store.tables import TeamRow
 
 log = logging.getLogger("remit.server")
@@ -77,9 +78,23 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     return problem(422, "invalid_input", message, "the OpenAPI document at /api/v1/openapi.json describes each body")
 
 
+def _unreadable_body(error: HTTPException) -> str:
+    """Why FastAPI could not parse a body it answers 400 for (its JSON syntax errors are already 422)."""
+    if error.status_code != 400:
+        return ""
+    if isinstance(error.__cause__, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    if isinstance(error.__cause__, RecursionError):
+        return "it is nested too deeply"
+    return ""
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
     if not isinstance(error, HTTPException):  # pragma: no cover
         raise error
+    unreadable = _unreadable_body(error)
+    if unreadable and not _wants_html(request):  # like malformed JSON: the body is not valid input
+        return problem(422, "invalid_input", f"the body is not valid JSON ({unreadable})", "send UTF-8 JSON")
     code = STATUS_CODES.get(error.status_code, "http_error")
     message = str(error.detail) if error.detail else code.replace("_", " ")
     if error.status_code == 404 and message == "Not Found":
@@ -97,7 +112,12 @@ async def _http_error(request: Request, error: Exception) -> Response:
 async def _unexpected(request: Request, error: Exception) -> Response:
     log.exception("unexpected error", extra={"path": request.url.path})
     request_id = request.scope.get("state", {}).get("request_id", "")
-    return problem(500, "internal_error", f"Remit hit an unexpected error (request {request_id})", "it is logged")
+    message = f"Remit hit an unexpected error (request {request_id})"
+    if _wants_html(request):
+        from remit.web.pages import error_page
+
+        return error_page(request, 500, message, "it is logged; try again, or tell whoever runs Remit")
+    return problem(500, "internal_error", message, "it is logged")
 
 
 async def _sweep(app: FastAPI, every: float) -> None:
@@ -162,8 +182,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @app.get("/healthz", tags=["operations"], summary="Liveness and database reachability")
     def healthz(request: Request) -> JSONResponse:
         try:
-            with request.app.state.store.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            with request.app.state.store.engine.connect() as connection:  # a read: on SQLite, no write lock
+                connection.execution_options(**{READ_ONLY: True}).execute(text("SELECT 1"))
         except Exception as error:
             return problem(503, "database_unreachable", f"the database does not answer: {type(error).__name__}")
         return JSONResponse({"status": "ok"})

@@ -7,11 +7,13 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +23,7 @@ from remit.services.identity import Identity
 from remit.services.uow import Claim, Store, UnitOfWork
 from remit.store.tables import IdempotencyRow
 
+MAX_CURSOR = 2**31 - 1  # numbers, sequence numbers and ids are 32-bit columns
 bearer = HTTPBearer(auto_error=False, description="an API token: create one on your tokens page")
 
 
@@ -79,38 +82,57 @@ def _replay(store: Store, person_id: int, key: str, print_: str) -> JSONResponse
         return JSONResponse(row.body, status_code=row.status, headers={"Idempotent-Replayed": "true"})
 
 
-def write(
-    request: Request,
-    store: Store,
-    caller: Identity,
-    key: str | None,
-    body: Any,
-    action: Callable[[UnitOfWork], Any],
-    render: Callable[[Any], dict[str, Any]],
-    status: int = 200,
-) -> JSONResponse:
-    """Run a write. With an Idempotency-Key, its answer is stored in the write's own transaction; a repeat
-    of the same request replays that answer (and the same key on another request is refused)."""
-    if not key:
-        return JSONResponse(render(action(store.uow())), status_code=status)
-    print_ = fingerprint(request, body)
-    replayed = _replay(store, caller.person_id, key, print_)
-    if replayed is not None:
-        return replayed
+def _as_dict(result: Any) -> dict[str, Any]:
+    body: dict[str, Any] = result.as_dict()
+    return body
 
-    def answer(result: Any) -> tuple[int, dict[str, Any]]:
-        if isinstance(result, RemitError):
-            return result.status, result.as_dict()
-        return status, render(result)
 
-    try:
-        result = action(store.uow(Claim(caller.person_id, key, print_, answer)))
-    except IntegrityError:  # the same key, sent twice at once: the other one won; replay its answer
-        replayed = _replay(store, caller.person_id, key, print_)
-        if replayed is None:
-            raise
-        return replayed
-    return JSONResponse(render(result), status_code=status)
+@dataclass(frozen=True)
+class Writer:
+    """Runs one write for the caller. With an Idempotency-Key, its answer is stored in the write's own
+    transaction; a repeat of the same request replays that answer (the same key on another request is
+    refused)."""
+
+    request: Request
+    store: Store
+    caller: Identity
+    key: str | None
+
+    def __call__(
+        self,
+        body: BaseModel,
+        action: Callable[[UnitOfWork], Any],
+        *,
+        status: int = 200,
+        render: Callable[[Any], dict[str, Any]] = _as_dict,
+    ) -> JSONResponse:
+        if not self.key:
+            return JSONResponse(render(action(self.store.uow())), status_code=status)
+        print_ = fingerprint(self.request, body.model_dump(mode="json"))
+        replayed = _replay(self.store, self.caller.person_id, self.key, print_)
+        if replayed is not None:
+            return replayed
+
+        def answer(result: Any) -> tuple[int, dict[str, Any]]:
+            if isinstance(result, RemitError):
+                return result.status, result.as_dict()
+            return status, render(result)
+
+        try:
+            result = action(self.store.uow(Claim(self.caller.person_id, self.key, print_, answer)))
+        except IntegrityError:  # the same key, sent twice at once: the other one won; replay its answer
+            replayed = _replay(self.store, self.caller.person_id, self.key, print_)
+            if replayed is None:
+                raise
+            return replayed
+        return JSONResponse(render(result), status_code=status)
+
+
+def get_writer(request: Request, store: StoreDep, caller: Caller, key: IdempotencyKey = None) -> Writer:
+    return Writer(request, store, caller, key)
+
+
+Write = Annotated[Writer, Depends(get_writer)]
 
 
 def encode_cursor(after: int | None) -> str | None:
@@ -128,6 +150,6 @@ def decode_cursor(cursor: str | None) -> int | None:
         raise InvalidInput(
             "the cursor is not one Remit gave out", hint="pass back next_cursor from the previous page"
         ) from None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_CURSOR:
         raise InvalidInput("the cursor is not one Remit gave out", hint="pass back next_cursor from the previous page")
     return value

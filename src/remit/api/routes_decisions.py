@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from remit.api.deps import Caller, IdempotencyKey, StoreDep, decode_cursor, encode_cursor, write
+from remit.api.deps import Caller, StoreDep, Write, decode_cursor, encode_cursor
 from remit.api.schemas import (
     DecisionAmend,
     DecisionCreate,
@@ -20,7 +20,7 @@ from remit.api.schemas import (
     Problem,
 )
 from remit.integrations import madr
-from remit.services import decisions, queries, queue
+from remit.services import decisions, notices, queries, queue
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="the decision's number in the team")]
@@ -35,6 +35,11 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": Problem, "description": "the charter gives your role no right to this (recorded)"},
     409: {"model": Problem, "description": "the decision is settled"},
 }
+
+
+def text_body(media_type: str, description: str) -> dict[str, Any]:
+    """A 200 that is text, on a route whose errors are still JSON ``Problem`` bodies."""
+    return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
 
 
 def _outcome(outcome: decisions.Outcome) -> dict[str, Any]:
@@ -69,15 +74,9 @@ def list_decisions(
 
 
 @router.post("/decisions", status_code=201, responses=WRITE_ERRORS, summary="Open a decision (you are the proposer)")
-def open_decision(
-    request: Request, store: StoreDep, caller: Caller, body: DecisionCreate, key: IdempotencyKey = None
-) -> JSONResponse:
+def open_decision(caller: Caller, body: DecisionCreate, write: Write) -> JSONResponse:
     return write(
-        request,
-        store,
-        caller,
-        key,
-        body.model_dump(mode="json"),
+        body,
         lambda uow: decisions.open_decision(
             uow=uow,
             team=caller.team,
@@ -89,13 +88,14 @@ def open_decision(
             evidence=[(item.name, item.text) for item in body.evidence],
             role=body.role,
         ),
-        _outcome,
         status=201,
     )
 
 
 @router.get("/decisions/{number}", responses=ERRORS, summary="A decision: state, keys, positions, history")
 def show_decision(number: Number, store: StoreDep, caller: Caller) -> dict[str, Any]:
+    """Opening a decision marks what it asked or told the caller as seen."""
+    notices.mark_seen(uow=store.uow(), team=caller.team, handle=caller.handle, number=number)
     return queries.show_decision(uow=store.uow(), team=caller.team, number=number).as_dict()
 
 
@@ -107,18 +107,12 @@ def show_decision(number: Number, store: StoreDep, caller: Caller) -> dict[str, 
 )
 def record_position(
     number: Number,
-    request: Request,
-    store: StoreDep,
     caller: Caller,
     body: PositionCreate,
-    key: IdempotencyKey = None,
+    write: Write,
 ) -> JSONResponse:
     return write(
-        request,
-        store,
-        caller,
-        key,
-        body.model_dump(mode="json"),
+        body,
         lambda uow: decisions.record_position(
             uow=uow,
             team=caller.team,
@@ -129,7 +123,6 @@ def record_position(
             basis=body.basis,
             role=body.role,
         ),
-        _outcome,
         status=201,
     )
 
@@ -137,18 +130,12 @@ def record_position(
 @router.post("/decisions/{number}/evidence", status_code=201, responses=WRITE_ERRORS, summary="Add evidence")
 def add_evidence(
     number: Number,
-    request: Request,
-    store: StoreDep,
     caller: Caller,
     body: EvidenceCreate,
-    key: IdempotencyKey = None,
+    write: Write,
 ) -> JSONResponse:
     return write(
-        request,
-        store,
-        caller,
-        key,
-        body.model_dump(mode="json"),
+        body,
         lambda uow: decisions.add_evidence(
             uow=uow,
             team=caller.team,
@@ -158,7 +145,6 @@ def add_evidence(
             text=body.text,
             role=body.role,
         ),
-        _outcome,
         status=201,
     )
 
@@ -166,18 +152,12 @@ def add_evidence(
 @router.post("/decisions/{number}/amend", responses=WRITE_ERRORS, summary="Start a new revision (positions clear)")
 def amend_decision(
     number: Number,
-    request: Request,
-    store: StoreDep,
     caller: Caller,
     body: DecisionAmend,
-    key: IdempotencyKey = None,
+    write: Write,
 ) -> JSONResponse:
     return write(
-        request,
-        store,
-        caller,
-        key,
-        body.model_dump(mode="json"),
+        body,
         lambda uow: decisions.amend_decision(
             uow=uow,
             team=caller.team,
@@ -187,36 +167,28 @@ def amend_decision(
             context=body.context,
             role=body.role,
         ),
-        _outcome,
     )
 
 
 @router.post("/decisions/{number}/withdraw", responses=WRITE_ERRORS, summary="Withdraw your own decision")
 def withdraw_decision(
     number: Number,
-    request: Request,
-    store: StoreDep,
     caller: Caller,
     body: DecisionWithdraw,
-    key: IdempotencyKey = None,
+    write: Write,
 ) -> JSONResponse:
     return write(
-        request,
-        store,
-        caller,
-        key,
-        body.model_dump(mode="json"),
+        body,
         lambda uow: decisions.withdraw_decision(
             uow=uow, team=caller.team, actor=caller.handle, number=number, reason=body.reason
         ),
-        _outcome,
     )
 
 
 @router.get(
     "/decisions/{number}/madr",
-    response_class=PlainTextResponse,
-    responses=ERRORS,
+    response_class=Response,  # errors stay JSON: the media types are declared one by one
+    responses={200: text_body("text/markdown", "the MADR record"), **ERRORS},
     summary="The decision as a MADR markdown record",
 )
 def export_madr(number: Number, store: StoreDep, caller: Caller) -> PlainTextResponse:

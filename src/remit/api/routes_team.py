@@ -8,10 +8,10 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from remit.api.deps import Caller, IdempotencyKey, StoreDep, decode_cursor, encode_cursor, write
-from remit.api.routes_decisions import ERRORS, WRITE_ERRORS, Limit
+from remit.api.deps import Caller, StoreDep, Write, decode_cursor, encode_cursor
+from remit.api.routes_decisions import ERRORS, WRITE_ERRORS, Limit, text_body
 from remit.api.schemas import CharterProposal, Page, ResolveRequest, RuleCreate, RuleRetire, TokenCreate
 from remit.decisions.model import Position
 from remit.decisions.resolve import resolve, who
@@ -36,8 +36,8 @@ def charter(store: StoreDep, caller: Caller) -> dict[str, Any]:
 @router.get(
     "/charter/versions/{version}",
     tags=["charter"],
-    response_class=PlainTextResponse,
-    responses=ERRORS,
+    response_class=Response,  # errors stay JSON: the media types are declared one by one
+    responses={200: text_body("application/toml", "the charter file"), **ERRORS},
     summary="The text of an adopted charter version",
 )
 def charter_version(version: Id, store: StoreDep, caller: Caller) -> PlainTextResponse:
@@ -52,19 +52,12 @@ def charter_version(version: Id, store: StoreDep, caller: Caller) -> PlainTextRe
     responses=WRITE_ERRORS,
     summary="Propose a new charter: opens a decision in the charter domain",
 )
-def propose_charter(
-    request: Request, store: StoreDep, caller: Caller, body: CharterProposal, key: IdempotencyKey = None
-) -> JSONResponse:
+def propose_charter(caller: Caller, body: CharterProposal, write: Write) -> JSONResponse:
     return write(
-        request,
-        store,
-        caller,
-        key,
-        body.model_dump(mode="json"),
+        body,
         lambda uow: charters.propose_charter(
             uow=uow, team=caller.team, actor=caller.handle, text=body.text, title=body.title, deadline=body.deadline
         ),
-        lambda outcome: outcome.as_dict(),
         status=201,
     )
 
@@ -113,15 +106,9 @@ def list_rules(
 
 
 @router.post("/rules", tags=["rules"], status_code=201, responses=WRITE_ERRORS, summary="Add a decision rule")
-def add_rule(
-    request: Request, store: StoreDep, caller: Caller, body: RuleCreate, key: IdempotencyKey = None
-) -> JSONResponse:
+def add_rule(caller: Caller, body: RuleCreate, write: Write) -> JSONResponse:
     return write(
-        request,
-        store,
-        caller,
-        key,
-        body.model_dump(mode="json"),
+        body,
         lambda uow: rules.add_rule(
             uow=uow,
             team=caller.team,
@@ -132,25 +119,17 @@ def add_rule(
             go=body.go,
             origin=body.origin,
         ),
-        lambda view: view.as_dict(),
         status=201,
     )
 
 
 @router.post("/rules/{rule_id}/retire", tags=["rules"], responses=WRITE_ERRORS, summary="Retire a rule")
-def retire_rule(
-    rule_id: Id, request: Request, store: StoreDep, caller: Caller, body: RuleRetire, key: IdempotencyKey = None
-) -> JSONResponse:
+def retire_rule(rule_id: Id, caller: Caller, body: RuleRetire, write: Write) -> JSONResponse:
     return write(
-        request,
-        store,
-        caller,
-        key,
-        body.model_dump(mode="json"),
+        body,
         lambda uow: rules.retire_rule(
             uow=uow, team=caller.team, actor=caller.handle, rule_id=rule_id, because=body.because
         ),
-        lambda view: view.as_dict(),
     )
 
 
@@ -184,24 +163,20 @@ def list_tokens(store: StoreDep, caller: Caller) -> dict[str, Any]:
 
 
 @router.post(
-    "/tokens", tags=["identity"], status_code=201, responses=WRITE_ERRORS, summary="Create a token (shown once)"
+    "/tokens",
+    tags=["identity"],
+    status_code=201,
+    responses=WRITE_ERRORS,
+    summary="Create a token (shown once)",
+    description="Not replayable with an Idempotency-Key: a replay would have to store the secret. "
+    "A retry makes a second token; revoke the spare.",
 )
-def create_token(
-    request: Request, store: StoreDep, caller: Caller, body: TokenCreate, key: IdempotencyKey = None
-) -> JSONResponse:
+def create_token(store: StoreDep, caller: Caller, body: TokenCreate) -> JSONResponse:
     lifetime = timedelta(days=body.expires_in_days) if body.expires_in_days else None
-    return write(
-        request,
-        store,
-        caller,
-        key,
-        body.model_dump(mode="json"),
-        lambda uow: identity.create_token(
-            uow=uow, team=caller.team, handle=caller.handle, name=body.name, expires_in=lifetime
-        ),
-        lambda new: new.as_dict(),
-        status=201,
+    new = identity.create_token(
+        uow=store.uow(), team=caller.team, handle=caller.handle, name=body.name, expires_in=lifetime
     )
+    return JSONResponse(new.as_dict(), status_code=201)
 
 
 @router.delete("/tokens/{token_id}", tags=["identity"], responses=WRITE_ERRORS, summary="Revoke one of your tokens")

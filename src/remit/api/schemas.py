@@ -3,10 +3,9 @@ services check everything again."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 Name = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", max_length=100)
 
@@ -24,7 +23,7 @@ class DecisionCreate(Body):
     domain: str = Field(min_length=1, max_length=100, examples=["release"])
     title: str = Field(min_length=1, max_length=300)
     context: str = Field(default="", max_length=20_000)
-    deadline: datetime | None = Field(default=None, description="aware ISO 8601 time, in the future")
+    deadline: AwareDatetime | None = Field(default=None, description="ISO 8601 time with its offset, in the future")
     evidence: list[EvidenceItem] = Field(default_factory=list, max_length=50)
     role: str | None = Field(default=None, max_length=50, description="the role to act in, if you hold several")
 
@@ -65,7 +64,7 @@ class RuleRetire(Body):
 class CharterProposal(Body):
     text: str = Field(min_length=1, max_length=500_000, description="the whole proposed remit.toml")
     title: str = Field(default="Change the charter", min_length=1, max_length=300)
-    deadline: datetime | None = None
+    deadline: AwareDatetime | None = Field(default=None, description="ISO 8601 time with its offset")
 
 
 class ResolveRequest(Body):

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from remit.charter.model import BASES, DOMAINS, ROLES, Charter, DomainRights, Grant, Person, Right
+from remit.charter.model import BASES, DOMAINS, READ_ONLY_ROLES, ROLES, Charter, DomainRights, Grant, Person, Right
 from remit.errors import CharterInvalid
 
 
@@ -123,6 +123,12 @@ def _read_grant(reader: _Reader, role: str, raw: Any, key: str, bases: frozenset
             "this right says neither where it comes from nor why the team chose it",
             'add why = "the sentence it comes from" or note = "why we chose it"',
             severity="warning",
+        )
+    if role in READ_ONLY_ROLES and right is not Right.INFORM:
+        reader.problem(
+            f"{key}.right",
+            f"{role} may only be informed, not given {right.value}",
+            'stakeholders read, they never write: right = "inform"',
         )
     return Grant(role=role, right=right, bases=scope, why=why, note=note)
 

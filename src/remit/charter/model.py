@@ -23,6 +23,8 @@ ROLES: tuple[str, ...] = (
     "stakeholder",
 )
 
+READ_ONLY_ROLES = frozenset({"stakeholder"})  # DESIGN §4: "stakeholders read, they never write"
+
 BASES: tuple[str, ...] = ("business", "market", "technical", "safety")
 
 DOMAINS: tuple[str, ...] = (

@@ -1,4 +1,5 @@
-"""``remit``: the command line. Thin: parse, call one service, render. Errors print once, in red, exit 1."""
+"""``remit``: the command line. Thin: parse, ask the backend (the local services, or the team's server with
+--server), render. Errors print once, in red, exit 1."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import typer
 from remit.charter import Charter, DomainRights, preset_names
 from remit.charter.render import render_charter
 from remit.cli import charter_cmds, decision_cmds, ledger_cmds, server_cmds, show
-from remit.cli.context import Context, console, ctx, emit_json, err_console, pick_charter
+from remit.cli.context import Context, console, ctx, emit_json, err_console, local, pick_charter
 from remit.cli.roster import parse_person, sample_roster
 from remit.decisions.model import Position
 from remit.decisions.resolve import resolve, who
@@ -34,7 +35,7 @@ app.add_typer(ledger_cmds.export, name="export")
 app.add_typer(ledger_cmds.db, name="db")
 app.add_typer(server_cmds.people, name="people")
 app.command()(server_cmds.serve)
-for command in (ledger_cmds.log, ledger_cmds.gate, ledger_cmds.expire, ledger_cmds.demo):
+for command in (decision_cmds.queue, ledger_cmds.log, ledger_cmds.gate, ledger_cmds.expire, ledger_cmds.demo):
     app.command()(command)
 
 PresetOpt = Annotated[str | None, typer.Option("--preset", help="a preset: " + ", ".join(preset_names()))]
@@ -52,8 +53,20 @@ def root(
     team: Annotated[
         str | None, typer.Option("--team", envvar="REMIT_TEAM", help="the team (default: from the file)")
     ] = None,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            "--server",
+            envvar="REMIT_SERVER",
+            help="act through the team's Remit server (http://host:port), not --database",
+        ),
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", envvar="REMIT_TOKEN", help="your API token for --server", show_default=False),
+    ] = None,
 ) -> None:
-    typer_ctx.obj = Context(database=database, charter_path=charter, team_name=team)
+    typer_ctx.obj = Context(database=database, charter_path=charter, team_name=team, server=server, token=token)
     typer_ctx.call_on_close(typer_ctx.obj.close)
 
 
@@ -65,7 +78,7 @@ def init(
     person: Annotated[list[str] | None, typer.Option(help="handle=role[,role][@manager]; repeat")] = None,
 ) -> None:
     """Write remit.toml (charter + roster) from a preset and adopt it; or adopt an existing remit.toml."""
-    context = ctx(typer_ctx)
+    context = local(typer_ctx)
     path = context.charter_path
     if preset is not None:
         if path.exists():

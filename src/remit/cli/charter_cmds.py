@@ -11,8 +11,6 @@ from remit.charter import load_preset, preset_names, read_charter
 from remit.charter.diff import diff_charters
 from remit.cli import show
 from remit.cli.context import console, ctx, emit_json, err_console, parse_deadline, pick_charter, read_file
-from remit.errors import CharterInvalid
-from remit.services import decisions, teams
 
 app = typer.Typer(no_args_is_help=True, help="The team's charter: check it, show it, compare it, change it.")
 
@@ -102,34 +100,30 @@ def diff(
 @app.command()
 def propose(
     typer_ctx: typer.Context,
-    actor: Annotated[str, typer.Option("--as", help="who proposes (a handle on the roster)")],
+    actor: Annotated[
+        str | None, typer.Option("--as", help="who proposes (a handle); with --server, the token's person")
+    ] = None,
     file: FileArg = None,
     title: Annotated[str | None, typer.Option(help="what the change is")] = None,
     deadline: Annotated[str | None, typer.Option(help="3d, 48h, or an ISO time")] = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Open a decision in the `charter` domain to adopt FILE as the team's new charter."""
     context = ctx(typer_ctx)
+    backend = context.backend()
     path = file or context.charter_path
     text = read_file(path)
-    _value, problems = read_charter(text, str(path))
-    errors = [problem for problem in problems if problem.severity == "error"]
-    if errors:
-        raise CharterInvalid(f"{path} has {len(errors)} problem(s)", list(errors), hint="fix them, then propose")
-    status = teams.charter_status(uow=context.store().uow(), team=context.team, file_text=text)
-    if status.file_matches:
-        console.print(f"{path} is already the adopted charter v{status.version}: nothing to propose")
-        return
-    outcome = decisions.open_decision(
-        uow=context.store().uow(),
-        team=context.team,
-        actor=actor,
-        domain="charter",
-        title=title or f"adopt {path.name} as charter v{status.version + 1}",
-        deadline=parse_deadline(deadline),
-        proposed_charter=text,
+    who = backend.actor(actor)
+    if title is None:
+        title = f"adopt {path.name} as charter v{backend.charter_status(file_text=None)['version'] + 1}"
+    outcome = backend.propose_charter(
+        actor=who, text=text, title=title, deadline=parse_deadline(deadline), source=str(path)
     )
-    console.print(f"opened charter decision #{outcome.number}; adopted when approved")
-    show.resolution(outcome.resolution.as_dict())
+    if json_out:
+        emit_json(outcome)
+        return
+    console.print(f"opened charter decision #{outcome['number']}; adopted when approved")
+    show.resolution(outcome)
 
 
 @app.command()
@@ -139,21 +133,15 @@ def status(
     """The adopted charter version, and whether the file on disk matches it."""
     context = ctx(typer_ctx)
     path = file or context.charter_path
-    text = path.read_text(encoding="utf-8") if path.exists() else None
-    result = teams.charter_status(uow=context.store().uow(), team=context.team, file_text=text)
+    text = read_file(path) if path.exists() else None
+    result = context.backend().charter_status(file_text=text)
     if json_out:
-        emit_json(
-            {
-                "team": result.team,
-                "version": result.version,
-                "sha256": result.sha256,
-                "adopted_at": result.adopted_at,
-                "file_matches": result.file_matches,
-            }
-        )
+        emit_json(result)
         return
-    console.print(f"team {result.team}: charter v{result.version} adopted {result.adopted_at}")
-    if result.file_matches is False:
+    console.print(f"team {result['team']}: charter v{result['version']} adopted {result['adopted_at']}")
+    if result["file_matches"] is False:
         console.print(
             f"[yellow]{path} differs from the adopted charter[/]: `remit charter propose --as YOU` to change it"
         )
+    elif result["file_matches"]:
+        console.print(f"{path} is the adopted charter (sha256 {result['sha256'][:12]})")

@@ -1,4 +1,5 @@
-"""What every command shares: global options, the store, the charter file, output helpers."""
+"""What every command shares: global options, the backend (the local store, or a server with --server),
+the charter file, output helpers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +18,9 @@ from rich.console import Console
 from remit.charter import Charter, load_preset, parse_charter
 from remit.errors import InvalidInput, NotFound
 from remit.services.uow import Store
+
+if TYPE_CHECKING:
+    from remit.cli.backend import Backend
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -27,14 +31,34 @@ class Context:
     database: str | None = None
     charter_path: Path = Path("remit.toml")
     team_name: str | None = None
+    server: str | None = None
+    token: str | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
+    _backend: Backend | None = field(default=None, repr=False)
 
     def store(self, *, migrate: bool = False) -> Store:
+        if self.server:
+            raise _needs_database("this command")
         if self._store is None:
             self._store = Store.open(self.database, migrate=migrate)
         return self._store
 
+    def backend(self) -> Backend:
+        """Where the actions go: the team's server with --server, else the local database."""
+        if self._backend is None:
+            if self.server:
+                from remit.cli.remote import RemoteBackend
+
+                self._backend = RemoteBackend(self.server, self.token, team=self.team_name)
+            else:
+                from remit.cli.backend import LocalBackend
+
+                self._backend = LocalBackend(self)
+        return self._backend
+
     def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
         if self._store is not None:
             self._store.close()
 
@@ -66,6 +90,21 @@ def ctx(typer_ctx: typer.Context) -> Context:
     if not isinstance(obj, Context):  # pragma: no cover - set by the root callback
         raise TypeError("remit's root callback did not run")
     return obj
+
+
+def local(typer_ctx: typer.Context) -> Context:
+    """The context of a command that has no API form: it refuses --server, naming itself."""
+    context = ctx(typer_ctx)
+    if context.server:
+        raise _needs_database(f"`{typer_ctx.command_path}`")
+    return context
+
+
+def _needs_database(what: str) -> InvalidInput:
+    return InvalidInput(
+        f"{what} has no API form: it needs a local --database, not --server",
+        hint="run it where the database is, without --server (and REMIT_SERVER): e.g. remit --database URL ...",
+    )
 
 
 def read_file(path: Path) -> str:

@@ -1,31 +1,30 @@
-"""``remit decision`` and ``remit rule``."""
+"""``remit decision``, ``remit rule`` and ``remit queue``: parse, ask the backend, render."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from remit.cli import show
 from remit.cli.context import console, ctx, emit_json, pairs, parse_deadline
-from remit.services import decisions as svc
-from remit.services import queries
-from remit.services import rules as rule_svc
 
 app = typer.Typer(no_args_is_help=True, help="Open decisions, record positions and evidence, amend, withdraw.")
 rules = typer.Typer(no_args_is_help=True, help="The team's decision rules.")
 
-As = Annotated[str, typer.Option("--as", help="who acts (a handle on the roster)")]
+As = Annotated[
+    str | None, typer.Option("--as", help="who acts (a handle on the roster); with --server, the token's person")
+]
 Role = Annotated[str | None, typer.Option("--role", help="the role to act in, if you hold several")]
 Json = Annotated[bool, typer.Option("--json")]
 
 
-def _report(outcome: svc.Outcome, json_out: bool, verb: str) -> None:
+def _report(outcome: dict[str, Any], json_out: bool, verb: str) -> None:
     if json_out:
-        emit_json(outcome.as_dict())
+        emit_json(outcome)
         return
-    console.print(f"#{outcome.number}: {verb}")
-    show.resolution(outcome.resolution.as_dict())
+    console.print(f"#{outcome['number']}: {verb}")
+    show.resolution(outcome)
 
 
 @app.command("open")
@@ -33,7 +32,7 @@ def open_cmd(
     typer_ctx: typer.Context,
     domain: str,
     title: str,
-    actor: As,
+    actor: As = None,
     deadline: Annotated[str | None, typer.Option(help="3d, 48h, or an ISO time; open decisions expire then")] = None,
     evidence: Annotated[list[str] | None, typer.Option(help='NAME="text"; repeat')] = None,
     context: Annotated[str, typer.Option(help="the problem, for the record")] = "",
@@ -41,11 +40,9 @@ def open_cmd(
     json_out: Json = False,
 ) -> None:
     """Open a decision in DOMAIN under the team's current charter and rules."""
-    c = ctx(typer_ctx)
-    outcome = svc.open_decision(
-        uow=c.store().uow(),
-        team=c.team,
-        actor=actor,
+    backend = ctx(typer_ctx).backend()
+    outcome = backend.open_decision(
+        actor=backend.actor(actor),
         domain=domain,
         title=title,
         context=context,
@@ -61,8 +58,8 @@ def position(
     typer_ctx: typer.Context,
     number: int,
     stance: str,
-    actor: As,
     reason: Annotated[str, typer.Option(help="why: the record shows it")],
+    actor: As = None,
     basis: Annotated[
         str | None, typer.Option(help="the ground of a no-go: business, market, technical, safety")
     ] = None,
@@ -70,10 +67,9 @@ def position(
     json_out: Json = False,
 ) -> None:
     """Record go, no-go or abstain on decision NUMBER."""
-    c = ctx(typer_ctx)
-    outcome = svc.record_position(
-        uow=c.store().uow(),
-        team=c.team,
+    backend = ctx(typer_ctx).backend()
+    actor = backend.actor(actor)
+    outcome = backend.record_position(
         actor=actor,
         number=number,
         stance=stance,
@@ -86,13 +82,18 @@ def position(
 
 @app.command()
 def evidence(
-    typer_ctx: typer.Context, number: int, name: str, text: str, actor: As, role: Role = None, json_out: Json = False
+    typer_ctx: typer.Context,
+    number: int,
+    name: str,
+    text: str,
+    actor: As = None,
+    role: Role = None,
+    json_out: Json = False,
 ) -> None:
     """Add evidence NAME to decision NUMBER (a rule may say who must supply it)."""
-    c = ctx(typer_ctx)
-    outcome = svc.add_evidence(
-        uow=c.store().uow(), team=c.team, actor=actor, number=number, name=name, text=text, role=role
-    )
+    backend = ctx(typer_ctx).backend()
+    actor = backend.actor(actor)
+    outcome = backend.add_evidence(actor=actor, number=number, name=name, text=text, role=role)
     _report(outcome, json_out, f"evidence {name} added by {actor}")
 
 
@@ -100,17 +101,15 @@ def evidence(
 def amend(
     typer_ctx: typer.Context,
     number: int,
-    actor: As,
+    actor: As = None,
     title: Annotated[str | None, typer.Option(help="the new title")] = None,
     context: Annotated[str, typer.Option(help="what changed")] = "",
     role: Role = None,
     json_out: Json = False,
 ) -> None:
     """Start a new revision of decision NUMBER: every position clears; standing vetoes must be lifted."""
-    c = ctx(typer_ctx)
-    outcome = svc.amend_decision(
-        uow=c.store().uow(), team=c.team, actor=actor, number=number, title=title, context=context, role=role
-    )
+    backend = ctx(typer_ctx).backend()
+    outcome = backend.amend_decision(actor=backend.actor(actor), number=number, title=title, context=context, role=role)
     _report(outcome, json_out, "amended: positions cleared")
 
 
@@ -118,24 +117,23 @@ def amend(
 def withdraw(
     typer_ctx: typer.Context,
     number: int,
-    actor: As,
+    actor: As = None,
     reason: Annotated[str, typer.Option(help="why")] = "",
     json_out: Json = False,
 ) -> None:
     """Withdraw decision NUMBER (its proposer only)."""
-    c = ctx(typer_ctx)
-    outcome = svc.withdraw_decision(uow=c.store().uow(), team=c.team, actor=actor, number=number, reason=reason)
+    backend = ctx(typer_ctx).backend()
+    outcome = backend.withdraw_decision(actor=backend.actor(actor), number=number, reason=reason)
     if json_out:
-        emit_json({"number": outcome.number, "state": "withdrawn"})
+        emit_json({"number": outcome["number"], "state": "withdrawn"})
     else:
-        console.print(f"#{outcome.number}: withdrawn")
+        console.print(f"#{outcome['number']}: withdrawn")
 
 
 @app.command("show")
 def show_cmd(typer_ctx: typer.Context, number: int, json_out: Json = False) -> None:
     """Everything about decision NUMBER: state, keys, positions, evidence, rules, crossings, history."""
-    c = ctx(typer_ctx)
-    view = queries.show_decision(uow=c.store().uow(), team=c.team, number=number).as_dict()
+    view = ctx(typer_ctx).backend().show_decision(number)
     if json_out:
         emit_json(view)
     else:
@@ -147,14 +145,11 @@ def list_cmd(
     typer_ctx: typer.Context,
     waiting_on: Annotated[str | None, typer.Option("--waiting-on", help="only those waiting on this person")] = None,
     state: Annotated[str | None, typer.Option(help="open, blocked, approved, withdrawn, expired")] = None,
+    domain: Annotated[str | None, typer.Option(help="only this domain's decisions")] = None,
     json_out: Json = False,
 ) -> None:
-    """The team's decisions."""
-    c = ctx(typer_ctx)
-    rows = [
-        s.as_dict()
-        for s in queries.list_decisions(uow=c.store().uow(), team=c.team, state=state, waiting_on=waiting_on)
-    ]
+    """The team's decisions, all of them (a server's pages are followed to the end)."""
+    rows = ctx(typer_ctx).backend().list_decisions(state=state, domain=domain, waiting_on=waiting_on)
     if json_out:
         emit_json(rows)
     elif rows:
@@ -167,19 +162,17 @@ def list_cmd(
 def rule_add(
     typer_ctx: typer.Context,
     domain: str,
-    actor: As,
     because: Annotated[str, typer.Option(help="the agreement, in the team's words")],
+    actor: As = None,
     requires: Annotated[list[str] | None, typer.Option(help="evidence NAME:ROLE the domain's decisions need")] = None,
     go: Annotated[list[str] | None, typer.Option(help="a role whose explicit go is required")] = None,
     origin: Annotated[int | None, typer.Option("--from", help="the decision (or retro) it came from")] = None,
     json_out: Json = False,
 ) -> None:
     """Add a decision rule for future decisions in DOMAIN."""
-    c = ctx(typer_ctx)
-    view = rule_svc.add_rule(
-        uow=c.store().uow(),
-        team=c.team,
-        actor=actor,
+    backend = ctx(typer_ctx).backend()
+    view = backend.add_rule(
+        actor=backend.actor(actor),
         domain=domain,
         because=because,
         requires=requires or [],
@@ -187,10 +180,10 @@ def rule_add(
         origin=origin,
     )
     if json_out:
-        emit_json(view.as_dict())
+        emit_json(view)
     else:
-        needs = [f"{e['name']} from {e['role']}" for e in view.evidence] + [f"a go from {r}" for r in view.go]
-        console.print(f"rule {view.id} for {domain}: requires {', '.join(needs)} — {view.because}")
+        needs = [f"{e['name']} from {e['role']}" for e in view["evidence"]] + [f"a go from {r}" for r in view["go"]]
+        console.print(f"rule {view['id']} for {domain}: requires {', '.join(needs)} — {view['because']}")
 
 
 @rules.command("list")
@@ -198,24 +191,46 @@ def rule_list(
     typer_ctx: typer.Context, all_rules: Annotated[bool, typer.Option("--all")] = False, json_out: Json = False
 ) -> None:
     """The rules in force (--all: retired ones too)."""
-    c = ctx(typer_ctx)
-    views = rule_svc.list_rules(uow=c.store().uow(), team=c.team, include_retired=all_rules)
+    views = ctx(typer_ctx).backend().list_rules(include_retired=all_rules)
     if json_out:
-        emit_json([v.as_dict() for v in views])
+        emit_json(views)
         return
     for v in views:
-        needs = [f"{e['name']} from {e['role']}" for e in v.evidence] + [f"go from {r}" for r in v.go]
-        retired = f" [dim](retired {v.retired_at})[/]" if v.retired_at else ""
-        console.print(f"rule {v.id} · {v.domain}: {', '.join(needs)} — {v.because}{retired}")
+        needs = [f"{e['name']} from {e['role']}" for e in v["evidence"]] + [f"go from {r}" for r in v["go"]]
+        retired = f" [dim](retired {v['retired_at']})[/]" if v["retired_at"] else ""
+        console.print(f"rule {v['id']} · {v['domain']}: {', '.join(needs)} — {v['because']}{retired}")
     if not views:
         console.print("no rules")
 
 
 @rules.command("retire")
 def rule_retire(
-    typer_ctx: typer.Context, rule_id: int, actor: As, because: Annotated[str, typer.Option(help="why")] = ""
+    typer_ctx: typer.Context, rule_id: int, actor: As = None, because: Annotated[str, typer.Option(help="why")] = ""
 ) -> None:
     """Retire a rule for future decisions."""
-    c = ctx(typer_ctx)
-    rule_svc.retire_rule(uow=c.store().uow(), team=c.team, actor=actor, rule_id=rule_id, because=because)
+    backend = ctx(typer_ctx).backend()
+    backend.retire_rule(actor=backend.actor(actor), rule_id=rule_id, because=because)
     console.print(f"rule {rule_id} retired")
+
+
+def queue(
+    typer_ctx: typer.Context,
+    actor: Annotated[
+        str | None, typer.Option("--as", help="whose queue (a handle); with --server, the token's person")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="decisions waiting on you per page")] = 50,
+    cursor: Annotated[str | None, typer.Option(help="the next page: next_cursor from the last one")] = None,
+    all_pages: Annotated[bool, typer.Option("--all", help="every page, not just the first")] = False,
+    json_out: Json = False,
+) -> None:
+    """What is waiting on you (newest first), and on whom your own open decisions are waiting."""
+    backend = ctx(typer_ctx).backend()
+    handle = backend.actor(actor)
+    body = backend.queue(handle=handle, limit=limit, cursor=cursor)
+    while all_pages and body["next_cursor"]:
+        page = backend.queue(handle=handle, limit=limit, cursor=body["next_cursor"])
+        body = {**page, "waiting_on_me": body["waiting_on_me"] + page["waiting_on_me"]}
+    if json_out:
+        emit_json(body)
+    else:
+        show.queue(body)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from remit.cli.context import console, ctx
+from remit.cli.context import console, local
 from remit.errors import InvalidInput
 from remit.services import identity
 
@@ -32,7 +32,7 @@ def serve(
     from remit.seed import seed_demo
     from remit.services.uow import Store
 
-    context = ctx(typer_ctx)
+    context = local(typer_ctx)
     url = context.database or os.environ.get("REMIT_DATABASE_URL") or (DEMO_DATABASE if demo else None)
     store = Store.open(url, migrate=True)
     try:
@@ -63,11 +63,13 @@ def set_password(
     typer_ctx: typer.Context,
     handle: str,
     password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, envvar="REMIT_PASSWORD")
-    ],
+        str | None, typer.Option(envvar="REMIT_PASSWORD", help="the new password (asked for when not given)")
+    ] = None,
 ) -> None:
     """Set HANDLE's password for the web app (stored as an argon2id hash)."""
-    context = ctx(typer_ctx)
+    context = local(typer_ctx)  # before asking for the password: with --server there is nothing to set
+    if password is None:
+        password = str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
     identity.set_password(uow=context.store().uow(), team=context.team, handle=handle, password=password)
     console.print(f"{handle} can now sign in to team {context.team}")
 
@@ -82,7 +84,7 @@ def login_link(
     """A one-time sign-in link for HANDLE (first sign-in, or a forgotten password)."""
     if not 1 <= minutes <= 7 * 24 * 60:
         raise InvalidInput("a sign-in link lasts between 1 minute and 7 days")
-    context = ctx(typer_ctx)
+    context = local(typer_ctx)
     token = identity.create_login_link(
         uow=context.store().uow(), team=context.team, handle=handle, ttl=timedelta(minutes=minutes)
     )
@@ -99,7 +101,7 @@ def create_token(
     """Create an API token for HANDLE and print it (once: only its hash is kept)."""
     if days is not None and days < 1:
         raise InvalidInput("--days must be at least 1")
-    context = ctx(typer_ctx)
+    context = local(typer_ctx)
     new = identity.create_token(
         uow=context.store().uow(),
         team=context.team,

@@ -118,6 +118,9 @@ def decision(view: dict[str, Any]) -> None:
         )
     if view["informed"]:
         console.print(f"informed: {', '.join(view['informed'])}")
+    for n in view.get("reached", []):
+        seen = f"seen {n['seen_at'][:19]}" if n["seen_at"] else "[yellow]not seen yet[/]"
+        console.print(f"{n['kind']} {n['person']} ({n['role']}) of {n['event']} at {n['at'][:19]}: {seen}")
     for c in view["crossings"]:
         label = "refused" if c["refused"] else "recorded as voice"
         console.print(f"[magenta]boundary crossing[/] ({label}) by {c['person']} ({c['role']}): {c['why']}")
@@ -142,3 +145,39 @@ def decision_list(rows: list[dict[str, Any]]) -> None:
             note if row["state"] in ("open", "blocked") else "",
         )
     console.print(table)
+
+
+def queue(body: dict[str, Any]) -> None:
+    """What waits on a person, and on whom (by name) their own open decisions wait."""
+    who = f"{body['person']} ({', '.join(body['roles']) or 'no role'})"
+    if body["waiting_on_me"]:
+        console.print(f"[bold]waiting on {who}[/]:")
+        for item in body["waiting_on_me"]:
+            console.print(
+                f"  #{item['number']} {item['title']} ({item['domain']}, {state_text(item['state'])}): "
+                + "; ".join(item["asks"])
+            )
+    else:
+        console.print(f"nothing is waiting on {who}")
+    if body.get("next_cursor"):
+        console.print(f"  [dim]more: --cursor {body['next_cursor']}, or --all[/]")
+    holders: dict[str, list[str]] = body["holders"]
+
+    def people(role: str) -> str:
+        return f"{role} ({', '.join(holders.get(role, [])) or 'nobody on the roster'})"
+
+    if body["mine"]:
+        console.print("[bold]yours, still open[/]:")
+    for mine in body["mine"]:
+        waiting = mine["waiting_on"]
+        needs = [f"a go from {people(role)}" for role in waiting.get("roles", [])]
+        needs += [f"evidence {name} from {people(role)}" for name, role in waiting.get("evidence_from", {}).items()]
+        parts = [
+            f"[red]blocked by[/] {b.get('person') or people(b['role'])} on {b['basis'] or 'any'} grounds"
+            for b in mine["blocked_by"]
+        ]
+        parts += ["waiting on " + "; ".join(needs)] if needs else []
+        console.print(
+            f"  #{mine['number']} {mine['title']} ({mine['domain']}, {state_text(mine['state'])}): "
+            + (", ".join(parts) or "waiting on nobody")
+        )

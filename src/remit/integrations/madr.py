@@ -26,7 +26,7 @@ def _yaml_list(items: list[str]) -> str:
 
 def render(view: dict[str, Any]) -> str:
     current = [p for p in view["positions"] if p["revision"] == view["revision"]]
-    makers = [f"{p['person']} ({p['role']})" for p in current if p["role"] in view["keys"]]
+    makers = list(dict.fromkeys(f"{p['person']} ({p['role']})" for p in current if p["role"] in view["keys"]))
     consulted = [f"{c['role']} ({'answered' if c['answered'] else 'not answered'})" for c in view["consulted"]]
     date = (view["settled_at"] or view["opened_at"])[:10]
     title = view["title"].replace('"', "'")

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights, Grant, Right
+from remit.charter.model import READ_ONLY_ROLES
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
 from remit.decisions.resolve import resolve
 from remit.decisions.waiting import waits_of
 from remit.errors import Conflict, InvalidInput, NotFound, RightsRefused
+from remit.services.notices import notify
 from remit.services.teams import adopt_charter, charter_from_text, current_version
 from remit.services.uow import UnitOfWork
 from remit.store.tables import (
@@ -133,6 +135,15 @@ def require_voice(actor: Actor, rights: DomainRights, action: str, decision_id: 
             rights.name,
             f"{actor.handle} ({actor.role}) is only informed in {rights.name}: told, not asked",
             hint=f"`remit who {rights.name}` shows who takes part",
+            decision_id=decision_id,
+        )
+    if actor.role in READ_ONLY_ROLES:  # a charter cannot give them more (charter check); kept as a guard
+        raise Refusal(
+            actor,
+            action,
+            rights.name,
+            f"{actor.handle} ({actor.role}) reads but never writes",
+            hint="stakeholders follow decisions on the web app, the API and the status page",
             decision_id=decision_id,
         )
     return actor.grant
@@ -259,6 +270,7 @@ def apply_resolution(
                 "blocked_by": decision.resolution["blocked_by"],
             },
         )
+        notify(uow, team, decision, rights, resolution.state.value, actor)
     if resolution.state is State.APPROVED:
         decision.settled_at = uow.now
         uow.audit(
@@ -312,6 +324,7 @@ def expire_overdue(uow: UnitOfWork, team: TeamRow) -> list[int]:
         deadline = decision.deadline or uow.now
         decision.state, decision.settled_at = State.EXPIRED.value, deadline
         store_waits(uow, team, decision)
+        notify(uow, team, decision, domain_rights(bound_charter(uow, decision), decision.domain), "expired", SYSTEM)
         uow.audit(
             team,
             actor=SYSTEM,

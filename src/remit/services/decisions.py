@@ -4,7 +4,7 @@ audit rows; the CLI (and later the API and the web app) only parse, call and ren
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from remit.services.acting import (
     stance_of,
     store_waits,
 )
+from remit.services.notices import notify
 from remit.services.uow import UnitOfWork
 from remit.store.tables import (
     CrossingRow,
@@ -186,6 +187,7 @@ def open_decision(
                 },
             )
             uow.session.flush()
+            notify(uow, team_row, decision, rights, "opened", who.handle)
             for name, text in evidence:
                 _add_evidence(uow, team_row, decision, who, name, text)
             resolution = apply_resolution(uow, team_row, decision, rights, who.handle)
@@ -368,9 +370,10 @@ def withdraw_decision(*, uow: UnitOfWork, team: str, actor: str, number: int, re
                     hint="a no-go (within your scope) is how to stop it",
                     decision_id=decision.id,
                 )
-            resolution = evaluate(uow, decision, rights)
+            resolution = replace(evaluate(uow, decision, rights), state=State.WITHDRAWN)  # as it now stands
             decision.state, decision.settled_at = State.WITHDRAWN.value, uow.now
             store_waits(uow, team_row, decision)
+            notify(uow, team_row, decision, rights, "withdrawn", who.handle)
             uow.audit(
                 team_row,
                 actor=who.handle,

@@ -8,6 +8,7 @@ so a fast hash is enough and lets us look them up) as SHA-256 digests. Tokens ar
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from remit.errors import InvalidInput, NotAuthenticated, NotFound
 from remit.services.teams import charter_from_text, current_version
@@ -30,11 +31,18 @@ from remit.store.tables import (
 )
 
 HASHER = PasswordHasher()
-_DUMMY = HASHER.hash("remit: a password nobody has")  # verified against when the person is unknown
+
 MIN_PASSWORD = 10
 SESSION_TTL = timedelta(hours=12)
 LINK_TTL = timedelta(minutes=30)
 TOKEN_PREFIX = "remit_"  # noqa: S105 - a prefix that marks a token in logs, not a secret
+
+
+@functools.cache
+def _dummy() -> str:
+    """A hash to verify against when the person is unknown (same cost as a real miss). Made on first use, not
+    at import: argon2 takes a noticeable moment and 64 MiB, and every CLI command and server worker imports this."""
+    return HASHER.hash("remit: a password nobody has")
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,24 @@ def set_password(*, uow: UnitOfWork, team: str, handle: str, password: str) -> N
         uow.commit()
 
 
+def change_password(*, uow: UnitOfWork, team: str, handle: str, current: str, new: str) -> None:
+    """A person changes their own password: the current one must be right (checked in the same transaction)."""
+    if len(new) < MIN_PASSWORD:
+        raise InvalidInput(f"the new password is {len(new)} characters long; use at least {MIN_PASSWORD}")
+    with uow:
+        team_row, person = _person(uow, team, handle)
+        row = uow.session.get(CredentialRow, person.id)
+        try:
+            HASHER.verify(row.password_hash if row else _dummy(), current)
+        except (VerificationError, InvalidHashError):
+            raise InvalidInput("the current password is wrong", hint="type the password you signed in with") from None
+        if row is None:
+            raise InvalidInput("the current password is wrong", hint="type the password you signed in with")
+        row.password_hash, row.updated_at = HASHER.hash(new), uow.now
+        uow.audit(team_row, actor=handle, kind="PasswordSet", payload={"person": handle})
+        uow.commit()
+
+
 def _new_session(uow: UnitOfWork, person: PersonRow, ttl: timedelta) -> NewSession:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires = uow.now + ttl
@@ -143,7 +169,7 @@ def sign_in(*, uow: UnitOfWork, team: str, handle: str, password: str, ttl: time
         ).one_or_none()
         credential = uow.session.get(CredentialRow, person.id) if person is not None else None
         try:
-            HASHER.verify(credential.password_hash if credential else _DUMMY, password)
+            HASHER.verify(credential.password_hash if credential else _dummy(), password)
         except (VerificationError, InvalidHashError):
             raise refused from None
         if person is None or credential is None:
@@ -253,7 +279,7 @@ def list_tokens(*, uow: UnitOfWork, person_id: int) -> list[TokenView]:
 def revoke_token(*, uow: UnitOfWork, person_id: int, token_id: int) -> TokenView:
     """Revoke one of the caller's own tokens."""
     with uow:
-        row = uow.session.get(ApiTokenRow, token_id)
+        row = uow.session.get(ApiTokenRow, token_id, with_for_update=True)
         if row is None or row.person_id != person_id:
             raise NotFound(f"you have no token {token_id}", hint="GET /api/v1/tokens lists yours")
         if row.revoked_at is None:
@@ -271,8 +297,9 @@ def revoke_token(*, uow: UnitOfWork, person_id: int, token_id: int) -> TokenView
 
 
 def token_identity(*, uow: UnitOfWork, token: str) -> Identity:
-    """The person behind an API token; refuses unknown, revoked and expired tokens alike."""
-    with uow:
+    """The person behind an API token; refuses unknown, revoked and expired tokens alike. Every API request
+    comes through here, so it only reads, except to note when the token was last used (every 5 minutes)."""
+    with uow.reading():
         row = uow.session.scalars(select(ApiTokenRow).where(ApiTokenRow.token_hash == digest(token))).one_or_none()
         if row is None or row.revoked_at is not None:
             raise NotAuthenticated("this API token is not valid", hint="create one on your tokens page")
@@ -281,7 +308,10 @@ def token_identity(*, uow: UnitOfWork, token: str) -> Identity:
         person = uow.session.get_one(PersonRow, row.person_id)
         if not person.active:
             raise NotAuthenticated("the token's owner is no longer on the team's roster")
-        if row.last_used_at is None or uow.now - row.last_used_at > timedelta(minutes=5):
-            row.last_used_at = uow.now  # coarse, so reading with a token is not a write every time
+        caller, token_id = _identity(uow, person), row.id
+        due = row.last_used_at is None or uow.now - row.last_used_at > timedelta(minutes=5)
+    if due:  # coarse, so reading with a token is not a write every time
+        with uow:
+            uow.session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=uow.now))
             uow.commit()
-        return _identity(uow, person)
+    return caller

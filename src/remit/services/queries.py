@@ -12,6 +12,7 @@ from sqlalchemy import and_, or_, select
 from remit.charter import Right
 from remit.decisions.model import State
 from remit.errors import InvalidInput, NotFound
+from remit.services import notices
 from remit.services.acting import bound_charter, bound_rules, current_team_charter, domain_rights, load_decision
 from remit.services.uow import UnitOfWork
 from remit.store import audit
@@ -62,6 +63,7 @@ class DecisionView:
     informed: list[str]
     crossings: list[dict[str, Any]]
     history: list[dict[str, Any]] = field(default_factory=list)
+    reached: list[dict[str, Any]] = field(default_factory=list)  # who was asked or told, and whether they saw it
 
     def as_dict(self) -> dict[str, Any]:
         body = self.summary.as_dict()
@@ -170,6 +172,7 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
                 {"seq": row.seq, "at": row.at, "actor": row.actor, "kind": row.kind, "payload": json.loads(row.payload)}
                 for row in history
             ],
+            reached=notices.reached(uow, decision.id, handles),
         )
         uow.commit()
         return view
@@ -295,7 +298,8 @@ def gate(*, uow: UnitOfWork, team: str, number: int) -> GateAnswer:
     view = show_decision(uow=uow, team=team, number=number)
     summary = view.summary
     if summary.domain != "release":
-        return GateAnswer(number, False, f"#{number} is a {summary.domain} decision, not a release")
+        article = "an" if summary.domain[0] in "aeiou" else "a"
+        return GateAnswer(number, False, f"#{number} is {article} {summary.domain} decision, not a release")
     if summary.state == State.APPROVED.value:
         return GateAnswer(number, True, f"#{number} '{summary.title}' was approved at {view.settled_at}")
     if summary.state == State.BLOCKED.value:

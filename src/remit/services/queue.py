@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from remit.charter import Charter
 from remit.decisions.model import State
+from remit.services import notices
 from remit.services.queries import DecisionSummary, summary_of, waiting_clause
 from remit.services.teams import charter_from_text, current_version
 from remit.services.uow import UnitOfWork
-from remit.store.tables import DecisionRow, DecisionWaitRow, PersonRow, TeamRow
+from remit.store.tables import DecisionRow, DecisionWaitRow, PersonRow
 
 ACTIVE = (State.OPEN.value, State.BLOCKED.value)
 MAX_PAGE = 200
@@ -36,6 +37,7 @@ class Queue:
     mine: list[DecisionSummary]
     holders: dict[str, list[str]]  # role -> the people who hold it, to say "on whom"
     next_cursor: int | None
+    unseen: list[dict[str, Any]]  # what I was asked or told and have not opened yet
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +47,7 @@ class Queue:
             "mine": [summary.as_dict() for summary in self.mine],
             "holders": self.holders,
             "next_cursor": self.next_cursor,
+            "unseen": self.unseen,
         }
 
 
@@ -70,7 +73,7 @@ def my_queue(*, uow: UnitOfWork, team: str, handle: str, limit: int = 50, before
     """The decisions waiting on ``handle`` (newest first, ``limit`` per page, ``before`` a decision number
     from the previous page), and the open decisions they proposed."""
     limit = max(1, min(limit, MAX_PAGE))
-    with uow:
+    with uow.reading():
         team_row = uow.team(team, lock=False)
         charter = charter_from_text(current_version(uow, team_row).text)
         member = charter.person(handle)
@@ -87,7 +90,7 @@ def my_queue(*, uow: UnitOfWork, team: str, handle: str, limit: int = 50, before
         ids = list(uow.session.scalars(numbers.order_by(DecisionRow.number.desc()).limit(limit + 1)))
         more = len(ids) > limit
         ids = ids[:limit]
-        rows = _summaries(uow, team_row, select(DecisionRow).where(DecisionRow.id.in_(ids)))
+        rows = _summaries(uow, ids)
         asks: dict[int, list[str]] = {}
         for wait in uow.session.scalars(
             select(DecisionWaitRow).where(DecisionWaitRow.decision_id.in_(ids), waits).order_by(DecisionWaitRow.id)
@@ -95,15 +98,12 @@ def my_queue(*, uow: UnitOfWork, team: str, handle: str, limit: int = 50, before
             asks.setdefault(wait.decision_id, []).append(_ask(wait))
         mine = _summaries(
             uow,
-            team_row,
-            select(DecisionRow)
-            .where(
+            select(DecisionRow.id).where(
                 DecisionRow.team_id == team_row.id,
                 DecisionRow.proposer_id == (person_id or -1),
                 DecisionRow.state.in_(ACTIVE),
-            )
-            .order_by(DecisionRow.number.desc())
-            .limit(limit),
+            ),
+            limit,
         )
         waiting = [QueueItem(summary, asks.get(decision_id, [])) for decision_id, summary in rows]
         waiting.sort(key=lambda item: -item.summary.number)
@@ -114,16 +114,19 @@ def my_queue(*, uow: UnitOfWork, team: str, handle: str, limit: int = 50, before
             [summary for _id, summary in mine],
             holders(charter),
             waiting[-1].summary.number if more and waiting else None,
+            notices.unseen(uow, person_id) if person_id else [],
         )
 
 
-def _summaries(uow: UnitOfWork, team: TeamRow, query: Any) -> list[tuple[int, DecisionSummary]]:
-    proposers = query.subquery()
+def _summaries(uow: UnitOfWork, ids: Any, limit: int | None = None) -> list[tuple[int, DecisionSummary]]:
+    """The summaries of the decisions ``ids`` names (a list, or a select of ids of one team's open decisions:
+    a few), newest first. Selected by id only: a team filter or an ORDER BY ... LIMIT next to the filter lets
+    SQLite walk the (team, number) index through every decision the team ever had instead."""
     rows = uow.session.execute(
         select(DecisionRow, PersonRow.handle)
-        .join(proposers, proposers.c.id == DecisionRow.id)
         .join(PersonRow, PersonRow.id == DecisionRow.proposer_id)
-        .where(DecisionRow.team_id == team.id)
+        .where(DecisionRow.id.in_(ids))
         .order_by(DecisionRow.number.desc())
+        .limit(limit)
     ).all()
     return [(decision.id, summary_of(decision, handle)) for decision, handle in rows]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from remit.charter import Charter, parse_charter
-from remit.errors import Conflict, InvalidInput
+from remit.errors import Conflict, InvalidInput, NotFound
 from remit.services.uow import UnitOfWork
 from remit.store.tables import CharterVersionRow, PersonRow, TeamRow
 
@@ -120,5 +120,6 @@ def version_text(*, uow: UnitOfWork, team: str, version: int) -> str:
             )
         ).one_or_none()
         if row is None:
-            raise InvalidInput(f"team {team} has no charter version {version}")
+            latest = current_version(uow, team_row).version
+            raise NotFound(f"team {team} has no charter version {version}", hint=f"its versions are 1 to {latest}")
         return row.text

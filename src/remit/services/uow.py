@@ -6,6 +6,7 @@ once (CLI command, web app, test) and passes down.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,11 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from remit.errors import NotFound, RemitError
 from remit.store import audit
-from remit.store.db import current_revision, database_url, head_revision, make_engine, upgrade
+from remit.store.db import READ_ONLY, current_revision, database_url, head_revision, make_engine, upgrade
 from remit.store.tables import IdempotencyRow, TeamRow
 
 Clock = Callable[[], datetime]
 NOTHING: Any = object()
+WRITER_WAIT = 10.0  # seconds a SQLite writer waits its turn in this process (SQLite's busy_timeout after that)
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,15 @@ class Store:
     engine: Engine
     clock: Clock = utcnow
     sessions: sessionmaker[Session] = field(init=False)
+    writers: threading.Lock | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one write lock per file. Writers of this process wait their turn on a lock of ours, which
+        # hands over the moment it is free, rather than in SQLite's busy handler, which polls with sleeps of
+        # up to 100 ms (under load some writers lose every race and wait seconds). Other processes still meet
+        # at SQLite's own lock. PostgreSQL queues writers on the team row's lock.
+        self.writers = threading.Lock() if self.engine.dialect.name == "sqlite" else None
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = False, clock: Clock = utcnow) -> Store:
@@ -84,18 +92,45 @@ class UnitOfWork:
     def __init__(self, store: Store, claim: Claim | None = None) -> None:
         self.store = store
         self.claim = claim
+        self.read_only = False
+        self._turn = False  # holding the store's writer lock (SQLite)
+        self._locked: set[int] = set()  # teams whose row this transaction holds locked
+
+    def reading(self) -> Self:
+        """Enter as a read-only unit of work (``with uow.reading():``), for a service that never writes: on
+        SQLite its transaction begins deferred, a snapshot that takes no lock (see ``store.db``)."""
+        self.read_only = True
+        return self
 
     def __enter__(self) -> Self:
+        if not self.read_only and self.store.writers is not None:
+            self._turn = self.store.writers.acquire(timeout=WRITER_WAIT)  # before the clock: writes stay in order
         self.session = self.store.sessions()
-        self.now = self.store.clock()
+        self._locked.clear()
+        try:
+            self.now = self.store.clock()
+            if self.read_only:
+                self.session.connection(execution_options={READ_ONLY: True})
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
-        self.session.rollback()  # a no-op after commit; otherwise nothing of a failed action is kept
-        self.session.close()
+        try:
+            self.session.rollback()  # a no-op after commit; otherwise nothing of a failed action is kept
+            self.session.close()
+        finally:
+            self.read_only = False
+            if self._turn and self.store.writers is not None:
+                self._turn = False
+                self.store.writers.release()
 
     def commit(self, result: Any = NOTHING) -> None:
         """Commit. An action passes its ``result``: under an idempotency claim it is stored with the write."""
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work does not commit; enter it with `with uow:` to write")
+        self._locked.clear()  # the transaction ends, and its row locks with it
         if self.claim is not None and result is not NOTHING:
             status, body = self.claim.render(result)
             self.session.add(
@@ -111,6 +146,7 @@ class UnitOfWork:
         self.session.commit()
 
     def rollback(self) -> None:
+        self._locked.clear()
         self.session.rollback()
 
     def team(self, name: str, *, lock: bool = True) -> TeamRow:
@@ -125,6 +161,8 @@ class UnitOfWork:
                 f"no team '{name}' in this database",
                 hint=f"teams here: {', '.join(known)}" if known else "run `remit init` first",
             )
+        if lock:
+            self._locked.add(team.id)
         return team
 
     def audit(
@@ -138,6 +176,9 @@ class UnitOfWork:
         at: datetime | None = None,
     ) -> None:
         self.session.flush()
+        if team.id not in self._locked:  # appended by an action that did not lock the team: lock it now, and
+            self.session.refresh(team, with_for_update=True)  # read the chain's head as the last writer left it
+            self._locked.add(team.id)
         audit.append(
             self.session, team, at=at or self.now, actor=actor, kind=kind, payload=payload, decision_id=decision_id
         )

@@ -1,8 +1,9 @@
 """Engines and migrations. Nothing here runs at import time: callers ask for an engine.
 
-SQLite is the zero-set-up default (one file; WAL; every transaction ``BEGIN IMMEDIATE`` so two writers
-queue instead of failing half-way); PostgreSQL comes through ``REMIT_DATABASE_URL``. Both run the same
-Alembic migrations.
+SQLite is the zero-set-up default (one file; WAL; a transaction that may write begins ``BEGIN IMMEDIATE``
+so two writers queue instead of failing half-way, one that only reads begins deferred so it reads a
+snapshot without queueing behind writers); PostgreSQL comes through ``REMIT_DATABASE_URL``. Both run the
+same Alembic migrations.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from remit.errors import InvalidInput, RemitError
 
 DEFAULT_URL = "sqlite:///remit.db"
+READ_ONLY = "remit_read_only"  # a connection execution option: this transaction never writes
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -40,6 +42,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    """Writers take SQLite's write lock up front (a deferred transaction that reads and then writes can fail
+    half-way with SQLITE_BUSY); read-only transactions take no lock at all, so they neither wait for writers
+    (SQLite's busy handler polls with sleeps of up to 100 ms) nor make writers wait for them."""
+    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -52,7 +61,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

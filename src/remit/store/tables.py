@@ -160,7 +160,10 @@ class DecisionRuleRow(Base):
 
 class CrossingRow(Base):
     __tablename__ = "crossings"
-    __table_args__ = (Index("ix_crossings_team_domain", "team_id", "domain"),)
+    __table_args__ = (
+        Index("ix_crossings_team_domain", "team_id", "domain"),
+        Index("ix_crossings_decision", "decision_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
@@ -270,3 +273,23 @@ class IdempotencyRow(Base):
     status: Mapped[int]
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]
+
+
+class NoticeRow(Base):
+    """A consulted person asked, or an informed person told, about a decision; ``seen_at`` is when they
+    opened it. This is how the record says whether they were reached."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        Index("ix_notices_person_seen", "person_id", "seen_at"),
+        Index("ix_notices_decision", "decision_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    role: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(10))  # asked (consulted) or told (informed)
+    event: Mapped[str] = mapped_column(String(20))  # opened, blocked, open, approved, withdrawn, expired
+    created_at: Mapped[datetime]
+    seen_at: Mapped[datetime | None]

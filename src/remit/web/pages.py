@@ -1,16 +1,19 @@
-"""Web pages (placeholder until the web app lands)."""
+"""The web app: server-rendered pages over the same services as the API and the CLI. ``mount_web`` adds
+the pages and the stylesheet to the app; ``error_page`` is the HTML error page the app's handlers use."""
 
 from __future__ import annotations
 
-from html import escape
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from remit.web import account, decision_pages, team_pages
+from remit.web.render import STATIC, error_page
 
-
-def error_page(request: Request, status: int, message: str, hint: str) -> HTMLResponse:
-    return HTMLResponse(f"<h1>{status}</h1><p>{escape(message)}</p><p>{escape(hint)}</p>", status_code=status)
+__all__ = ["error_page", "mount_web"]
 
 
 def mount_web(app: FastAPI) -> None:
-    return None
+    app.include_router(account.router)
+    app.include_router(decision_pages.router)
+    app.include_router(team_pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

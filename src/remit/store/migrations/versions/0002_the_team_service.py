@@ -130,6 +130,25 @@ def upgrade() -> None:
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.create_index("ix_decisions_team_proposer_state", ["team_id", "proposer_id", "state"], unique=False)
 
+    op.create_table(
+        "notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("decision_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=50), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("event", sa.String(length=20), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["decision_id"], ["decisions.id"]),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"]),
+        sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("notices", schema=None) as batch_op:
+        batch_op.create_index("ix_notices_decision", ["decision_id"], unique=False)
+        batch_op.create_index("ix_notices_person_seen", ["person_id", "seen_at"], unique=False)
     _backfill_waits()
 
 
@@ -167,6 +186,7 @@ def _backfill_waits() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("notices")
 
     with op.batch_alter_table("decisions", schema=None) as batch_op:
         batch_op.drop_index("ix_decisions_team_proposer_state")

@@ -1,0 +1,139 @@
+"""What a person may do, worked out ahead of time so a page offers only the forms that will be accepted.
+
+This is a courtesy, never the check: every action's own service still checks the rights (and records a
+refusal) whatever a page offered. The rules mirror the services': a person acts in the roles today's roster
+gives them, under the rights of the charter version the decision is bound to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
+from remit.decisions.model import State
+from remit.services.acting import (
+    STRENGTH,
+    bound_charter,
+    bound_rules,
+    current_team_charter,
+    load_decision,
+    team_charter,
+)
+from remit.services.queue import holders
+from remit.services.uow import UnitOfWork
+from remit.store.tables import EvidenceRow, PersonRow, RevisionRow, TeamRow
+
+
+@dataclass(frozen=True)
+class DecisionAbilities:
+    """What ``handle`` may do on one decision, and what the forms need to offer it."""
+
+    active: bool  # open or blocked: it still moves
+    position_roles: list[str]  # the person's roles that may take a position here, strongest first
+    key_roles: list[str]  # the person's roles that hold a key here
+    proposer: bool
+    bases: list[str]  # the bases of the bound charter
+    evidence_needed: list[str]  # evidence the rules still need from one of the person's roles
+    title: str
+    context: str  # the current revision's context
+    holders: dict[str, list[str]] = field(default_factory=dict)  # role -> who holds it today
+
+    @property
+    def position(self) -> bool:
+        return self.active and bool(self.position_roles)
+
+    @property
+    def evidence(self) -> bool:
+        return self.position
+
+    @property
+    def amend(self) -> bool:
+        return self.active and (self.proposer or bool(self.key_roles))
+
+    @property
+    def withdraw(self) -> bool:
+        return self.active and self.proposer
+
+    @property
+    def writes(self) -> bool:
+        return self.position or self.amend or self.withdraw
+
+    @property
+    def amend_role(self) -> str | None:
+        """The role to amend in: a key role if the person holds one, else their strongest."""
+        roles = self.key_roles or self.position_roles
+        return roles[0] if roles else None
+
+
+def _position_roles(charter: Charter, rights: DomainRights, handle: str) -> list[str]:
+    person = charter.person(handle)
+    granted = [
+        (grant, role)
+        for role in (person.roles if person else ())
+        if (grant := rights.grant(role)) is not None and grant.right.may_take_position
+    ]
+    return [role for grant, role in sorted(granted, key=lambda pair: STRENGTH[pair[0].right])]
+
+
+def decision_abilities(*, uow: UnitOfWork, team: str, handle: str, number: int) -> DecisionAbilities:
+    with uow:
+        team_row, _version, today = current_team_charter(uow, team)
+        decision = load_decision(uow, team_row, number)
+        bound = bound_charter(uow, decision)
+        rights = bound.domain(decision.domain)
+        roles = _position_roles(today, rights, handle) if rights is not None else []
+        keys = [role for role in roles if rights is not None and (grant := rights.grant(role)) and grant.holds_key]
+        proposer = uow.session.scalar(select(PersonRow.handle).where(PersonRow.id == decision.proposer_id))
+        present = set(uow.session.scalars(select(EvidenceRow.name).where(EvidenceRow.decision_id == decision.id)))
+        needed = [
+            need.name
+            for rule in bound_rules(uow, decision)
+            for need in rule.evidence
+            if need.role in roles and need.name not in present
+        ]
+        revision = uow.session.scalars(
+            select(RevisionRow).where(RevisionRow.decision_id == decision.id, RevisionRow.number == decision.revision)
+        ).one()
+        abilities = DecisionAbilities(
+            active=not State(decision.state).settled,
+            position_roles=roles,
+            key_roles=keys,
+            proposer=proposer == handle,
+            bases=sorted(bound.bases),
+            evidence_needed=list(dict.fromkeys(needed)),
+            title=decision.title,
+            context=revision.context,
+            holders=holders(today),
+        )
+        uow.commit()  # keep any expiry that reading the team recorded
+        return abilities
+
+
+@dataclass(frozen=True)
+class OpenAbilities:
+    """The domains a person may open a decision in (and propose a charter change), and who holds each role."""
+
+    domains: list[tuple[str, str]]  # name, about
+    propose_charter: bool
+    holders: dict[str, list[str]]
+
+
+def open_abilities(*, uow: UnitOfWork, team: str, handle: str) -> OpenAbilities:
+    with uow:
+        _version, charter = team_charter(uow, uow.team(team, lock=False))
+        domains = [
+            (rights.name, rights.about)
+            for rights in charter.domains.values()
+            if rights.name != CHARTER_DOMAIN and _position_roles(charter, rights, handle)
+        ]
+        charter_rights = charter.domain(CHARTER_DOMAIN)
+        proposes = charter_rights is not None and bool(_position_roles(charter, charter_rights, handle))
+        return OpenAbilities(domains, proposes, holders(charter))
+
+
+def team_names(*, uow: UnitOfWork) -> list[str]:
+    """The teams in this database (the sign-in form fills the team in when there is only one)."""
+    with uow:
+        return list(uow.session.scalars(select(TeamRow.name).order_by(TeamRow.name)))

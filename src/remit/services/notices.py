@@ -1,0 +1,122 @@
+"""Asking the consulted and telling the informed, in the app: "told when it opens, when its state changes,
+and when it settles". A notice is seen when its person opens the decision, which is how a decision's
+record says whether the people it had to reach were reached. (Delivery through Slack, email or webhooks
+comes with incidents; it will read these same rows.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from remit.charter import DomainRights, Right
+from remit.services.teams import charter_from_text, current_version
+from remit.services.uow import UnitOfWork
+from remit.store.tables import DecisionRow, NoticeRow, PersonRow, TeamRow
+
+MAX_UNSEEN = 50
+
+
+def notify(uow: UnitOfWork, team: TeamRow, decision: DecisionRow, rights: DomainRights, event: str, actor: str) -> None:
+    """Tell the people who hold an ``inform`` role of the domain today; on opening, also ask the ``consult``
+    roles. The actor has seen what they did."""
+    kinds = [("told", role) for role in rights.roles_with(Right.INFORM)]
+    if event == "opened":
+        kinds += [("asked", role) for role in rights.roles_with(Right.CONSULT)]
+    if not kinds:
+        return
+    roster = charter_from_text(current_version(uow, team).text)
+    wanted = {(kind, role, person.handle) for kind, role in kinds for person in roster.holders(role)}
+    if not wanted:
+        return
+    ids = {
+        row.handle: row.id
+        for row in uow.session.execute(
+            select(PersonRow.handle, PersonRow.id).where(
+                PersonRow.team_id == team.id, PersonRow.handle.in_({handle for _k, _r, handle in wanted})
+            )
+        )
+    }
+    uow.session.add_all(
+        NoticeRow(
+            team_id=team.id,
+            decision_id=decision.id,
+            person_id=ids[handle],
+            role=role,
+            kind=kind,
+            event=event,
+            created_at=uow.now,
+            seen_at=uow.now if handle == actor else None,
+        )
+        for kind, role, handle in sorted(wanted)
+        if handle in ids
+    )
+
+
+def mark_seen(*, uow: UnitOfWork, team: str, handle: str, number: int) -> int:
+    """``handle`` opened decision ``number``: their notices about it are seen. Writes only if there are any."""
+    with uow.reading():
+        found = uow.session.execute(
+            select(NoticeRow.id)
+            .join(DecisionRow, DecisionRow.id == NoticeRow.decision_id)
+            .join(TeamRow, TeamRow.id == DecisionRow.team_id)
+            .join(PersonRow, PersonRow.id == NoticeRow.person_id)
+            .where(
+                TeamRow.name == team,
+                DecisionRow.number == number,
+                PersonRow.handle == handle,
+                NoticeRow.seen_at.is_(None),
+            )
+        ).all()
+    if not found:
+        return 0
+    with uow:
+        uow.session.execute(
+            update(NoticeRow)
+            .where(NoticeRow.id.in_([row.id for row in found]), NoticeRow.seen_at.is_(None))
+            .values(seen_at=uow.now)
+        )
+        uow.commit()
+    return len(found)
+
+
+def reached(uow: UnitOfWork, decision_id: int, handles: dict[int, str]) -> list[dict[str, Any]]:
+    """Everyone the decision asked or told, with when, and whether (and when) they saw it."""
+    rows = uow.session.scalars(
+        select(NoticeRow).where(NoticeRow.decision_id == decision_id).order_by(NoticeRow.id)
+    ).all()
+    return [
+        {
+            "person": handles.get(row.person_id),
+            "role": row.role,
+            "kind": row.kind,
+            "event": row.event,
+            "at": row.created_at.isoformat(),
+            "seen_at": row.seen_at.isoformat() if row.seen_at else None,
+        }
+        for row in rows
+    ]
+
+
+def unseen(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
+    """What a person has been asked or told and not opened yet, newest first."""
+    rows = uow.session.execute(
+        select(NoticeRow, DecisionRow.number, DecisionRow.title, DecisionRow.domain, DecisionRow.state)
+        .join(DecisionRow, DecisionRow.id == NoticeRow.decision_id)
+        .where(NoticeRow.person_id == person_id, NoticeRow.seen_at.is_(None))
+        .order_by(NoticeRow.id.desc())
+        .limit(MAX_UNSEEN)
+    ).all()
+    return [
+        {
+            "number": number,
+            "title": title,
+            "domain": domain,
+            "state": state,
+            "kind": row.kind,
+            "role": row.role,
+            "event": row.event,
+            "at": row.created_at.isoformat(),
+        }
+        for row, number, title, domain, state in rows
+    ]

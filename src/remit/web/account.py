@@ -1,0 +1,160 @@
+"""Signing in and out, one-time sign-in links, my API tokens and my password."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from remit.errors import InvalidInput, NotAuthenticated
+from remit.services import abilities, identity
+from remit.web.render import PageRoute, page, redirect
+from remit.web.session import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    SESSION_TTL,
+    Poster,
+    Viewer,
+    check_login_csrf,
+    end_session,
+    local_path,
+    login_csrf,
+    set_login_csrf,
+    start_session,
+    store_of,
+)
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+Text = Annotated[str, Form(max_length=200)]
+
+
+def _login_form(
+    request: Request, *, next_path: str, team: str = "", handle: str = "", error: str = "", status: int = 200
+) -> HTMLResponse:
+    teams = abilities.team_names(uow=store_of(request).uow())
+    token = login_csrf(request)
+    notice = "your session has ended: sign in again" if request.query_params.get("ended") else ""
+    response = page(
+        request,
+        "login.html",
+        status=status,
+        title="Sign in",
+        team=team or (teams[0] if len(teams) == 1 else ""),
+        handle=handle,
+        next_path=next_path,
+        login_csrf=token,
+        error=error,
+        notice=notice,
+    )
+    set_login_csrf(request, response, token)
+    return response
+
+
+@router.get("/login")
+def login_page(request: Request, next_path: Annotated[str, Query(alias="next", max_length=2000)] = "/") -> HTMLResponse:
+    return _login_form(request, next_path=local_path(next_path))
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    team: Text,
+    handle: Text,
+    password: Annotated[str, Form(max_length=1000)],
+    csrf: Text = "",
+    next_path: Annotated[str, Form(alias="next", max_length=2000)] = "/",
+) -> Response:
+    check_login_csrf(request, csrf)
+    target = local_path(next_path)
+    try:
+        session = identity.sign_in(
+            uow=store_of(request).uow(), team=team.strip(), handle=handle.strip(), password=password, ttl=SESSION_TTL
+        )
+    except NotAuthenticated as refused:
+        return _login_form(
+            request, next_path=target, team=team, handle=handle, error=refused.message, status=refused.status
+        )
+    response = redirect(target)
+    start_session(request, response, session)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+    return response
+
+
+@router.get("/login/link/{token}")
+def login_link_page(request: Request, token: Annotated[str, Path(max_length=200)]) -> HTMLResponse:
+    """Only a button: the link is used by the POST, so a mail scanner fetching the link does not spend it."""
+    csrf = login_csrf(request)
+    response = page(request, "login_link.html", title="Sign in", token=token, login_csrf=csrf)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    set_login_csrf(request, response, csrf)
+    return response
+
+
+@router.post("/login/link/{token}")
+def login_link(request: Request, token: Annotated[str, Path(max_length=200)], csrf: Text = "") -> Response:
+    check_login_csrf(request, csrf)
+    session = identity.use_login_link(uow=store_of(request).uow(), token=token, ttl=SESSION_TTL)
+    response = redirect("/", flash=f"signed in as {session.identity.handle}: set a password on your password page")
+    response.headers["Referrer-Policy"] = "no-referrer"
+    start_session(request, response, session)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, who: Poster) -> Response:
+    identity.sign_out(uow=store_of(request).uow(), token=request.cookies.get(SESSION_COOKIE, ""))
+    response = redirect("/login", flash=f"{who.handle} signed out")
+    end_session(response)
+    return response
+
+
+def _tokens(request: Request, who: identity.Identity, new: identity.NewToken | None = None) -> HTMLResponse:
+    tokens = identity.list_tokens(uow=store_of(request).uow(), person_id=who.person_id)
+    return page(request, "tokens.html", title="API tokens", tokens=tokens, new=new)
+
+
+@router.get("/tokens")
+def tokens_page(request: Request, who: Viewer) -> HTMLResponse:
+    return _tokens(request, who)
+
+
+@router.post("/tokens")
+def create_token(
+    request: Request, who: Poster, name: Text, days: Annotated[str, Form(max_length=10)] = ""
+) -> HTMLResponse:
+    lifetime = None
+    if days.strip():
+        if not days.strip().isdigit() or not 1 <= int(days) <= 3650:
+            raise InvalidInput("a token lasts 1 to 3650 days", hint="or leave the field empty: no expiry")
+        lifetime = timedelta(days=int(days))
+    new = identity.create_token(
+        uow=store_of(request).uow(), team=who.team, handle=who.handle, name=name, expires_in=lifetime
+    )
+    return _tokens(request, who, new)  # the secret is shown on this response only
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke_token(request: Request, who: Poster, token_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> Response:
+    view = identity.revoke_token(uow=store_of(request).uow(), person_id=who.person_id, token_id=token_id)
+    return redirect("/tokens", flash=f"revoked token '{view.name}' ({view.prefix}…): it no longer works")
+
+
+@router.get("/password")
+def password_page(request: Request, who: Viewer) -> HTMLResponse:
+    return page(request, "password.html", title="Password", minimum=identity.MIN_PASSWORD)
+
+
+@router.post("/password")
+def change_password(
+    request: Request,
+    who: Poster,
+    current: Annotated[str, Form(max_length=1000)],
+    new: Annotated[str, Form(max_length=1000)],
+    again: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    if new != again:
+        raise InvalidInput("the two new passwords differ", hint="type the same new password twice")
+    identity.change_password(uow=store_of(request).uow(), team=who.team, handle=who.handle, current=current, new=new)
+    return redirect("/password", flash="your password is changed")

@@ -1,0 +1,194 @@
+"""My queue, the list of decisions, opening one, a decision's page and its forms. Each handler parses,
+calls one service as the signed-in person, and renders (or redirects with what happened)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from remit.decisions.model import State
+from remit.errors import InvalidInput
+from remit.services import abilities, decisions, notices, queries, queue
+from remit.web import words
+from remit.web.render import PageRoute, page, redirect
+from remit.web.session import Poster, Viewer, store_of
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Short = Annotated[str, Form(max_length=300)]
+Long = Annotated[str, Form(max_length=20_000)]
+PAGE = 25
+STATES = [state.value for state in State]
+
+
+def _deadline(value: str) -> datetime | None:
+    """A ``datetime-local`` field, read as UTC."""
+    if not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(f"the deadline '{value}' is not a date and time", hint="e.g. 2026-12-01T17:00") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+@router.get("/")
+def my_queue(
+    request: Request, who: Viewer, before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None
+) -> HTMLResponse:
+    mine = queue.my_queue(uow=store_of(request).uow(), team=who.team, handle=who.handle, limit=PAGE, before=before)
+    return page(request, "queue.html", title="My queue", queue=mine, holders=mine.holders)
+
+
+@router.get("/decisions")
+def decision_list(
+    request: Request,
+    who: Viewer,
+    state: Annotated[str, Query(max_length=20)] = "",
+    after: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
+) -> HTMLResponse:
+    store = store_of(request)
+    found = queries.list_decisions(uow=store.uow(), team=who.team, state=state or None, after=after, limit=PAGE + 1)
+    holders = abilities.open_abilities(uow=store.uow(), team=who.team, handle=who.handle).holders
+    return page(
+        request,
+        "decisions.html",
+        title="Decisions",
+        decisions=found[:PAGE],
+        more=found[PAGE - 1].number if len(found) > PAGE else None,
+        state=state,
+        states=STATES,
+        holders=holders,
+    )
+
+
+@router.get("/decisions/new")
+def new_decision(request: Request, who: Viewer) -> HTMLResponse:
+    can = abilities.open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle)
+    return page(request, "new.html", title="Open a decision", domains=can.domains)
+
+
+@router.post("/decisions")
+def open_decision(
+    request: Request,
+    who: Poster,
+    domain: Annotated[str, Form(max_length=100)],
+    title: Short,
+    context: Long = "",
+    deadline: Annotated[str, Form(max_length=40)] = "",
+    evidence_name: Annotated[str, Form(max_length=100)] = "",
+    evidence_text: Long = "",
+) -> Response:
+    evidence = [(evidence_name.strip(), evidence_text)] if evidence_name.strip() or evidence_text.strip() else []
+    outcome = decisions.open_decision(
+        uow=store_of(request).uow(),
+        team=who.team,
+        actor=who.handle,
+        domain=domain,
+        title=title,
+        context=context,
+        deadline=_deadline(deadline),
+        evidence=evidence,
+    )
+    holders = abilities.open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle).holders
+    return redirect(f"/decisions/{outcome.number}", flash=f"opened: {words.state(outcome, holders)}")
+
+
+@router.get("/decisions/{number}")
+def decision_page(request: Request, who: Viewer, number: Number) -> HTMLResponse:
+    store = store_of(request)
+    notices.mark_seen(uow=store.uow(), team=who.team, handle=who.handle, number=number)
+    view = queries.show_decision(uow=store.uow(), team=who.team, number=number)
+    can = abilities.decision_abilities(uow=store.uow(), team=who.team, handle=who.handle, number=number)
+    return page(
+        request,
+        "decision.html",
+        title=f"#{number} {view.summary.title}",
+        d=view.as_dict(),
+        can=can,
+        holders=can.holders,
+    )
+
+
+def _holders(request: Request, team: str, handle: str, number: int) -> dict[str, list[str]]:
+    return abilities.decision_abilities(uow=store_of(request).uow(), team=team, handle=handle, number=number).holders
+
+
+@router.post("/decisions/{number}/positions")
+def record_position(
+    request: Request,
+    who: Poster,
+    number: Number,
+    stance: Annotated[str, Form(max_length=20)],
+    reason: Long,
+    basis: Annotated[str, Form(max_length=100)] = "",
+    role: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    outcome = decisions.record_position(
+        uow=store_of(request).uow(),
+        team=who.team,
+        actor=who.handle,
+        number=number,
+        stance=stance,
+        reason=reason,
+        basis=basis or None,
+        role=role or None,
+    )
+    message = words.position_recorded(outcome, stance, basis or None, _holders(request, who.team, who.handle, number))
+    return redirect(f"/decisions/{number}", flash=message)
+
+
+@router.post("/decisions/{number}/evidence")
+def add_evidence(
+    request: Request,
+    who: Poster,
+    number: Number,
+    name: Annotated[str, Form(max_length=100)],
+    text: Long,
+    role: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    outcome = decisions.add_evidence(
+        uow=store_of(request).uow(),
+        team=who.team,
+        actor=who.handle,
+        number=number,
+        name=name.strip(),
+        text=text,
+        role=role or None,
+    )
+    holders = _holders(request, who.team, who.handle, number)
+    return redirect(f"/decisions/{number}", flash=f"evidence '{name.strip()}' added. {words.state(outcome, holders)}.")
+
+
+@router.post("/decisions/{number}/amend")
+def amend_decision(
+    request: Request,
+    who: Poster,
+    number: Number,
+    title: Short = "",
+    context: Long = "",
+    role: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    outcome = decisions.amend_decision(
+        uow=store_of(request).uow(),
+        team=who.team,
+        actor=who.handle,
+        number=number,
+        title=title.strip() or None,
+        context=context,
+        role=role or None,
+    )
+    holders = _holders(request, who.team, who.handle, number)
+    message = f"amended: a new revision, every position cleared. {words.state(outcome, holders)}."
+    return redirect(f"/decisions/{number}", flash=message)
+
+
+@router.post("/decisions/{number}/withdraw")
+def withdraw_decision(request: Request, who: Poster, number: Number, reason: Long = "") -> Response:
+    decisions.withdraw_decision(
+        uow=store_of(request).uow(), team=who.team, actor=who.handle, number=number, reason=reason
+    )
+    return redirect(f"/decisions/{number}", flash=f"withdrawn: #{number} is settled as withdrawn")

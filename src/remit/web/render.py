@@ -1,0 +1,118 @@
+"""Rendering pages: one Jinja2 environment (autoescaped), the headers every page carries, the error page,
+and the route class that turns any ``RemitError`` raised under a page into that error page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from remit.errors import RemitError
+from remit.web import charts, words
+from remit.web.session import SignInRequired, came_from, clear_flash, pop_flash, set_flash
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; style-src 'self'; img-src 'self' data:; script-src 'none'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+def when(value: Any) -> str:
+    """An ISO timestamp (or datetime) as people read it: 2026-11-02 09:00 UTC."""
+    if value is None or value == "":
+        return "—"
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = when
+    env.globals["who"] = words.who
+    env.globals["waiting_words"] = words.waiting
+    env.globals["blocked_words"] = words.blocked
+    env.globals["payload_words"] = words.payload
+    env.globals["bar_chart"] = charts.bar_chart
+    return env
+
+
+ENV = _environment()
+
+
+def page(request: Request, template: str, *, status: int = 200, title: str = "", **context: Any) -> HTMLResponse:
+    """Render ``template`` for the signed-in viewer (``request.state.viewer``), with any flash message."""
+    viewer = getattr(request.state, "viewer", None)
+    flash = pop_flash(request)
+    html = ENV.get_template(template).render(
+        viewer=viewer,
+        csrf=viewer.csrf if viewer is not None else "",
+        flash=flash,
+        path=request.url.path,
+        title=title,
+        status=status,
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status, headers=HEADERS)
+    if flash:
+        clear_flash(response)
+    return response
+
+
+def error_page(request: Request, status: int, message: str, hint: str) -> HTMLResponse:
+    """The HTML error page: what went wrong and how to fix it, never a traceback."""
+    back = came_from(request) if request.method == "POST" else ""
+    return page(request, "error.html", status=status, title=f"{status}", message=message, hint=hint, back=back)
+
+
+class PageRoute(APIRoute):
+    """A page: a ``RemitError`` becomes the error page (whatever the Accept header), a missing or ended
+    session a redirect to the sign-in page, a form that does not validate a 422 page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInRequired as needed:
+                return needed.redirect()
+            except RemitError as error:
+                return error_page(request, error.status, error.message, error.hint)
+            except RequestValidationError as error:
+                fields = sorted({str(item.get("loc", ("", ""))[-1]) for item in error.errors()})
+                return error_page(
+                    request,
+                    422,
+                    f"the form is missing or has a bad {', '.join(fields)}",
+                    "go back, fix it and send it again",
+                )
+
+        return page_handler
+
+
+def redirect(url: str, *, flash: str = "") -> RedirectResponse:
+    """303 to ``url`` (a local path), carrying a one-time message for the next page."""
+    response = RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+    if flash:
+        set_flash(response, flash)
+    return response

@@ -1,0 +1,150 @@
+"""A real browser (Debian's Chromium, driven by Playwright) against a real `remit serve --demo`: the release
+dual key turned through the forms, a boundary crossing shown, and a stakeholder who has no forms and is
+refused when he posts anyway."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.live.server import LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "remit-demo-pass"
+
+if not CHROMIUM.exists():
+    if os.environ.get("REMIT_REQUIRE_BROWSER") == "1":
+        pytest.fail("REMIT_REQUIRE_BROWSER=1 but Chromium is not installed at /usr/bin/chromium", pytrace=False)
+    pytest.skip("Chromium not installed at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402 - only with a browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for the module (starting one costs seconds): each scenario works on its own decision."""
+    where = tmp_path_factory.mktemp("browser")
+    live = LiveServer(f"sqlite:///{where}/remit.db", log=where / "server.log").start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def open_page(browser: Browser, server: LiveServer) -> Iterator[Callable[[], Page]]:
+    contexts = []
+
+    def new_page() -> Page:
+        context = browser.new_context(base_url=server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page: Page, handle: str, next_path: str = "/") -> None:
+    page.goto(next_path)
+    expect(page.get_by_role("heading", name="Sign in to Remit")).to_be_visible()
+    expect(page.get_by_label("Team")).to_have_value("checkout")
+    page.get_by_label("Name (handle)").fill(handle)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def record_position(page: Page, stance: str, reason: str, basis: str = "") -> None:
+    form = page.locator('form[action$="/positions"]')
+    form.get_by_label(stance, exact=True).check()
+    if basis:
+        form.get_by_label("Basis").select_option(basis)
+    form.get_by_label("Reason").fill(reason)
+    form.get_by_role("button", name="Record position").click()
+
+
+def test_em_and_pm_turn_both_keys_through_the_forms_and_the_release_is_approved(open_page: Callable[[], Page]) -> None:
+    ezra = open_page()
+    sign_in(ezra, "ezra")
+    expect(ezra.get_by_role("heading", name="My queue")).to_be_visible()
+    waiting = ezra.locator("li.card", has_text="Ship one-click reorder")
+    expect(waiting).to_contain_text("evidence 'system-risk' from em")
+    waiting.get_by_role("link", name="#2 Ship one-click reorder").click()
+    expect(ezra).to_have_url(re.compile(r"/decisions/2$"))
+
+    evidence = ezra.locator('form[action$="/evidence"]')
+    expect(evidence.get_by_label("Name")).to_have_value("system-risk")
+    evidence.get_by_label("What it says").fill("behind a feature flag; rollback takes a minute")
+    evidence.get_by_role("button", name="Add evidence").click()
+    expect(ezra.get_by_role("status")).to_contain_text("evidence 'system-risk' added")
+
+    record_position(ezra, "go", "low risk behind the flag")
+    expect(ezra.get_by_role("status")).to_contain_text("recorded: your go. #2 is open, waiting on a go from pm (priya)")
+    expect(ezra.locator(".keys")).to_contain_text("em (ezra): turned")
+
+    priya = open_page()
+    sign_in(priya, "priya", "/decisions/2")
+    record_position(priya, "go", "repeat orders are waiting")
+    expect(priya.get_by_role("status")).to_contain_text("#2 is approved")
+    expect(priya.locator("h1 .state")).to_have_text("approved")
+    expect(priya.locator('form[action^="/decisions/2/"]')).to_have_count(0)
+
+
+def test_a_pm_no_go_on_technical_grounds_shows_as_a_boundary_crossing(open_page: Callable[[], Page]) -> None:
+    priya = open_page()
+    sign_in(priya, "priya")
+    priya.get_by_role("link", name="Open a decision").click()
+    priya.get_by_label("Domain").select_option("release")
+    priya.get_by_label("Title").fill("Ship the new checkout page")
+    priya.get_by_role("button", name="Open the decision").click()
+    expect(priya.get_by_role("status")).to_contain_text(re.compile(r"opened: #\d+ is open"))
+
+    record_position(priya, "no-go", "the new query looks slow to me", basis="technical")
+    expect(priya.get_by_role("status")).to_contain_text(
+        "your no-go on technical grounds is outside your scope: counted as voice, recorded as a boundary crossing"
+    )
+    expect(priya.locator("h1 .state")).to_have_text("open")
+    expect(priya.locator(".crossings")).to_contain_text("Boundary crossing: priya (pm)")
+
+
+def test_a_stakeholder_has_no_forms_and_a_post_anyway_is_refused(
+    open_page: Callable[[], Page], server: LiveServer
+) -> None:
+    sol = open_page()
+    sign_in(sol, "sol", "/decisions/3")
+    expect(sol.get_by_role("heading", name="#3 Hire a senior backend engineer")).to_be_visible()
+    expect(sol.locator('form[method="post"][action^="/decisions/"]')).to_have_count(0)
+    csrf = sol.locator('form[action="/logout"] input[name="csrf"]').input_value()
+
+    refused = sol.request.post(
+        f"{server.url}/decisions/3/positions",
+        form={"csrf": csrf, "stance": "no-go", "reason": "I would rather hire a designer"},
+        headers={"Accept": "text/html"},
+    )
+    assert refused.status == 403
+    assert "refused: sol (stakeholder) has no right in engineering-hiring" in refused.text()
+
+    sol.reload()
+    expect(sol.locator(".crossings")).to_contain_text("Refused: sol (stakeholder)")

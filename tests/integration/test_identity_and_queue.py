@@ -1,0 +1,197 @@
+"""Identities and the queue index through the services, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from remit.errors import InvalidInput, NotAuthenticated, NotFound
+from remit.services import decisions, identity, notices, queries, queue
+from remit.services.uow import Store
+from remit.store.tables import ApiTokenRow, CredentialRow, DecisionRow, DecisionWaitRow, WebSessionRow
+from tests.conftest import Clock
+
+PASSWORD = "correct horse battery"
+
+
+def waits(store: Store, number: int) -> list[tuple[str, str | None]]:
+    with store.sessions() as session:
+        decision_id = session.scalars(select(DecisionRow.id).where(DecisionRow.number == number)).one()
+        rows = session.scalars(
+            select(DecisionWaitRow).where(DecisionWaitRow.decision_id == decision_id).order_by(DecisionWaitRow.id)
+        )
+        return [(row.kind, row.role) for row in rows]
+
+
+def test_a_password_is_stored_as_an_argon2_hash_and_signs_in(store: Store, team: str) -> None:
+    identity.set_password(uow=store.uow(), team=team, handle="priya", password=PASSWORD)
+    with store.sessions() as session:
+        stored = session.scalars(select(CredentialRow.password_hash)).one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    session_ = identity.sign_in(uow=store.uow(), team=team, handle="priya", password=PASSWORD)
+    assert session_.identity.handle == "priya" and session_.identity.roles == ("pm",)
+    with store.sessions() as session:
+        assert session.scalars(select(WebSessionRow.token_hash)).one() == identity.digest(session_.token)
+
+
+@pytest.mark.parametrize(
+    ("handle", "password"),
+    [("priya", "wrong password!"), ("nobody", PASSWORD), ("ezra", PASSWORD)],  # ezra has no password
+)
+def test_a_wrong_sign_in_gets_one_message_for_every_cause(store: Store, team: str, handle: str, password: str) -> None:
+    identity.set_password(uow=store.uow(), team=team, handle="priya", password=PASSWORD)
+    with pytest.raises(NotAuthenticated, match="wrong team, name or password"):
+        identity.sign_in(uow=store.uow(), team=team, handle=handle, password=password)
+
+
+def test_a_short_password_is_refused(store: Store, team: str) -> None:
+    with pytest.raises(InvalidInput, match="at least"):
+        identity.set_password(uow=store.uow(), team=team, handle="priya", password="short")
+
+
+def test_a_session_expires_and_a_signed_out_session_is_gone(store: Store, team: str) -> None:
+    clock = store.clock
+    assert isinstance(clock, Clock)
+    identity.set_password(uow=store.uow(), team=team, handle="ezra", password=PASSWORD)
+    first = identity.sign_in(uow=store.uow(), team=team, handle="ezra", password=PASSWORD)
+    assert identity.session_identity(uow=store.uow(), token=first.token).handle == "ezra"
+    clock.advance(hours=13)
+    with pytest.raises(NotAuthenticated, match="session has ended"):
+        identity.session_identity(uow=store.uow(), token=first.token)
+    second = identity.sign_in(uow=store.uow(), team=team, handle="ezra", password=PASSWORD)
+    identity.sign_out(uow=store.uow(), token=second.token)
+    with pytest.raises(NotAuthenticated):
+        identity.session_identity(uow=store.uow(), token=second.token)
+
+
+def test_a_login_link_works_once(store: Store, team: str) -> None:
+    token = identity.create_login_link(uow=store.uow(), team=team, handle="dana")
+    assert identity.use_login_link(uow=store.uow(), token=token).identity.handle == "dana"
+    with pytest.raises(NotAuthenticated, match="used up"):
+        identity.use_login_link(uow=store.uow(), token=token)
+
+
+def test_an_api_token_is_shown_once_stored_hashed_and_revocable(store: Store, team: str) -> None:
+    new = identity.create_token(uow=store.uow(), team=team, handle="ezra", name="deploy")
+    assert new.token.startswith("remit_")
+    with store.sessions() as session:
+        row = session.scalars(select(ApiTokenRow)).one()
+    assert row.token_hash == identity.digest(new.token) and new.token not in (row.prefix, row.token_hash)
+    assert identity.token_identity(uow=store.uow(), token=new.token).handle == "ezra"
+    views = identity.list_tokens(uow=store.uow(), person_id=row.person_id)
+    assert [view.name for view in views] == ["deploy"] and "token" not in views[0].as_dict()
+    identity.revoke_token(uow=store.uow(), person_id=row.person_id, token_id=row.id)
+    with pytest.raises(NotAuthenticated, match="not valid"):
+        identity.token_identity(uow=store.uow(), token=new.token)
+
+
+def test_an_expired_token_is_refused(store: Store, team: str) -> None:
+    clock = store.clock
+    assert isinstance(clock, Clock)
+    new = identity.create_token(uow=store.uow(), team=team, handle="ezra", name="ci", expires_in=timedelta(days=1))
+    clock.advance(days=2)
+    with pytest.raises(NotAuthenticated, match="expired"):
+        identity.token_identity(uow=store.uow(), token=new.token)
+
+
+def test_nobody_revokes_someone_elses_token(store: Store, team: str) -> None:
+    new = identity.create_token(uow=store.uow(), team=team, handle="ezra", name="ci")
+    priya = identity.create_token(uow=store.uow(), team=team, handle="priya", name="mine")
+    priya_id = identity.token_identity(uow=store.uow(), token=priya.token).person_id
+    with pytest.raises(NotFound):
+        identity.revoke_token(uow=store.uow(), person_id=priya_id, token_id=new.view.id)
+
+
+def test_the_queue_follows_the_resolution_until_the_decision_settles(store: Store, team: str) -> None:
+    number = decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title="Ship").number
+    assert ("go", "pm") in waits(store, number) and ("go", "em") in waits(store, number)
+    ezra = queue.my_queue(uow=store.uow(), team=team, handle="ezra")
+    assert [item.summary.number for item in ezra.waiting_on_me] == [number]
+    assert ezra.waiting_on_me[0].asks == ["your go as em"]
+    assert [s.number for s in queue.my_queue(uow=store.uow(), team=team, handle="priya").mine] == [number]
+
+    decisions.record_position(
+        uow=store.uow(), team=team, actor="ezra", number=number, stance="no-go", basis="technical", reason="index"
+    )
+    assert waits(store, number) == [("blocker", "em")]  # only the veto's holder can lift it
+    assert queue.my_queue(uow=store.uow(), team=team, handle="priya").waiting_on_me == []
+    asks = queue.my_queue(uow=store.uow(), team=team, handle="ezra").waiting_on_me[0].asks
+    assert asks == ["your no-go (technical) stands: only you can lift it"]
+
+    decisions.record_position(uow=store.uow(), team=team, actor="ezra", number=number, stance="go", reason="fixed")
+    decisions.record_position(uow=store.uow(), team=team, actor="priya", number=number, stance="go", reason="ship")
+    assert waits(store, number) == []
+    assert queue.my_queue(uow=store.uow(), team=team, handle="ezra").waiting_on_me == []
+
+
+def test_the_queue_pages_newest_first(store: Store, team: str) -> None:
+    numbers = [
+        decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title=f"R{i}").number
+        for i in range(5)
+    ]
+    first = queue.my_queue(uow=store.uow(), team=team, handle="ezra", limit=2)
+    assert [item.summary.number for item in first.waiting_on_me] == numbers[:-3:-1]
+    second = queue.my_queue(uow=store.uow(), team=team, handle="ezra", limit=2, before=first.next_cursor)
+    third = queue.my_queue(uow=store.uow(), team=team, handle="ezra", limit=2, before=second.next_cursor)
+    seen = [item.summary.number for page in (first, second, third) for item in page.waiting_on_me]
+    assert seen == sorted(numbers, reverse=True) and third.next_cursor is None
+
+
+def test_withdrawn_and_expired_decisions_leave_the_queue(store: Store, team: str) -> None:
+    clock = store.clock
+    assert isinstance(clock, Clock)
+    gone = decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title="A").number
+    late = decisions.open_decision(
+        uow=store.uow(), team=team, actor="priya", domain="release", title="B", deadline=clock.now + timedelta(hours=1)
+    ).number
+    decisions.withdraw_decision(uow=store.uow(), team=team, actor="priya", number=gone)
+    clock.advance(hours=2)
+    assert decisions.expire_decisions(uow=store.uow(), team=team) == [late]
+    assert waits(store, gone) == [] and waits(store, late) == []
+    listed = queries.list_decisions(uow=store.uow(), team=team, waiting_on="ezra")
+    assert listed == []
+
+
+def test_the_informed_are_told_at_each_change_and_the_record_says_whether_they_saw_it(store: Store, team: str) -> None:
+    number = decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title="Ship").number
+    reached = queries.show_decision(uow=store.uow(), team=team, number=number).reached
+    assert {(n["person"], n["kind"], n["event"]) for n in reached} == {
+        ("sol", "told", "opened"),  # the stakeholder is informed
+        ("dana", "asked", "opened"),  # designer and tech lead are consulted
+        ("theo", "asked", "opened"),
+    }
+    assert all(n["seen_at"] is None for n in reached)
+    sol = queue.my_queue(uow=store.uow(), team=team, handle="sol")
+    assert [(n["number"], n["event"]) for n in sol.unseen] == [(number, "opened")]
+
+    decisions.record_position(
+        uow=store.uow(), team=team, actor="ezra", number=number, stance="no-go", basis="safety", reason="no rollback"
+    )
+    told = [n["event"] for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
+    assert told.count("blocked") == 1  # told of the state change, not asked again
+
+    assert notices.mark_seen(uow=store.uow(), team=team, handle="sol", number=number) == 2
+    assert notices.mark_seen(uow=store.uow(), team=team, handle="sol", number=number) == 0
+    seen = {n["event"]: n["seen_at"] for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached}
+    assert seen["blocked"] is not None and queue.my_queue(uow=store.uow(), team=team, handle="sol").unseen == []
+
+
+def test_a_settled_decision_tells_the_informed_once_more(store: Store, team: str) -> None:
+    number = decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title="Ship").number
+    decisions.withdraw_decision(uow=store.uow(), team=team, actor="priya", number=number)
+    events = [n["event"] for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
+    assert events.count("withdrawn") == 1
+
+
+def test_a_stakeholder_never_takes_part_even_if_a_right_slipped_past_the_charter_check() -> None:
+    from remit.charter import DomainRights, Grant, Right
+    from remit.services.acting import Actor, Refusal, require_voice
+    from remit.store.tables import PersonRow
+
+    grant = Grant("stakeholder", Right.CONSULT, note="not allowed by `charter check`")
+    rights = DomainRights("positioning", "", {"stakeholder": grant})
+    actor = Actor(PersonRow(handle="sol", name="Sol"), "stakeholder", grant)
+    with pytest.raises(Refusal, match="reads but never writes"):
+        require_voice(actor, rights, "record-position")
