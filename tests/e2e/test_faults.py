@@ -53,6 +53,7 @@ class Write:
     key: str = field(default_factory=lambda: str(uuid.uuid4()))
     status: int | None = None  # None: no answer (the server died with it in flight)
     answer: dict[str, Any] = field(default_factory=dict)
+    replayed: bool = False  # the answer was the stored answer of an earlier delivery
 
     @property
     def mark(self) -> str:
@@ -94,6 +95,7 @@ def send(client: httpx.Client, crowd: Crowd, write: Write) -> None:
     headers = crowd.auth(write.handle) | {"Idempotency-Key": write.key}
     response = client.post(write.path, json=write.body, headers=headers)
     write.status, write.answer = response.status_code, response.json()
+    write.replayed = response.headers.get("Idempotent-Replayed") == "true"
 
 
 def writer(server: LiveServer, crowd: Crowd, ledger: Ledger, stop: threading.Event, seed: int) -> None:
@@ -168,6 +170,11 @@ def test_acknowledged_writes_survive_kill_9_and_lost_answers_retry_safely(backen
             rounds += 1
         lost = [write for write in ledger.writes if write.status is None]
         assert lost, f"{rounds} kills with writes in flight, and every answer still arrived"
+        store = Store.open(url)
+        try:
+            before_retry = count_marks(store)  # which lost writes had committed before the kill
+        finally:
+            store.close()
 
         server = LiveServer(url, demo=False, workers=1, log=tmp_path / "server.log").start()
         try:
@@ -178,6 +185,9 @@ def test_acknowledged_writes_survive_kill_9_and_lost_answers_retry_safely(backen
         finally:
             server.stop()
         assert verified["ok"] is True, verified
+        for write in lost:  # committed before the kill: the retry gets the stored answer; else it acts now
+            committed = before_retry[(write.kind, write.mark)] == 1
+            assert write.replayed == committed if write.status == 201 else not committed, write
 
         statuses = Counter(write.status for write in ledger.writes)
         assert set(statuses) <= {201, 403, 409, 422}, statuses  # no 5xx, before or after the kills

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -283,6 +284,14 @@ class NoticeRow(Base):
     __table_args__ = (
         Index("ix_notices_person_seen", "person_id", "seen_at"),
         Index("ix_notices_decision", "decision_id"),
+        # a person's unseen notices, newest first, straight from the index (the queue shows them)
+        Index(
+            "ix_notices_person_unseen",
+            "person_id",
+            "id",
+            postgresql_where=text("seen_at IS NULL"),
+            sqlite_where=text("seen_at IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
