@@ -132,7 +132,7 @@ async def _sweep(app: FastAPI, every: float) -> None:
 
 
 def _sweep_once(store: Store) -> None:
-    with store.uow() as uow:
+    with store.uow().reading() as uow:
         names = list(uow.session.scalars(select(TeamRow.name)))
     for name in names:
         expired = expire_decisions(uow=store.uow(), team=name)
@@ -141,8 +141,12 @@ def _sweep_once(store: Store) -> None:
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
-    """The ASGI app (``uvicorn --factory remit.api.app:create_app``: settings from REMIT_DATABASE_URL)."""
-    settings = settings or Settings(database_url=os.environ.get("REMIT_DATABASE_URL"))
+    """The ASGI app (``uvicorn --factory remit.api.app:create_app``: settings from REMIT_DATABASE_URL, and
+    REMIT_SECURE_COOKIES=1 behind HTTPS)."""
+    settings = settings or Settings(
+        database_url=os.environ.get("REMIT_DATABASE_URL"),
+        secure_cookies=os.environ.get("REMIT_SECURE_COOKIES", "") not in ("", "0", "false", "no"),
+    )
     configure_logging()
 
     @contextlib.asynccontextmanager
