@@ -13,11 +13,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from remit.api.deps import Caller, StoreDep, Write, decode_cursor, encode_cursor
 from remit.api.routes_decisions import ERRORS, WRITE_ERRORS, Limit, text_body
 from remit.api.schemas import CharterProposal, Page, ResolveRequest, RuleCreate, RuleRetire, TokenCreate
-from remit.decisions.model import Position
 from remit.decisions.resolve import resolve, who
-from remit.errors import InvalidInput
 from remit.services import charters, identity, insights, queries, rules, teams
-from remit.services.acting import domain_rights, stance_of
+from remit.services.acting import domain_rights, parse_position
 
 router = APIRouter(prefix="/api/v1")
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -64,23 +62,15 @@ def propose_charter(caller: Caller, body: CharterProposal, write: Write) -> JSON
 
 @router.get("/who/{domain}", tags=["charter"], responses=ERRORS, summary="Who decides, blocks, has voice, ...")
 def who_decides(domain: Annotated[str, Path(max_length=100)], store: StoreDep, caller: Caller) -> dict[str, Any]:
-    view = charters.charter_view(uow=store.uow(), team=caller.team)
-    return who(domain_rights(teams.charter_from_text(view.text), domain))
+    return who(domain_rights(charters.team_charter(uow=store.uow(), team=caller.team), domain))
 
 
 @router.post(
     "/resolve", tags=["charter"], responses=ERRORS, summary="Resolve positions under the charter (writes nothing)"
 )
 def resolve_positions(body: ResolveRequest, store: StoreDep, caller: Caller) -> dict[str, Any]:
-    view = charters.charter_view(uow=store.uow(), team=caller.team)
-    rights = domain_rights(teams.charter_from_text(view.text), body.domain)
-    positions = []
-    for item in body.positions:
-        role, sep, rest = item.partition("=")
-        if not sep:
-            raise InvalidInput(f"position '{item}' is not ROLE=STANCE[:BASIS]", hint="e.g. em=no-go:technical")
-        stance, _, basis = rest.partition(":")
-        positions.append(Position(role.strip(), stance_of(stance.strip()), basis.strip() or None))
+    rights = domain_rights(charters.team_charter(uow=store.uow(), team=caller.team), body.domain)
+    positions = [parse_position(item) for item in body.positions]
     return resolve(rights, positions, evidence=set(body.evidence)).as_dict()
 
 

@@ -14,11 +14,10 @@ from remit.charter.render import render_charter
 from remit.cli import charter_cmds, decision_cmds, ledger_cmds, server_cmds, show
 from remit.cli.context import Context, console, ctx, emit_json, err_console, local, pick_charter
 from remit.cli.roster import parse_person, sample_roster
-from remit.decisions.model import Position
 from remit.decisions.resolve import resolve, who
 from remit.errors import Conflict, InvalidInput, RemitError
 from remit.services import teams
-from remit.services.acting import stance_of
+from remit.services.acting import parse_position
 
 app = typer.Typer(
     name="remit",
@@ -145,15 +144,7 @@ def resolve_cmd(
 ) -> None:
     """Resolve DOMAIN for the given positions, without touching any database (pure)."""
     rights = _domain(pick_charter(preset, charter, ctx(typer_ctx).charter_path), domain)
-    positions = []
-    for item in position or []:
-        role, sep, rest = item.partition("=")
-        if not sep:
-            raise InvalidInput(
-                f"--position '{item}' is not ROLE=STANCE[:BASIS]", hint="e.g. --position em=no-go:technical"
-            )
-        stance, _, basis = rest.partition(":")
-        positions.append(Position(role.strip(), stance_of(stance.strip()), basis.strip() or None))
+    positions = [parse_position(item) for item in position or []]
     result = resolve(rights, positions, evidence=set(evidence or [])).as_dict()
     if json_out:
         emit_json(result)

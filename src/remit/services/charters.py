@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from remit.charter import CHARTER_DOMAIN, ROLES, load_preset, read_charter
+from remit.charter import CHARTER_DOMAIN, ROLES, Charter, load_preset, read_charter
 from remit.charter.diff import diff_charters
 from remit.errors import CharterInvalid, InvalidInput
 from remit.services import decisions
@@ -31,6 +31,11 @@ class CharterView:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def team_charter(*, uow: UnitOfWork, team: str) -> Charter:
+    """The team's adopted charter (parsed once per version per process)."""
+    return charter_from_text(charter_status(uow=uow, team=team).text)
 
 
 def charter_view(*, uow: UnitOfWork, team: str) -> CharterView:
