@@ -38,7 +38,7 @@ def demo_text() -> str:
 
 def seed_demo(store: Store) -> DemoTeam:
     """Create the demo team unless the database already holds it."""
-    with store.uow() as uow:
+    with store.uow().reading() as uow:
         exists = uow.session.scalars(select(TeamRow).where(TeamRow.name == DEMO_TEAM)).first() is not None
     text = demo_text()
     charter = teams.charter_from_text(text)

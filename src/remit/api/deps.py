@@ -68,7 +68,7 @@ def fingerprint(request: Request, body: Any) -> str:
 
 
 def _replay(store: Store, person_id: int, key: str, print_: str) -> JSONResponse | None:
-    with store.uow() as uow:
+    with store.uow().reading() as uow:
         row = uow.session.scalars(
             select(IdempotencyRow).where(IdempotencyRow.person_id == person_id, IdempotencyRow.key == key)
         ).one_or_none()

@@ -121,7 +121,7 @@ class OpenAbilities:
 
 
 def open_abilities(*, uow: UnitOfWork, team: str, handle: str) -> OpenAbilities:
-    with uow:
+    with uow.reading():
         _version, charter = team_charter(uow, uow.team(team, lock=False))
         domains = [
             (rights.name, rights.about)
@@ -135,5 +135,5 @@ def open_abilities(*, uow: UnitOfWork, team: str, handle: str) -> OpenAbilities:
 
 def team_names(*, uow: UnitOfWork) -> list[str]:
     """The teams in this database (the sign-in form fills the team in when there is only one)."""
-    with uow:
+    with uow.reading():
         return list(uow.session.scalars(select(TeamRow.name).order_by(TeamRow.name)))

@@ -182,7 +182,7 @@ def sign_in(*, uow: UnitOfWork, team: str, handle: str, password: str, ttl: time
 
 
 def session_identity(*, uow: UnitOfWork, token: str) -> Identity:
-    with uow:
+    with uow.reading():
         row = uow.session.scalars(select(WebSessionRow).where(WebSessionRow.token_hash == digest(token))).one_or_none()
         if row is None or row.revoked_at is not None or row.expires_at <= uow.now:
             raise NotAuthenticated("your session has ended", hint="sign in again")
@@ -269,7 +269,7 @@ def create_token(
 
 
 def list_tokens(*, uow: UnitOfWork, person_id: int) -> list[TokenView]:
-    with uow:
+    with uow.reading():
         rows = uow.session.scalars(
             select(ApiTokenRow).where(ApiTokenRow.person_id == person_id).order_by(ApiTokenRow.id)
         ).all()

@@ -64,7 +64,7 @@ def _hours(spans: list[tuple[datetime, datetime]]) -> float | None:
 
 
 def team_insights(*, uow: UnitOfWork, team: str) -> Insights:
-    with uow:
+    with uow.reading():
         team_row = uow.team(team, lock=False)
         rows = uow.session.execute(
             select(DecisionRow.id, DecisionRow.domain, DecisionRow.opened_at, DecisionRow.settled_at).where(

@@ -246,7 +246,7 @@ def audit_log(
 ) -> list[dict[str, Any]]:
     """The newest ``limit`` entries, oldest first; or, with ``after`` a sequence number, the ``limit``
     entries that follow it (a page)."""
-    with uow:
+    with uow.reading():
         team_row = uow.team(team, lock=False)
         query = (
             select(AuditRow, DecisionRow.number)
@@ -277,7 +277,7 @@ def audit_log(
 
 def verify_audit(*, uow: UnitOfWork, team: str | None = None) -> list[audit.ChainReport]:
     """Verify every team's chain (or one team's)."""
-    with uow:
+    with uow.reading():
         query = select(TeamRow).order_by(TeamRow.name)
         if team is not None:
             uow.team(team, lock=False)

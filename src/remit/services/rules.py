@@ -143,7 +143,7 @@ def _view(row: RuleRow, created_by: str, origin: int | None) -> RuleView:
 
 
 def list_rules(*, uow: UnitOfWork, team: str, include_retired: bool = False) -> list[RuleView]:
-    with uow:
+    with uow.reading():
         team_row = uow.team(team, lock=False)
         query = (
             select(RuleRow, PersonRow.handle, DecisionRow.number)

@@ -105,14 +105,14 @@ class CharterStatus:
 
 
 def charter_status(*, uow: UnitOfWork, team: str, file_text: str | None = None) -> CharterStatus:
-    with uow:
+    with uow.reading():
         row = current_version(uow, uow.team(team, lock=False))
         matches = None if file_text is None else sha256(file_text) == row.sha256
         return CharterStatus(team, row.version, row.sha256, row.adopted_at.isoformat(), row.text, matches)
 
 
 def version_text(*, uow: UnitOfWork, team: str, version: int) -> str:
-    with uow:
+    with uow.reading():
         team_row = uow.team(team, lock=False)
         row = uow.session.scalars(
             select(CharterVersionRow).where(
