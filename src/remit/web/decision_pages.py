@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from remit.decisions.model import State
 from remit.errors import InvalidInput
-from remit.services import abilities, decisions, notices, queries, queue
+from remit.services import abilities, charters, decisions, notices, queries, queue
+from remit.services.queue import holders
 from remit.web import words
 from remit.web.render import PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, store_of
@@ -52,7 +53,7 @@ def decision_list(
 ) -> HTMLResponse:
     store = store_of(request)
     found = queries.list_decisions(uow=store.uow(), team=who.team, state=state or None, after=after, limit=PAGE + 1)
-    holders = abilities.open_abilities(uow=store.uow(), team=who.team, handle=who.handle).holders
+    named = _holders(request, who.team)
     return page(
         request,
         "decisions.html",
@@ -61,7 +62,7 @@ def decision_list(
         more=found[PAGE - 1].number if len(found) > PAGE else None,
         state=state,
         states=STATES,
-        holders=holders,
+        holders=named,
     )
 
 
@@ -93,8 +94,8 @@ def open_decision(
         deadline=_deadline(deadline),
         evidence=evidence,
     )
-    holders = abilities.open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle).holders
-    return redirect(f"/decisions/{outcome.number}", flash=f"opened: {words.state(outcome, holders)}")
+    named = _holders(request, who.team)
+    return redirect(f"/decisions/{outcome.number}", flash=f"opened: {words.state(outcome, named)}")
 
 
 @router.get("/decisions/{number}")
@@ -113,8 +114,9 @@ def decision_page(request: Request, who: Viewer, number: Number) -> HTMLResponse
     )
 
 
-def _holders(request: Request, team: str, handle: str, number: int) -> dict[str, list[str]]:
-    return abilities.decision_abilities(uow=store_of(request).uow(), team=team, handle=handle, number=number).holders
+def _holders(request: Request, team: str) -> dict[str, list[str]]:
+    """Who holds each role today, to name people in the message a form leaves."""
+    return holders(charters.team_charter(uow=store_of(request).uow(), team=team))
 
 
 @router.post("/decisions/{number}/positions")
@@ -137,7 +139,7 @@ def record_position(
         basis=basis or None,
         role=role or None,
     )
-    message = words.position_recorded(outcome, stance, basis or None, _holders(request, who.team, who.handle, number))
+    message = words.position_recorded(outcome, stance, basis or None, _holders(request, who.team))
     return redirect(f"/decisions/{number}", flash=message)
 
 
@@ -159,8 +161,8 @@ def add_evidence(
         text=text,
         role=role or None,
     )
-    holders = _holders(request, who.team, who.handle, number)
-    return redirect(f"/decisions/{number}", flash=f"evidence '{name.strip()}' added. {words.state(outcome, holders)}.")
+    named = _holders(request, who.team)
+    return redirect(f"/decisions/{number}", flash=f"evidence '{name.strip()}' added. {words.state(outcome, named)}.")
 
 
 @router.post("/decisions/{number}/amend")
@@ -181,8 +183,7 @@ def amend_decision(
         context=context,
         role=role or None,
     )
-    holders = _holders(request, who.team, who.handle, number)
-    message = f"amended: a new revision, every position cleared. {words.state(outcome, holders)}."
+    message = f"amended: a new revision, every position cleared. {words.state(outcome, _holders(request, who.team))}."
     return redirect(f"/decisions/{number}", flash=message)
 
 
