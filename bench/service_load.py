@@ -46,7 +46,10 @@ from loadkit import (
     roster_text,
     write_section,
 )
-from remit.services import decisions, identity, rules, teams
+from remit import capabilities  # noqa: F401
+from remit.decisions.commands import AddRule, OpenDecision
+from remit.kernel.commands import act
+from remit.services import identity, teams
 from remit.services.uow import Store
 
 HERE = Path(__file__).resolve().parent
@@ -87,16 +90,16 @@ def prepare(url: str, tokens_dir: Path) -> tuple[Path, Path]:
             for i in range(count):
                 token = identity.create_token(uow=store.uow(), team=TEAM, handle=f"{role}-{i}", name="bench").token
                 lines.append(f"{token} {role}")
-        rules.add_rule(
-            uow=store.uow(),
-            team=TEAM,
-            actor="em-0",
-            domain="release",
-            because="every release under load waits for a load test",
-            requires=["load-test:em"],
+        act(
+            store,
+            TEAM,
+            "em-0",
+            AddRule(
+                domain="release", because="every release under load waits for a load test", requires=["load-test:em"]
+            ),
         )
         for n in range(DECISIONS):
-            decisions.open_decision(uow=store.uow(), team=TEAM, actor=f"pm-{n % 6}", domain="release", title=f"r{n}")
+            act(store, TEAM, f"pm-{n % 6}", OpenDecision(domain="release", title=f"r{n}"))
     finally:
         store.close()
     everyone, voices = tokens_dir / "everyone.txt", tokens_dir / "voices.txt"

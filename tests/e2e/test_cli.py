@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from remit.cli import demo
 from remit.cli.app import main
+from remit.decisions.rules import list_rules
+from remit.seed import DEMO_TEAM, demo_text
+from remit.services import insights, queries
+from remit.services.uow import Store
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -140,14 +146,80 @@ def test_commands_without_a_database_say_how_to_get_one(workdir: Path, capsys: p
 
 
 def test_demo_tells_the_story_from_real_results(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "demo")
+    code, out, _ = run(capsys, "demo", "--keep", "kept")
     assert code == 0
+    assert "release — Release timing: whether and when a release ships. Both can block; neither can force" in out
     assert "blocked by ezra (em) on technical grounds" in out
     assert "boundary crossing: pm may block release only on business, market, not on technical" in out
+    assert "boundary crossing: em may block release only on safety, technical, not on market" in out
+    assert "waiting on evidence: system-risk (from em)" in out
     assert "refused: sol (stakeholder) is only informed in release" in out
-    assert "waiting on evidence: cost-of-delay (from pm)" in out
-    assert "`remit gate 2`: open" in out
-    assert "chain intact" in out or "intact" in out
+    assert "`remit gate 1`: closed — #1 is blocked by em on technical grounds" in out
+    # What it told is what the engine recorded: the kept database answers the same, to the second.
+    store = Store.open(f"sqlite:///{workdir / 'kept' / 'remit-demo.db'}")
+    try:
+        uow = store.uow
+        opened = re.findall(r"^opened #(\d+) (.+)$", out, re.MULTILINE)
+        assert opened == [
+            (str(n), queries.show_decision(uow=uow(), team=DEMO_TEAM, number=n).summary.title) for n in range(1, 6)
+        ]
+        for number in (1, 2):
+            answer = queries.gate(uow=uow(), team=DEMO_TEAM, number=number)
+            said = re.findall(rf"`remit gate {number}`: (.+)$", out, re.MULTILINE)[-1]
+            assert said == f"{'open' if answer.approved else 'closed'} — {answer.reason}"
+        [payoff] = insights.team_insights(uow=uow(), team=DEMO_TEAM).rules
+        assert (payoff.before_count, payoff.after_count) == (1, 2)
+        assert payoff.before_median_hours and payoff.after_median_hours
+        assert (
+            f"time to decision in release: {payoff.before_median_hours / 24:.1f} days before rule 1 (median of 1), "
+            f"{payoff.after_median_hours:.1f} hours under it (median of 2)"
+        ) in out
+        [chain] = queries.verify_audit(uow=uow(), team=DEMO_TEAM)
+        assert f"audit chain: {chain.entries} entries, intact" in out
+    finally:
+        store.close()
+
+
+def test_demo_tells_what_the_charter_decides_not_a_script(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wider = 'rights.pm = { right = "decide", on = ["business", "market", "technical"]'
+    text = demo_text().replace('rights.pm = { right = "decide", on = ["business", "market"]', wider, 1)
+    assert wider in text
+    monkeypatch.setattr(demo, "demo_text", lambda: text)
+    code, out, _ = run(capsys, "demo")
+    assert code == 0
+    assert "blocked by priya (pm) on technical grounds" in out
+    assert "pm may block release only on" not in out
+    assert "boundary crossings in release by the pm" not in out
+
+
+def untimed(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{key: value for key, value in row.items() if key != "at"} for row in rows]
+
+
+def test_remit_demo_plays_the_story_the_server_seeds(
+    workdir: Path, capsys: pytest.CaptureFixture[str], demo_store: Store
+) -> None:
+    assert run(capsys, "demo", "--keep", "kept")[0] == 0
+    told = Store.open(f"sqlite:///{workdir / 'kept' / 'remit-demo.db'}")
+
+    def story(store: Store) -> list[object]:
+        """What the story made, less the times (the two ran on different days; durations are compared)."""
+        decisions = []
+        for number in range(1, 6):
+            view = queries.show_decision(uow=store.uow(), team=DEMO_TEAM, number=number)
+            made = (view.summary.title, view.summary.state, view.summary.proposer, view.summary.domain)
+            decisions.append((*made, untimed(view.positions), untimed(view.evidence), untimed(view.crossings)))
+        rules = [(rule.because, rule.evidence, rule.origin) for rule in list_rules(uow=store.uow(), team=DEMO_TEAM)]
+        found = insights.team_insights(uow=store.uow(), team=DEMO_TEAM)
+        timing = [(payoff.before_median_hours, payoff.after_median_hours) for payoff in found.rules]
+        return [decisions, rules, found.crossings, timing]
+
+    try:
+        assert story(told) == story(demo_store)
+    finally:
+        told.close()
 
 
 def test_the_queue_says_what_waits_on_whom(initialised: Path, capsys: pytest.CaptureFixture[str]) -> None:

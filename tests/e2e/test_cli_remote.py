@@ -17,7 +17,9 @@ from rich.console import Console
 
 import remit.cli.app
 from remit.cli.remote import RemoteBackend
+from remit.decisions.commands import RecordPosition, WithdrawDecision
 from remit.errors import RemitError
+from remit.kernel.commands import build
 from remit.services import identity
 from remit.services.uow import Store
 from tests.e2e.test_cli import run
@@ -309,9 +311,8 @@ def test_a_retried_write_never_acts_twice(remote: Remote, cli: Cli) -> None:
     transport = LoseFirstAnswer()
     backend = RemoteBackend(remote.url, remote.tokens["ezra"], transport=transport, retry_pause=0)
     try:
-        outcome = backend.record_position(
-            actor="ezra", number=number, stance="no-go", reason="flaky", basis="technical", role=None
-        )
+        command = build(RecordPosition, number=number, stance="no-go", reason="flaky", basis="technical")
+        outcome = backend.act("ezra", command)
         view = backend.show_decision(number)
     finally:
         backend.close()
@@ -329,5 +330,5 @@ def test_a_server_that_does_not_answer_in_time_is_a_clear_error() -> None:
 
     backend = RemoteBackend("http://remit.test", "remit_t", transport=httpx.MockTransport(hang), retry_pause=0)
     with pytest.raises(RemitError, match=r"the Remit server at http://remit.test did not answer within 10s"):
-        backend.withdraw_decision(actor="priya", number=1, reason="")
+        backend.act("priya", WithdrawDecision(number=1))
     assert len(calls) == 2 and calls[0].headers["Idempotency-Key"] == calls[1].headers["Idempotency-Key"]

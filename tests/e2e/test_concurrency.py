@@ -21,7 +21,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from remit.services import decisions
+from remit import capabilities  # noqa: F401
+from remit.decisions.commands import OpenDecision, RecordPosition
+from remit.decisions.model import Stance
+from remit.kernel.commands import act
 from remit.services.uow import Store
 from remit.store.tables import AuditRow, CrossingRow, DecisionRow
 from tests.e2e.crowd import (
@@ -93,9 +96,12 @@ def crowd(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Crow
         store = Store.open(url)
         try:  # decision 1 carries em-0's technical veto before anyone else speaks; decision 2 does not
             for title in ("Ship the search rewrite", "Ship dark mode"):
-                decisions.open_decision(uow=store.uow(), team=TEAM, actor="pm-0", domain="release", title=title)
-            decisions.record_position(
-                uow=store.uow(), team=TEAM, actor="em-0", number=1, stance="no-go", basis="technical", reason="holdout"
+                act(store, TEAM, "pm-0", OpenDecision(domain="release", title=title))
+            act(
+                store,
+                TEAM,
+                "em-0",
+                RecordPosition(number=1, stance=Stance("no-go"), basis="technical", reason="holdout"),
             )
         finally:
             store.close()

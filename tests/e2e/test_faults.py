@@ -25,7 +25,9 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from remit.services import decisions
+from remit import capabilities  # noqa: F401
+from remit.decisions.commands import OpenDecision
+from remit.kernel.commands import act
 from remit.services.uow import Store
 from remit.store.tables import DecisionRow, EvidenceRow, PositionRow
 from tests.e2e.crowd import TEAM, Crowd, assert_whole, database, make_crowd
@@ -161,7 +163,7 @@ def test_acknowledged_writes_survive_kill_9_and_lost_answers_retry_safely(backen
     with database(backend, tmp_path) as url:
         crowd = make_crowd(url, ROSTER)
         store = Store.open(url)
-        decisions.open_decision(uow=store.uow(), team=TEAM, actor="pm-0", domain="release", title="the first")
+        act(store, TEAM, "pm-0", OpenDecision(domain="release", title="the first"))
         store.close()
         ledger = Ledger()
         rounds = 0  # at least ROUNDS kills, and more (rarely) until one of them cut off an answer

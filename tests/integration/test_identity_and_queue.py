@@ -7,8 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from remit import capabilities  # noqa: F401
+from remit.decisions.commands import ExpireDecisions, OpenDecision, RecordPosition, WithdrawDecision
+from remit.decisions.model import Stance
 from remit.errors import InvalidInput, NotAuthenticated, NotFound
-from remit.services import decisions, identity, notices, queries, queue
+from remit.kernel.commands import act
+from remit.services import identity, notices, queries, queue
 from remit.services.uow import Store
 from remit.store.tables import ApiTokenRow, CredentialRow, DecisionRow, DecisionWaitRow, WebSessionRow
 from tests.conftest import Clock
@@ -105,32 +109,27 @@ def test_nobody_revokes_someone_elses_token(store: Store, team: str) -> None:
 
 
 def test_the_queue_follows_the_resolution_until_the_decision_settles(store: Store, team: str) -> None:
-    number = decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title="Ship").number
+    number = act(store, team, "priya", OpenDecision(domain="release", title="Ship")).number
     assert ("go", "pm") in waits(store, number) and ("go", "em") in waits(store, number)
     ezra = queue.my_queue(uow=store.uow(), team=team, handle="ezra")
     assert [item.summary.number for item in ezra.waiting_on_me] == [number]
     assert ezra.waiting_on_me[0].asks == ["your go as em"]
     assert [s.number for s in queue.my_queue(uow=store.uow(), team=team, handle="priya").mine] == [number]
 
-    decisions.record_position(
-        uow=store.uow(), team=team, actor="ezra", number=number, stance="no-go", basis="technical", reason="index"
-    )
+    act(store, team, "ezra", RecordPosition(number=number, stance=Stance("no-go"), basis="technical", reason="index"))
     assert waits(store, number) == [("blocker", "em")]  # only the veto's holder can lift it
     assert queue.my_queue(uow=store.uow(), team=team, handle="priya").waiting_on_me == []
     asks = queue.my_queue(uow=store.uow(), team=team, handle="ezra").waiting_on_me[0].asks
     assert asks == ["your no-go (technical) stands: only you can lift it"]
 
-    decisions.record_position(uow=store.uow(), team=team, actor="ezra", number=number, stance="go", reason="fixed")
-    decisions.record_position(uow=store.uow(), team=team, actor="priya", number=number, stance="go", reason="ship")
+    act(store, team, "ezra", RecordPosition(number=number, stance=Stance("go"), reason="fixed"))
+    act(store, team, "priya", RecordPosition(number=number, stance=Stance("go"), reason="ship"))
     assert waits(store, number) == []
     assert queue.my_queue(uow=store.uow(), team=team, handle="ezra").waiting_on_me == []
 
 
 def test_the_queue_pages_newest_first(store: Store, team: str) -> None:
-    numbers = [
-        decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title=f"R{i}").number
-        for i in range(5)
-    ]
+    numbers = [act(store, team, "priya", OpenDecision(domain="release", title=f"R{i}")).number for i in range(5)]
     first = queue.my_queue(uow=store.uow(), team=team, handle="ezra", limit=2)
     assert [item.summary.number for item in first.waiting_on_me] == numbers[:-3:-1]
     second = queue.my_queue(uow=store.uow(), team=team, handle="ezra", limit=2, before=first.next_cursor)
@@ -142,20 +141,20 @@ def test_the_queue_pages_newest_first(store: Store, team: str) -> None:
 def test_withdrawn_and_expired_decisions_leave_the_queue(store: Store, team: str) -> None:
     clock = store.clock
     assert isinstance(clock, Clock)
-    gone = decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title="A").number
-    late = decisions.open_decision(
-        uow=store.uow(), team=team, actor="priya", domain="release", title="B", deadline=clock.now + timedelta(hours=1)
+    gone = act(store, team, "priya", OpenDecision(domain="release", title="A")).number
+    late = act(
+        store, team, "priya", OpenDecision(domain="release", title="B", deadline=clock.now + timedelta(hours=1))
     ).number
-    decisions.withdraw_decision(uow=store.uow(), team=team, actor="priya", number=gone)
+    act(store, team, "priya", WithdrawDecision(number=gone))
     clock.advance(hours=2)
-    assert decisions.expire_decisions(uow=store.uow(), team=team) == [late]
+    assert act(store, team, "remit", ExpireDecisions()) == [late]
     assert waits(store, gone) == [] and waits(store, late) == []
     listed = queries.list_decisions(uow=store.uow(), team=team, waiting_on="ezra")
     assert listed == []
 
 
 def test_the_informed_are_told_at_each_change_and_the_record_says_whether_they_saw_it(store: Store, team: str) -> None:
-    number = decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title="Ship").number
+    number = act(store, team, "priya", OpenDecision(domain="release", title="Ship")).number
     reached = queries.show_decision(uow=store.uow(), team=team, number=number).reached
     assert {(n["person"], n["kind"], n["event"]) for n in reached} == {
         ("sol", "told", "opened"),  # the stakeholder is informed
@@ -166,8 +165,8 @@ def test_the_informed_are_told_at_each_change_and_the_record_says_whether_they_s
     sol = queue.my_queue(uow=store.uow(), team=team, handle="sol")
     assert [(n["number"], n["event"]) for n in sol.unseen] == [(number, "opened")]
 
-    decisions.record_position(
-        uow=store.uow(), team=team, actor="ezra", number=number, stance="no-go", basis="safety", reason="no rollback"
+    act(
+        store, team, "ezra", RecordPosition(number=number, stance=Stance("no-go"), basis="safety", reason="no rollback")
     )
     told = [n["event"] for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
     assert told.count("blocked") == 1  # told of the state change, not asked again
@@ -179,19 +178,7 @@ def test_the_informed_are_told_at_each_change_and_the_record_says_whether_they_s
 
 
 def test_a_settled_decision_tells_the_informed_once_more(store: Store, team: str) -> None:
-    number = decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title="Ship").number
-    decisions.withdraw_decision(uow=store.uow(), team=team, actor="priya", number=number)
+    number = act(store, team, "priya", OpenDecision(domain="release", title="Ship")).number
+    act(store, team, "priya", WithdrawDecision(number=number))
     events = [n["event"] for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
     assert events.count("withdrawn") == 1
-
-
-def test_a_stakeholder_never_takes_part_even_if_a_right_slipped_past_the_charter_check() -> None:
-    from remit.charter import DomainRights, Grant, Right
-    from remit.services.acting import Actor, Refusal, require_voice
-    from remit.store.tables import PersonRow
-
-    grant = Grant("stakeholder", Right.CONSULT, note="not allowed by `charter check`")
-    rights = DomainRights("positioning", "", {"stakeholder": grant})
-    actor = Actor(PersonRow(handle="sol", name="Sol"), "stakeholder", grant)
-    with pytest.raises(Refusal, match="reads but never writes"):
-        require_voice(actor, rights, "record-position")

@@ -7,8 +7,20 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from remit import capabilities  # noqa: F401
+from remit.charter.commands import ProposeCharter
+from remit.decisions.commands import (
+    AddEvidence,
+    AddRule,
+    AmendDecision,
+    EvidenceItem,
+    OpenDecision,
+    RecordPosition,
+    WithdrawDecision,
+)
 from remit.errors import Conflict, InvalidInput, NotFound, RightsRefused
-from remit.services import decisions, queries, rules, teams
+from remit.kernel.commands import act, build
+from remit.services import queries, teams
 from remit.services.uow import Store
 from remit.store.tables import AuditRow, CrossingRow, DecisionRow, PositionRow, TeamRow
 from tests.conftest import team_text
@@ -22,12 +34,12 @@ def count(store: Store, table: type) -> int:
 
 
 def open_release(store: Store, team: str, title: str = "Ship onboarding") -> int:
-    return decisions.open_decision(uow=store.uow(), team=team, actor="priya", domain="release", title=title).number
+    return act(store, team, "priya", OpenDecision(domain="release", title=title)).number
 
 
 def position(store: Store, team: str, number: int, actor: str, stance: str, basis: str | None = None) -> str:
-    outcome = decisions.record_position(
-        uow=store.uow(), team=team, actor=actor, number=number, stance=stance, basis=basis, reason="because"
+    outcome = act(
+        store, team, actor, build(RecordPosition, number=number, stance=stance, basis=basis, reason="because")
     )
     return outcome.resolution.state.value
 
@@ -107,59 +119,56 @@ def test_unknown_decision_and_person_are_not_found(store: Store, team: str) -> N
 
 
 def test_opening_with_evidence_the_rule_assigns_to_another_role_writes_no_decision(store: Store, team: str) -> None:
-    rules.add_rule(
-        uow=store.uow(),
-        team=team,
-        actor="ezra",
-        domain="release",
-        because=RETRO,
-        requires=["cost-of-delay:pm", "system-risk:em"],
-        go=["pm", "em"],
+    act(
+        store,
+        team,
+        "ezra",
+        AddRule(domain="release", because=RETRO, requires=["cost-of-delay:pm", "system-risk:em"], go=["pm", "em"]),
     )
     with pytest.raises(RightsRefused, match="system-risk must come from em"):
-        decisions.open_decision(
-            uow=store.uow(),
-            team=team,
-            actor="priya",
-            domain="release",
-            title="x",
-            evidence=[("cost-of-delay", "40% churn"), ("system-risk", "fine")],
+        act(
+            store,
+            team,
+            "priya",
+            OpenDecision(
+                domain="release",
+                title="x",
+                evidence=[
+                    EvidenceItem(name="cost-of-delay", text="40% churn"),
+                    EvidenceItem(name="system-risk", text="fine"),
+                ],
+            ),
         )
     assert count(store, DecisionRow) == 0
 
 
 def test_the_retro_rule_keeps_the_next_release_open_until_both_evidences_arrive(store: Store, team: str) -> None:
-    rules.add_rule(
-        uow=store.uow(),
-        team=team,
-        actor="priya",
-        domain="release",
-        because=RETRO,
-        requires=["cost-of-delay:pm", "system-risk:em"],
-        go=["pm", "em"],
+    act(
+        store,
+        team,
+        "priya",
+        AddRule(domain="release", because=RETRO, requires=["cost-of-delay:pm", "system-risk:em"], go=["pm", "em"]),
     )
     number = open_release(store, team)
     position(store, team, number, "priya", "go")
     assert position(store, team, number, "ezra", "go") == "open"
-    decisions.add_evidence(uow=store.uow(), team=team, actor="priya", number=number, name="cost-of-delay", text="x")
-    outcome = decisions.add_evidence(
-        uow=store.uow(), team=team, actor="ezra", number=number, name="system-risk", text="low"
-    )
+    act(store, team, "priya", AddEvidence(number=number, name="cost-of-delay", text="x"))
+    outcome = act(store, team, "ezra", AddEvidence(number=number, name="system-risk", text="low"))
     assert outcome.resolution.state.value == "approved"
 
 
 def test_only_a_key_holder_adds_a_rule_and_a_rule_cannot_hand_out_a_key(store: Store, team: str) -> None:
     with pytest.raises(RightsRefused, match="holds no key"):
-        rules.add_rule(uow=store.uow(), team=team, actor="dana", domain="release", because="x", go=["pm"])
+        act(store, team, "dana", AddRule(domain="release", because="x", go=["pm"]))
     with pytest.raises(InvalidInput, match="cannot require its go"):
-        rules.add_rule(uow=store.uow(), team=team, actor="ezra", domain="release", because="x", go=["designer"])
+        act(store, team, "ezra", AddRule(domain="release", because="x", go=["designer"]))
 
 
 def test_amending_clears_positions_but_a_standing_veto_must_be_lifted_by_its_role(store: Store, team: str) -> None:
     number = open_release(store, team)
     position(store, team, number, "priya", "go")
     position(store, team, number, "ezra", "no-go", "safety")
-    outcome = decisions.amend_decision(uow=store.uow(), team=team, actor="priya", number=number, title="Ship v2")
+    outcome = act(store, team, "priya", AmendDecision(number=number, title="Ship v2"))
     assert outcome.resolution.state.value == "open"
     assert outcome.resolution.waiting_on.roles == ["pm", "em"]
     view = queries.show_decision(uow=store.uow(), team=team, number=number)
@@ -171,8 +180,8 @@ def test_amending_clears_positions_but_a_standing_veto_must_be_lifted_by_its_rol
 def test_only_the_proposer_withdraws_and_settled_decisions_do_not_change(store: Store, team: str) -> None:
     number = open_release(store, team)
     with pytest.raises(RightsRefused, match="only the proposer"):
-        decisions.withdraw_decision(uow=store.uow(), team=team, actor="ezra", number=number)
-    decisions.withdraw_decision(uow=store.uow(), team=team, actor="priya", number=number, reason="scope cut")
+        act(store, team, "ezra", WithdrawDecision(number=number))
+    act(store, team, "priya", WithdrawDecision(number=number, reason="scope cut"))
     with pytest.raises(Conflict, match="withdrawn"):
         position(store, team, number, "ezra", "go")
 
@@ -180,9 +189,7 @@ def test_only_the_proposer_withdraws_and_settled_decisions_do_not_change(store: 
 def test_a_passed_deadline_expires_the_decision_and_settles_it_at_the_deadline(store: Store, team: str) -> None:
     clock = store.clock
     deadline = clock() + timedelta(hours=2)
-    number = decisions.open_decision(
-        uow=store.uow(), team=team, actor="priya", domain="release", title="x", deadline=deadline
-    ).number
+    number = act(store, team, "priya", OpenDecision(domain="release", title="x", deadline=deadline)).number
     clock.advance(hours=3)  # type: ignore[attr-defined]
     with pytest.raises(Conflict, match="expired"):
         position(store, team, number, "ezra", "go")
@@ -202,14 +209,7 @@ def test_a_decision_stays_bound_to_the_charter_it_was_opened_under(store: Store,
         1,
     )
     assert new_text != team_text()
-    proposal = decisions.open_decision(
-        uow=store.uow(),
-        team=team,
-        actor="ezra",
-        domain="charter",
-        title="PM voice at release",
-        proposed_charter=new_text,
-    ).number
+    proposal = act(store, team, "ezra", ProposeCharter(text=new_text, title="PM voice at release")).number
     position(store, team, proposal, "ezra", "go")
     assert teams.charter_status(uow=store.uow(), team=team).version == 1
     assert position(store, team, proposal, "priya", "go") == "approved"

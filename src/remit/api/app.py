@@ -20,8 +20,10 @@ from starlette.exceptions import HTTPException
 
 from remit.api import routes_decisions, routes_team
 from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
+from remit.decisions import handlers  # noqa: F401 - the decision handlers the sweeper dispatches to
+from remit.decisions.commands import ExpireDecisions
 from remit.errors import RemitError
-from remit.services.decisions import expire_decisions
+from remit.kernel.commands import COMMANDS, Caller
 from remit.services.uow import Store
 from remit.store.db import READ_ONLY
 from remit.store.tables import TeamRow
@@ -135,7 +137,7 @@ def _sweep_once(store: Store) -> None:
     with store.uow().reading() as uow:
         names = list(uow.session.scalars(select(TeamRow.name)))
     for name in names:
-        expired = expire_decisions(uow=store.uow(), team=name)
+        expired = COMMANDS.dispatch(store, Caller(name, "remit"), ExpireDecisions())
         if expired:
             log.info("decisions expired", extra={"team": name, "decisions": expired})
 

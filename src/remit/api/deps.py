@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -18,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from remit.errors import InvalidInput, NotAuthenticated, RemitError
+from remit.kernel.commands import COMMANDS, Command, as_json
 from remit.services import identity
 from remit.services.identity import Identity
-from remit.services.uow import Claim, Store, UnitOfWork
+from remit.services.uow import Claim, Store
 from remit.store.tables import IdempotencyRow
 
 MAX_CURSOR = 2**31 - 1  # numbers, sequence numbers and ids are 32-bit columns
@@ -82,15 +82,10 @@ def _replay(store: Store, person_id: int, key: str, print_: str) -> JSONResponse
         return JSONResponse(row.body, status_code=row.status, headers={"Idempotent-Replayed": "true"})
 
 
-def _as_dict(result: Any) -> dict[str, Any]:
-    body: dict[str, Any] = result.as_dict()
-    return body
-
-
 @dataclass(frozen=True)
 class Writer:
-    """Runs one write for the caller. With an Idempotency-Key, its answer is stored in the write's own
-    transaction; a repeat of the same request replays that answer (the same key on another request is
+    """Dispatches one command as the caller. With an Idempotency-Key, its answer is stored in the command's
+    own transaction; a repeat of the same request replays that answer (the same key on another request is
     refused)."""
 
     request: Request
@@ -98,34 +93,29 @@ class Writer:
     caller: Identity
     key: str | None
 
-    def __call__(
-        self,
-        body: BaseModel,
-        action: Callable[[UnitOfWork], Any],
-        *,
-        status: int = 200,
-        render: Callable[[Any], dict[str, Any]] = _as_dict,
-    ) -> JSONResponse:
+    def __call__(self, body: BaseModel, command: Command[Any], *, status: int = 200) -> JSONResponse:
+        caller = self.caller.acting
         if not self.key:
-            return JSONResponse(render(action(self.store.uow())), status_code=status)
+            return JSONResponse(as_json(COMMANDS.dispatch(self.store, caller, command)), status_code=status)
         print_ = fingerprint(self.request, body.model_dump(mode="json"))
         replayed = _replay(self.store, self.caller.person_id, self.key, print_)
         if replayed is not None:
             return replayed
 
-        def answer(result: Any) -> tuple[int, dict[str, Any]]:
+        def answer(result: Any) -> tuple[int, Any]:
             if isinstance(result, RemitError):
                 return result.status, result.as_dict()
-            return status, render(result)
+            return status, as_json(result)
 
         try:
-            result = action(self.store.uow(Claim(self.caller.person_id, self.key, print_, answer)))
+            claim = Claim(self.caller.person_id, self.key, print_, answer)
+            result = COMMANDS.dispatch(self.store, caller, command, claim=claim)
         except IntegrityError:  # the same key, sent twice at once: the other one won; replay its answer
             replayed = _replay(self.store, self.caller.person_id, self.key, print_)
             if replayed is None:
                 raise
             return replayed
-        return JSONResponse(render(result), status_code=status)
+        return JSONResponse(as_json(result), status_code=status)
 
 
 def get_writer(request: Request, store: StoreDep, caller: Caller, key: IdempotencyKey = None) -> Writer:

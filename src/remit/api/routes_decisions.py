@@ -8,19 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from remit.api.deps import Caller, StoreDep, Write, decode_cursor, encode_cursor
-from remit.api.schemas import (
-    DecisionAmend,
-    DecisionCreate,
-    DecisionWithdraw,
-    EvidenceCreate,
-    GateRead,
-    Page,
-    PositionCreate,
-    Problem,
-)
+from remit.api.commands import route
+from remit.api.deps import Caller, StoreDep, decode_cursor, encode_cursor
+from remit.api.schemas import GateRead, Page, Problem
+from remit.decisions import handlers  # noqa: F401 - registers the handlers the routes dispatch to
+from remit.decisions.commands import AddEvidence, AmendDecision, OpenDecision, RecordPosition, WithdrawDecision
 from remit.integrations import madr
-from remit.services import decisions, notices, queries, queue
+from remit.services import notices, queries, queue
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="the decision's number in the team")]
@@ -37,13 +31,16 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+route(router, "POST", "/decisions", OpenDecision, status=201, responses=WRITE_ERRORS)
+route(router, "POST", "/decisions/{number}/positions", RecordPosition, status=201, responses=WRITE_ERRORS)
+route(router, "POST", "/decisions/{number}/evidence", AddEvidence, status=201, responses=WRITE_ERRORS)
+route(router, "POST", "/decisions/{number}/amend", AmendDecision, responses=WRITE_ERRORS)
+route(router, "POST", "/decisions/{number}/withdraw", WithdrawDecision, responses=WRITE_ERRORS)
+
+
 def text_body(media_type: str, description: str) -> dict[str, Any]:
     """A 200 that is text, on a route whose errors are still JSON ``Problem`` bodies."""
     return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
-
-
-def _outcome(outcome: decisions.Outcome) -> dict[str, Any]:
-    return outcome.as_dict()
 
 
 @router.get("/decisions", response_model=Page, responses=ERRORS, summary="List the team's decisions")
@@ -73,116 +70,11 @@ def list_decisions(
     }
 
 
-@router.post("/decisions", status_code=201, responses=WRITE_ERRORS, summary="Open a decision (you are the proposer)")
-def open_decision(caller: Caller, body: DecisionCreate, write: Write) -> JSONResponse:
-    return write(
-        body,
-        lambda uow: decisions.open_decision(
-            uow=uow,
-            team=caller.team,
-            actor=caller.handle,
-            domain=body.domain,
-            title=body.title,
-            context=body.context,
-            deadline=body.deadline,
-            evidence=[(item.name, item.text) for item in body.evidence],
-            role=body.role,
-        ),
-        status=201,
-    )
-
-
 @router.get("/decisions/{number}", responses=ERRORS, summary="A decision: state, keys, positions, history")
 def show_decision(number: Number, store: StoreDep, caller: Caller) -> dict[str, Any]:
     """Opening a decision marks what it asked or told the caller as seen."""
     notices.mark_seen(uow=store.uow(), team=caller.team, handle=caller.handle, number=number)
     return queries.show_decision(uow=store.uow(), team=caller.team, number=number).as_dict()
-
-
-@router.post(
-    "/decisions/{number}/positions",
-    status_code=201,
-    responses=WRITE_ERRORS,
-    summary="Record your go, no-go or abstain",
-)
-def record_position(
-    number: Number,
-    caller: Caller,
-    body: PositionCreate,
-    write: Write,
-) -> JSONResponse:
-    return write(
-        body,
-        lambda uow: decisions.record_position(
-            uow=uow,
-            team=caller.team,
-            actor=caller.handle,
-            number=number,
-            stance=body.stance,
-            reason=body.reason,
-            basis=body.basis,
-            role=body.role,
-        ),
-        status=201,
-    )
-
-
-@router.post("/decisions/{number}/evidence", status_code=201, responses=WRITE_ERRORS, summary="Add evidence")
-def add_evidence(
-    number: Number,
-    caller: Caller,
-    body: EvidenceCreate,
-    write: Write,
-) -> JSONResponse:
-    return write(
-        body,
-        lambda uow: decisions.add_evidence(
-            uow=uow,
-            team=caller.team,
-            actor=caller.handle,
-            number=number,
-            name=body.name,
-            text=body.text,
-            role=body.role,
-        ),
-        status=201,
-    )
-
-
-@router.post("/decisions/{number}/amend", responses=WRITE_ERRORS, summary="Start a new revision (positions clear)")
-def amend_decision(
-    number: Number,
-    caller: Caller,
-    body: DecisionAmend,
-    write: Write,
-) -> JSONResponse:
-    return write(
-        body,
-        lambda uow: decisions.amend_decision(
-            uow=uow,
-            team=caller.team,
-            actor=caller.handle,
-            number=number,
-            title=body.title,
-            context=body.context,
-            role=body.role,
-        ),
-    )
-
-
-@router.post("/decisions/{number}/withdraw", responses=WRITE_ERRORS, summary="Withdraw your own decision")
-def withdraw_decision(
-    number: Number,
-    caller: Caller,
-    body: DecisionWithdraw,
-    write: Write,
-) -> JSONResponse:
-    return write(
-        body,
-        lambda uow: decisions.withdraw_decision(
-            uow=uow, team=caller.team, actor=caller.handle, number=number, reason=body.reason
-        ),
-    )
 
 
 @router.get(

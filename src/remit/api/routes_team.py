@@ -10,15 +10,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from remit.api.deps import Caller, StoreDep, Write, decode_cursor, encode_cursor
+from remit.api.commands import route
+from remit.api.deps import Caller, StoreDep, decode_cursor, encode_cursor
 from remit.api.routes_decisions import ERRORS, WRITE_ERRORS, Limit, text_body
-from remit.api.schemas import CharterProposal, Page, ResolveRequest, RuleCreate, RuleRetire, TokenCreate
+from remit.api.schemas import Page, ResolveRequest, TokenCreate
+from remit.charter.commands import ProposeCharter
+from remit.decisions import rules
+from remit.decisions.commands import AddRule, RetireRule
 from remit.decisions.resolve import resolve, who
-from remit.services import charters, identity, insights, queries, rules, teams
+from remit.services import charters, identity, insights, queries, teams
 from remit.services.acting import domain_rights, parse_position
 
 router = APIRouter(prefix="/api/v1")
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+route(router, "POST", "/charter/proposals", ProposeCharter, status=201, responses=WRITE_ERRORS, tags=["charter"])
+route(router, "POST", "/rules", AddRule, status=201, responses=WRITE_ERRORS, tags=["rules"])
+route(router, "POST", "/rules/{rule_id}/retire", RetireRule, responses=WRITE_ERRORS, tags=["rules"])
 
 
 @router.get("/me", tags=["identity"], responses=ERRORS, summary="Who the token belongs to, and their roles")
@@ -41,23 +48,6 @@ def charter(store: StoreDep, caller: Caller) -> dict[str, Any]:
 def charter_version(version: Id, store: StoreDep, caller: Caller) -> PlainTextResponse:
     text = teams.version_text(uow=store.uow(), team=caller.team, version=version)
     return PlainTextResponse(text, media_type="application/toml; charset=utf-8")
-
-
-@router.post(
-    "/charter/proposals",
-    tags=["charter"],
-    status_code=201,
-    responses=WRITE_ERRORS,
-    summary="Propose a new charter: opens a decision in the charter domain",
-)
-def propose_charter(caller: Caller, body: CharterProposal, write: Write) -> JSONResponse:
-    return write(
-        body,
-        lambda uow: charters.propose_charter(
-            uow=uow, team=caller.team, actor=caller.handle, text=body.text, title=body.title, deadline=body.deadline
-        ),
-        status=201,
-    )
 
 
 @router.get("/who/{domain}", tags=["charter"], responses=ERRORS, summary="Who decides, blocks, has voice, ...")
@@ -93,34 +83,6 @@ def list_rules(
         "items": [rule.as_dict() for rule in page],
         "next_cursor": encode_cursor(page[-1].id) if len(found) > limit else None,
     }
-
-
-@router.post("/rules", tags=["rules"], status_code=201, responses=WRITE_ERRORS, summary="Add a decision rule")
-def add_rule(caller: Caller, body: RuleCreate, write: Write) -> JSONResponse:
-    return write(
-        body,
-        lambda uow: rules.add_rule(
-            uow=uow,
-            team=caller.team,
-            actor=caller.handle,
-            domain=body.domain,
-            because=body.because,
-            requires=body.requires,
-            go=body.go,
-            origin=body.origin,
-        ),
-        status=201,
-    )
-
-
-@router.post("/rules/{rule_id}/retire", tags=["rules"], responses=WRITE_ERRORS, summary="Retire a rule")
-def retire_rule(rule_id: Id, caller: Caller, body: RuleRetire, write: Write) -> JSONResponse:
-    return write(
-        body,
-        lambda uow: rules.retire_rule(
-            uow=uow, team=caller.team, actor=caller.handle, rule_id=rule_id, because=body.because
-        ),
-    )
 
 
 @router.get("/log", tags=["ledger"], response_model=Page, responses=ERRORS, summary="The audit log, oldest first")

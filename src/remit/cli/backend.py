@@ -8,12 +8,14 @@ back: the same dicts (the API's JSON bodies) whether ``LocalBackend`` called the
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
+from remit.decisions import rules
 from remit.errors import InvalidInput, NotFound
 from remit.integrations import madr
-from remit.services import charters, decisions, queries, queue, rules, teams
+from remit.kernel.commands import COMMANDS, Caller, Command, as_json
+from remit.services import queries, queue, teams
 from remit.services.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -30,27 +32,9 @@ class Backend(Protocol):
         """Who acts: ``--as`` locally; the token's person on a server (``--as``, if given, must match)."""
         ...
 
-    def open_decision(
-        self,
-        *,
-        actor: str,
-        domain: str,
-        title: str,
-        context: str,
-        deadline: datetime | None,
-        evidence: list[tuple[str, str]],
-        role: str | None,
-    ) -> Json: ...
-
-    def record_position(
-        self, *, actor: str, number: int, stance: str, reason: str, basis: str | None, role: str | None
-    ) -> Json: ...
-
-    def add_evidence(self, *, actor: str, number: int, name: str, text: str, role: str | None) -> Json: ...
-
-    def amend_decision(self, *, actor: str, number: int, title: str | None, context: str, role: str | None) -> Json: ...
-
-    def withdraw_decision(self, *, actor: str, number: int, reason: str) -> Json: ...
+    def act(self, actor: str, command: Command[Any]) -> Json:
+        """Carry out ``command`` as ``actor``; the result's JSON body."""
+        ...
 
     def show_decision(self, number: int) -> Json: ...
 
@@ -62,21 +46,11 @@ class Backend(Protocol):
         """(file name, MADR markdown) for every settled decision."""
         ...
 
-    def add_rule(
-        self, *, actor: str, domain: str, because: str, requires: list[str], go: list[str], origin: int | None
-    ) -> Json: ...
-
     def list_rules(self, *, include_retired: bool) -> list[Json]: ...
-
-    def retire_rule(self, *, actor: str, rule_id: int, because: str) -> Json: ...
 
     def charter_status(self, *, file_text: str | None) -> Json:
         """{team, version, sha256, adopted_at, file_matches}; file_matches is None without a file."""
         ...
-
-    def propose_charter(
-        self, *, actor: str, text: str, title: str | None, deadline: datetime | None, source: str
-    ) -> Json: ...
 
     def audit_log(self, *, limit: int | None) -> list[Json]:
         """The newest ``limit`` entries (all without one), oldest first."""
@@ -113,57 +87,9 @@ class LocalBackend:
             raise InvalidInput("who acts? name yourself with --as HANDLE", hint="e.g. --as priya")
         return given
 
-    def open_decision(
-        self,
-        *,
-        actor: str,
-        domain: str,
-        title: str,
-        context: str,
-        deadline: datetime | None,
-        evidence: list[tuple[str, str]],
-        role: str | None,
-    ) -> Json:
-        return decisions.open_decision(
-            uow=self._uow(),
-            team=self._team,
-            actor=actor,
-            domain=domain,
-            title=title,
-            context=context,
-            deadline=deadline,
-            evidence=evidence,
-            role=role,
-        ).as_dict()
-
-    def record_position(
-        self, *, actor: str, number: int, stance: str, reason: str, basis: str | None, role: str | None
-    ) -> Json:
-        return decisions.record_position(
-            uow=self._uow(),
-            team=self._team,
-            actor=actor,
-            number=number,
-            stance=stance,
-            basis=basis,
-            reason=reason,
-            role=role,
-        ).as_dict()
-
-    def add_evidence(self, *, actor: str, number: int, name: str, text: str, role: str | None) -> Json:
-        return decisions.add_evidence(
-            uow=self._uow(), team=self._team, actor=actor, number=number, name=name, text=text, role=role
-        ).as_dict()
-
-    def amend_decision(self, *, actor: str, number: int, title: str | None, context: str, role: str | None) -> Json:
-        return decisions.amend_decision(
-            uow=self._uow(), team=self._team, actor=actor, number=number, title=title, context=context, role=role
-        ).as_dict()
-
-    def withdraw_decision(self, *, actor: str, number: int, reason: str) -> Json:
-        return decisions.withdraw_decision(
-            uow=self._uow(), team=self._team, actor=actor, number=number, reason=reason
-        ).as_dict()
+    def act(self, actor: str, command: Command[Any]) -> Json:
+        result: Json = as_json(COMMANDS.dispatch(self._context.store(), Caller(self._team, actor), command))
+        return result
 
     def show_decision(self, number: int) -> Json:
         return queries.show_decision(uow=self._uow(), team=self._team, number=number).as_dict()
@@ -179,28 +105,9 @@ class LocalBackend:
         views = [self.show_decision(summary["number"]) for summary in settled]
         return [(madr.filename(view), madr.render(view)) for view in views]
 
-    def add_rule(
-        self, *, actor: str, domain: str, because: str, requires: list[str], go: list[str], origin: int | None
-    ) -> Json:
-        return rules.add_rule(
-            uow=self._uow(),
-            team=self._team,
-            actor=actor,
-            domain=domain,
-            because=because,
-            requires=requires,
-            go=go,
-            origin=origin,
-        ).as_dict()
-
     def list_rules(self, *, include_retired: bool) -> list[Json]:
         views = rules.list_rules(uow=self._uow(), team=self._team, include_retired=include_retired)
         return [view.as_dict() for view in views]
-
-    def retire_rule(self, *, actor: str, rule_id: int, because: str) -> Json:
-        return rules.retire_rule(
-            uow=self._uow(), team=self._team, actor=actor, rule_id=rule_id, because=because
-        ).as_dict()
 
     def charter_status(self, *, file_text: str | None) -> Json:
         status = teams.charter_status(uow=self._uow(), team=self._team, file_text=file_text)
@@ -211,13 +118,6 @@ class LocalBackend:
             "adopted_at": status.adopted_at,
             "file_matches": status.file_matches,
         }
-
-    def propose_charter(
-        self, *, actor: str, text: str, title: str | None, deadline: datetime | None, source: str
-    ) -> Json:
-        return charters.propose_charter(
-            uow=self._uow(), team=self._team, actor=actor, text=text, title=title, deadline=deadline, source=source
-        ).as_dict()
 
     def audit_log(self, *, limit: int | None) -> list[Json]:
         return queries.audit_log(uow=self._uow(), team=self._team, limit=limit)

@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 
 from remit.charter import load_preset, preset_names, read_charter
+from remit.charter.commands import ProposeCharter
 from remit.charter.diff import diff_charters
 from remit.cli import show
 from remit.cli.context import console, ctx, emit_json, err_console, parse_deadline, pick_charter, read_file
+from remit.kernel.commands import build
 
 app = typer.Typer(no_args_is_help=True, help="The team's charter: check it, show it, compare it, change it.")
 
@@ -116,9 +118,8 @@ def propose(
     who = backend.actor(actor)
     if title is None:
         title = f"adopt {path.name} as charter v{backend.charter_status(file_text=None)['version'] + 1}"
-    outcome = backend.propose_charter(
-        actor=who, text=text, title=title, deadline=parse_deadline(deadline), source=str(path)
-    )
+    command = build(ProposeCharter, text=text, title=title, deadline=parse_deadline(deadline), source=str(path))
+    outcome = backend.act(who, command)
     if json_out:
         emit_json(outcome)
         return

@@ -8,6 +8,16 @@ import typer
 
 from remit.cli import show
 from remit.cli.context import console, ctx, emit_json, pairs, parse_deadline
+from remit.decisions.commands import (
+    AddEvidence,
+    AddRule,
+    AmendDecision,
+    OpenDecision,
+    RecordPosition,
+    RetireRule,
+    WithdrawDecision,
+)
+from remit.kernel.commands import build
 
 app = typer.Typer(no_args_is_help=True, help="Open decisions, record positions and evidence, amend, withdraw.")
 rules = typer.Typer(no_args_is_help=True, help="The team's decision rules.")
@@ -41,15 +51,17 @@ def open_cmd(
 ) -> None:
     """Open a decision in DOMAIN under the team's current charter and rules."""
     backend = ctx(typer_ctx).backend()
-    outcome = backend.open_decision(
-        actor=backend.actor(actor),
+    items = [{"name": name, "text": text} for name, text in pairs(evidence or [], "--evidence")]
+    command = build(
+        OpenDecision,
         domain=domain,
         title=title,
         context=context,
         deadline=parse_deadline(deadline),
-        evidence=pairs(evidence or [], "--evidence"),
+        evidence=items,
         role=role,
     )
+    outcome = backend.act(backend.actor(actor), command)
     _report(outcome, json_out, f"opened in {domain}")
 
 
@@ -69,14 +81,8 @@ def position(
     """Record go, no-go or abstain on decision NUMBER."""
     backend = ctx(typer_ctx).backend()
     actor = backend.actor(actor)
-    outcome = backend.record_position(
-        actor=actor,
-        number=number,
-        stance=stance,
-        basis=basis,
-        reason=reason,
-        role=role,
-    )
+    command = build(RecordPosition, number=number, stance=stance, basis=basis, reason=reason, role=role)
+    outcome = backend.act(actor, command)
     _report(outcome, json_out, f"{actor} said {stance}" + (f" on {basis} grounds" if basis else ""))
 
 
@@ -93,7 +99,7 @@ def evidence(
     """Add evidence NAME to decision NUMBER (a rule may say who must supply it)."""
     backend = ctx(typer_ctx).backend()
     actor = backend.actor(actor)
-    outcome = backend.add_evidence(actor=actor, number=number, name=name, text=text, role=role)
+    outcome = backend.act(actor, build(AddEvidence, number=number, name=name, text=text, role=role))
     _report(outcome, json_out, f"evidence {name} added by {actor}")
 
 
@@ -109,7 +115,8 @@ def amend(
 ) -> None:
     """Start a new revision of decision NUMBER: every position clears; standing vetoes must be lifted."""
     backend = ctx(typer_ctx).backend()
-    outcome = backend.amend_decision(actor=backend.actor(actor), number=number, title=title, context=context, role=role)
+    command = build(AmendDecision, number=number, title=title, context=context, role=role)
+    outcome = backend.act(backend.actor(actor), command)
     _report(outcome, json_out, "amended: positions cleared")
 
 
@@ -123,7 +130,7 @@ def withdraw(
 ) -> None:
     """Withdraw decision NUMBER (its proposer only)."""
     backend = ctx(typer_ctx).backend()
-    outcome = backend.withdraw_decision(actor=backend.actor(actor), number=number, reason=reason)
+    outcome = backend.act(backend.actor(actor), build(WithdrawDecision, number=number, reason=reason))
     if json_out:
         emit_json({"number": outcome["number"], "state": "withdrawn"})
     else:
@@ -171,14 +178,8 @@ def rule_add(
 ) -> None:
     """Add a decision rule for future decisions in DOMAIN."""
     backend = ctx(typer_ctx).backend()
-    view = backend.add_rule(
-        actor=backend.actor(actor),
-        domain=domain,
-        because=because,
-        requires=requires or [],
-        go=go or [],
-        origin=origin,
-    )
+    command = build(AddRule, domain=domain, because=because, requires=requires or [], go=go or [], origin=origin)
+    view = backend.act(backend.actor(actor), command)
     if json_out:
         emit_json(view)
     else:
@@ -209,7 +210,7 @@ def rule_retire(
 ) -> None:
     """Retire a rule for future decisions."""
     backend = ctx(typer_ctx).backend()
-    backend.retire_rule(actor=backend.actor(actor), rule_id=rule_id, because=because)
+    backend.act(backend.actor(actor), build(RetireRule, rule_id=rule_id, because=because))
     console.print(f"rule {rule_id} retired")
 
 

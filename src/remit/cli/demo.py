@@ -1,58 +1,29 @@
-"""``remit demo``: the seed's story, played on a throw-away database through the real services.
+"""``remit demo``: the demo story (the one ``remit serve --demo`` seeds), played on a throw-away database.
 
-Nothing here is canned: every state, crossing, refusal and gate answer printed comes back from the engine.
+Each step's line comes from the story; everything after it comes back from the engine: the state, the
+crossing, the refusal, the rule, the gate's answer, and at the end the insights on time to decision.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
+from rich.markup import escape
 from rich.rule import Rule as Line
 
-from remit.charter import load_preset
-from remit.charter.render import render_charter
+from remit.charter import Charter, Right
 from remit.cli import show
 from remit.cli.context import console
-from remit.cli.roster import sample_roster
-from remit.errors import RemitError
-from remit.services import decisions, queries, rules, teams
-from remit.services.decisions import Outcome
+from remit.decisions.commands import OpenDecision
+from remit.decisions.results import Outcome, RuleView
+from remit.demo_story import Played, play
+from remit.seed import DEMO_PASSWORD, DEMO_TEAM, demo_text
+from remit.services import insights, queries, teams
 from remit.services.uow import Store
 
-
-class StepClock:
-    """Demo time: starts now and moves on a little with every step, so durations read like a real week."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC).replace(microsecond=0)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(minutes=7)
-        return self.now
-
-    def advance(self, hours: float) -> None:
-        self.now += timedelta(hours=hours)
-
-
-def say(text: str) -> None:
-    console.print(f"\n[bold cyan]▸[/] {text}")
-
-
-def result(outcome: Outcome) -> None:
-    show.resolution(outcome.resolution.as_dict())
-
-
-def attempt(action: Callable[[], object]) -> None:
-    """Run an action the charter should refuse, and print the refusal the engine gives."""
-    try:
-        action()
-    except RemitError as error:
-        console.print(f"  [red]{error.message}[/]" + (f"\n  [dim]{error.hint}[/]" if error.hint else ""))
-    else:  # pragma: no cover - the demo's refusals are asserted by tests
-        console.print("  [bold red]unexpectedly allowed[/]")
+QUOTED = (Right.DECIDE, Right.BLOCK, Right.VOICE)  # the rights whose seed sentence the demo quotes
 
 
 def run_demo(keep: Path | None = None) -> None:
@@ -61,10 +32,9 @@ def run_demo(keep: Path | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         database = folder / "remit-demo.db"
         database.unlink(missing_ok=True)
-        clock = StepClock()
-        store = Store.open(f"sqlite:///{database}", migrate=True, clock=clock)
+        store = Store.open(f"sqlite:///{database}", migrate=True, clock=_whole_seconds)
         try:
-            _story(store, clock, folder)
+            _tell(store, folder)
         finally:
             store.close()
         if keep:
@@ -74,169 +44,104 @@ def run_demo(keep: Path | None = None) -> None:
             )
 
 
-def _story(store: Store, clock: StepClock, folder: Path) -> None:
-    uow = store.uow
+def _whole_seconds() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _tell(store: Store, folder: Path) -> None:
     console.print(Line("Remit demo: the seed's story, on a throw-away database"))
-    preset = load_preset("default")
-    charter = preset.__class__(
-        **{
-            **preset.__dict__,
-            "name": "checkout",
-            "preset": "default",
-            "people": {p.handle: p for p in sample_roster(preset)},
-        }
-    )
-    text = render_charter(charter, team="checkout")
+    text = demo_text()
     (folder / "remit.toml").write_text(text, encoding="utf-8")
-    adopted = teams.init_team(uow=uow(), text=text, source="remit.toml")
-    say(
-        f"Team checkout adopts the default preset: charter v{adopted.version}, {adopted.people} people. "
-        "Priya is the PM (reports to Hana, VP Product); Ezra is the EM (reports to Victor, Director of Engineering)."
-    )
-    release = preset.domains["release"]
-    for role, grant in release.grants.items():
-        if grant.can_block:
-            console.print(f"  release · {role}: {grant.right.value} on {grant.scope_text()} — “{grant.why}”")
+    adopted = teams.init_team(uow=store.uow(), text=text, source="remit.toml")
+    charter = teams.charter_from_text(text)
+    say(f"Team {DEMO_TEAM} adopts the {charter.preset} preset: charter v{adopted.version}, {adopted.people} people.")
+    for person in charter.people.values():
+        boss = charter.people.get(person.reports_to or "")
+        line = f"{person.name} — {', '.join(person.roles)}" + (f", reports to {boss.name}" if boss else "")
+        console.print(f"  {person.handle:<7} {escape(line)}")
+    play(store, DEMO_TEAM, Narrator(store, charter))
+    _record(store)
 
-    say("Priya opens a release: ship the new onboarding flow.")
-    first = decisions.open_decision(
-        uow=uow(), team="checkout", actor="priya", domain="release", title="Ship the new onboarding flow"
-    )
-    result(first)
-    n1 = first.number
 
-    say("Ezra says no-go on technical grounds: a database indexing issue he had flagged.")
-    result(
-        decisions.record_position(
-            uow=uow(),
-            team="checkout",
-            actor="ezra",
-            number=n1,
-            stance="no-go",
-            basis="technical",
-            reason="the signup query has no index; it will fall over",
-        )
-    )
-    answer = queries.gate(uow=uow(), team="checkout", number=n1)
-    console.print(
-        f"  deploy pipeline asks `remit gate {n1}`: {'open' if answer.approved else 'closed'} — {answer.reason}"
-    )
+def say(text: str) -> None:
+    console.print(f"\n[bold cyan]▸[/] {escape(text)}")
 
-    say('Priya, frustrated, tries to block on technical grounds too ("the index is fine").')
-    result(
-        decisions.record_position(
-            uow=uow(),
-            team="checkout",
-            actor="priya",
-            number=n1,
-            stance="no-go",
-            basis="technical",
-            reason="the index is fine, I looked at the dashboard",
-        )
-    )
-    console.print("  Her no-go counts as voice, not a veto, and the crossing is on the record.")
 
-    say("Sol from support tries to say go on the release.")
-    attempt(
-        lambda: decisions.record_position(
-            uow=uow(), team="checkout", actor="sol", number=n1, stance="go", reason="customers are asking"
-        )
-    )
-    say("Nobody can force it either: a go from Priya does not outweigh Ezra's veto.")
-    result(
-        decisions.record_position(
-            uow=uow(), team="checkout", actor="priya", number=n1, stance="go", reason="business case is clear"
-        )
-    )
+class Narrator:
+    """Tells each step of the story as it is played: the story's line, then what the engine answered."""
 
-    say("Instead, Priya shares the activation data and asks Ezra what deferring the index fix would cost.")
-    decisions.add_evidence(
-        uow=uow(), team="checkout", actor="priya", number=n1, name="activation", text="new users churn at step 3 at 40%"
-    )
-    clock.advance(20)
-    say("Ezra assesses: low risk at current scale. His go lifts his own veto, and both keys have turned.")
-    result(
-        decisions.record_position(
-            uow=uow(),
-            team="checkout",
-            actor="ezra",
-            number=n1,
-            stance="go",
-            reason="low risk at our current scale; index fix next sprint",
-        )
-    )
-    answer = queries.gate(uow=uow(), team="checkout", number=n1)
-    console.print(f"  `remit gate {n1}`: {'open' if answer.approved else 'closed'} — {answer.reason}")
+    def __init__(self, store: Store, charter: Charter) -> None:
+        self.store = store
+        self.charter = charter
+        self.quoted: set[str] = set()
 
-    clock.advance(24 * 5)
-    say("In the retro they write down a decision rule (Ezra, a key holder, records it, citing the release):")
-    rule = rules.add_rule(
-        uow=uow(),
-        team="checkout",
-        actor="ezra",
-        domain="release",
-        requires=["cost-of-delay:pm", "system-risk:em"],
-        go=["pm", "em"],
-        origin=n1,
-        because="PM flags the user metric cost of delay, EM flags the system risk of shipping, "
-        "both have to explicitly agree before we move.",
-    )
-    console.print(f"  rule {rule.id}: {rule.because}")
+    def __call__(self, played: Played) -> None:
+        step, result = played.step, played.result
+        if step.days_ago is not None:
+            console.print(f"\n[dim]── {_ago(step.days_ago)} ──[/]")
+        say(step.say)
+        if isinstance(step.command, OpenDecision) and step.command.domain not in self.quoted:
+            self._quote(step.command.domain)
+        if played.refusal is not None:
+            refusal = played.refusal
+            console.print(
+                f"  [red]{escape(refusal.message)}[/]" + (f"\n  [dim]{escape(refusal.hint)}[/]" if refusal.hint else "")
+            )
+        elif isinstance(result, Outcome):
+            if isinstance(step.command, OpenDecision):
+                console.print(f"opened #{result.number} {escape(step.command.title)}")
+            show.resolution(result.as_dict())
+        elif isinstance(result, RuleView):
+            needs = ", ".join(f"{item['name']} from the {item['role']}" for item in result.evidence)
+            console.print(f"  rule {result.id} ({result.domain}, from #{result.origin}): “{escape(result.because)}”")
+            console.print(f"  every {result.domain} decision opened from now on waits on evidence: {needs}")
+        if step.gate and isinstance(result, Outcome):
+            answer = queries.gate(uow=self.store.uow(), team=DEMO_TEAM, number=result.number)
+            verdict = "[green]open[/]" if answer.approved else "[red]closed[/]"
+            console.print(
+                f"  the deploy pipeline asks `remit gate {result.number}`: {verdict} — {escape(answer.reason)}"
+            )
 
-    say("Next sprint, Priya opens the next release. The rule applies from the start.")
-    second = decisions.open_decision(
-        uow=uow(), team="checkout", actor="priya", domain="release", title="Ship onboarding step 3 redesign"
-    )
-    result(second)
-    n2 = second.number
-    say("Both say go early, but the rule still waits on the evidence.")
-    decisions.record_position(
-        uow=uow(), team="checkout", actor="priya", number=n2, stance="go", reason="step 3 churn is our biggest leak"
-    )
-    result(
-        decisions.record_position(
-            uow=uow(), team="checkout", actor="ezra", number=n2, stance="go", reason="index is in; small change"
-        )
-    )
-    say("Ezra tries to fill in the cost of delay himself; the rule says it comes from the PM.")
-    attempt(
-        lambda: decisions.add_evidence(
-            uow=uow(), team="checkout", actor="ezra", number=n2, name="cost-of-delay", text="probably a lot"
-        )
-    )
-    say("Priya flags the user-metric cost of delay; Ezra flags the system risk of shipping.")
-    result(
-        decisions.add_evidence(
-            uow=uow(),
-            team="checkout",
-            actor="priya",
-            number=n2,
-            name="cost-of-delay",
-            text="each week of delay loses ~400 activated users (40% step-3 churn)",
-        )
-    )
-    result(
-        decisions.add_evidence(
-            uow=uow(),
-            team="checkout",
-            actor="ezra",
-            number=n2,
-            name="system-risk",
-            text="low: feature-flagged, index already shipped, rollback in one click",
-        )
-    )
-    answer = queries.gate(uow=uow(), team="checkout", number=n2)
-    console.print(f"  `remit gate {n2}`: {'[green]open[/]' if answer.approved else 'closed'} — {answer.reason}")
+    def _quote(self, domain: str) -> None:
+        """The domain's rights as the charter gives them, each with the seed sentence it comes from."""
+        self.quoted.add(domain)
+        rights = self.charter.domains[domain]
+        console.print(f"  [italic]{domain}[/] — {escape(rights.about)}")
+        for grant in rights.grants.values():
+            if grant.right in QUOTED and grant.why:
+                scope = f" on {grant.scope_text()}" if grant.can_block else ""
+                console.print(f"    {grant.role}: {grant.right.value}{scope} — “{escape(grant.why)}”")
 
+
+def _ago(days: float) -> str:
+    return f"{days:g} days ago" if days >= 2 else f"{round(days * 24)} hours ago"
+
+
+def _hours(hours: float | None) -> str:
+    if hours is None:
+        return "none settled"
+    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} hours"
+
+
+def _record(store: Store) -> None:
+    console.print()
     console.print(Line("The record"))
-    view = queries.show_decision(uow=uow(), team="checkout", number=n1)
-    crossings = view.crossings
-    console.print(f"boundary crossings on #{n1}: {len(crossings)}")
-    for crossing in crossings:
-        label = "refused" if crossing["refused"] else "recorded as voice"
-        console.print(f"  {crossing['person']} ({crossing['role']}, {label}): {crossing['why']}")
-    for report in queries.verify_audit(uow=uow(), team="checkout"):
+    found = insights.team_insights(uow=store.uow(), team=DEMO_TEAM)
+    for payoff in found.rules:
+        before, after = _hours(payoff.before_median_hours), _hours(payoff.after_median_hours)
+        console.print(
+            f"time to decision in {payoff.domain}: {before} before rule {payoff.rule} "
+            f"(median of {payoff.before_count}), {after} under it (median of {payoff.after_count})"
+        )
+    for count in found.crossings:
+        refused = f", {count.refused} refused" if count.refused else ""
+        console.print(f"boundary crossings in {count.domain} by the {count.role}: {count.crossings}{refused}")
+    for report in queries.verify_audit(uow=store.uow(), team=DEMO_TEAM):
         console.print(
             f"audit chain: {report.entries} entries, {'intact' if report.ok else 'BROKEN: ' + report.problem}"
         )
-    console.print("\nTry it on your own team: [bold]remit init --preset default --team NAME[/] (see README.md).")
+    console.print(
+        f"\nThe same story seeds [bold]remit serve --demo[/], the team the web app opens on: "
+        f"sign in as priya or ezra, password {DEMO_PASSWORD}."
+    )
+    console.print("Try it on your own team: [bold]remit init --preset default --team NAME[/] (see README.md).")

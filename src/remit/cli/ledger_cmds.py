@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from remit.cli.context import console, ctx, emit_json, err_console, local
+from remit.kernel.commands import Caller
 
 audit = typer.Typer(no_args_is_help=True, help="The append-only, hash-chained audit log.")
 export = typer.Typer(no_args_is_help=True, help="Export the ledger.")
@@ -80,10 +81,11 @@ def gate(typer_ctx: typer.Context, number: int, json_out: Json = False) -> None:
 
 def expire(typer_ctx: typer.Context) -> None:
     """Record the expiry of overdue decisions now (for cron; every command also does it first)."""
-    from remit.services.decisions import expire_decisions
+    from remit.decisions.commands import ExpireDecisions
+    from remit.decisions.handlers import expire_decisions
 
     c = local(typer_ctx)
-    numbers = expire_decisions(uow=c.store().uow(), team=c.team)
+    numbers = expire_decisions(c.store().uow(), Caller(c.team, "remit"), ExpireDecisions())
     console.print(f"expired: {', '.join(f'#{n}' for n in numbers)}" if numbers else "nothing overdue")
 
 

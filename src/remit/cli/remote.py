@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime
 from typing import Any
 
 import httpx
 
 from remit import __version__
+from remit.api import routes_decisions, routes_team  # noqa: F401 - declare the routes ROUTES maps to
+from remit.api.commands import ROUTES
 from remit.cli.backend import SETTLED, Json
 from remit.errors import InvalidInput, RemitError
 from remit.integrations import madr
+from remit.kernel.commands import Command
 from remit.services.teams import sha256
 
 API = "/api/v1"
@@ -182,41 +184,10 @@ class RemoteBackend:
 
     # -- decisions -------------------------------------------------------------------------------------
 
-    def open_decision(
-        self,
-        *,
-        actor: str,
-        domain: str,
-        title: str,
-        context: str,
-        deadline: datetime | None,
-        evidence: list[tuple[str, str]],
-        role: str | None,
-    ) -> Json:
-        body = {
-            "domain": domain,
-            "title": title,
-            "context": context,
-            "deadline": deadline.isoformat() if deadline else None,
-            "evidence": [{"name": name, "text": text} for name, text in evidence],
-            "role": role,
-        }
-        return self._write("/decisions", body)
-
-    def record_position(
-        self, *, actor: str, number: int, stance: str, reason: str, basis: str | None, role: str | None
-    ) -> Json:
-        body = {"stance": stance, "reason": reason, "basis": basis, "role": role}
-        return self._write(f"/decisions/{number}/positions", body)
-
-    def add_evidence(self, *, actor: str, number: int, name: str, text: str, role: str | None) -> Json:
-        return self._write(f"/decisions/{number}/evidence", {"name": name, "text": text, "role": role})
-
-    def amend_decision(self, *, actor: str, number: int, title: str | None, context: str, role: str | None) -> Json:
-        return self._write(f"/decisions/{number}/amend", {"title": title, "context": context, "role": role})
-
-    def withdraw_decision(self, *, actor: str, number: int, reason: str) -> Json:
-        return self._write(f"/decisions/{number}/withdraw", {"reason": reason})
+    def act(self, actor: str, command: Command[Any]) -> Json:
+        """POST the command to the route the server reads it from (``api.commands.ROUTES``)."""
+        route = ROUTES[type(command)]
+        return self._write(route.url(command), route.body(command))
 
     def show_decision(self, number: int) -> Json:
         return self._get(f"/decisions/{number}")
@@ -230,33 +201,14 @@ class RemoteBackend:
 
     # -- rules, the charter, the ledger -----------------------------------------------------------------
 
-    def add_rule(
-        self, *, actor: str, domain: str, because: str, requires: list[str], go: list[str], origin: int | None
-    ) -> Json:
-        body = {"domain": domain, "because": because, "requires": requires, "go": go, "origin": origin}
-        return self._write("/rules", body)
-
     def list_rules(self, *, include_retired: bool) -> list[Json]:
         return self._all("/rules", {"include_retired": "true" if include_retired else None})
-
-    def retire_rule(self, *, actor: str, rule_id: int, because: str) -> Json:
-        if not because.strip():
-            raise InvalidInput("the server records why a rule is retired", hint='add --because "..."')
-        return self._write(f"/rules/{rule_id}/retire", {"because": because})
 
     def charter_status(self, *, file_text: str | None) -> Json:
         adopted = self._get("/charter")
         status = {key: adopted.get(key) for key in ("team", "version", "sha256", "adopted_at")}
         status["file_matches"] = None if file_text is None else sha256(file_text) == adopted.get("sha256")
         return status
-
-    def propose_charter(
-        self, *, actor: str, text: str, title: str | None, deadline: datetime | None, source: str
-    ) -> Json:
-        body: Json = {"text": text, "deadline": deadline.isoformat() if deadline else None}
-        if title:
-            body["title"] = title
-        return self._write("/charter/proposals", body)
 
     def audit_log(self, *, limit: int | None) -> list[Json]:
         entries = self._all("/log")  # pages run oldest first: the newest N are the last N

@@ -1,8 +1,8 @@
 """What a person may do, worked out ahead of time so a page offers only the forms that will be accepted.
 
-This is a courtesy, never the check: every action's own service still checks the rights (and records a
-refusal) whatever a page offered. The rules mirror the services': a person acts in the roles today's roster
-gives them, under the rights of the charter version the decision is bound to.
+It reads the same rights table the handlers check (``charter/rights.py``): a person acts in the roles
+today's roster gives them, under the rights of the charter version the decision is bound to. Offering is
+still a courtesy, never the check: every handler checks again (and records a refusal) whatever was offered.
 """
 
 from __future__ import annotations
@@ -12,15 +12,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
+from remit.charter.rights import Action, Standing, allows, strongest_first
 from remit.decisions.model import State
-from remit.services.acting import (
-    STRENGTH,
-    bound_charter,
-    bound_rules,
-    current_team_charter,
-    load_decision,
-    team_charter,
-)
+from remit.services.acting import bound_charter, bound_rules, load_decision, team_charter
 from remit.services.queue import holders
 from remit.services.uow import UnitOfWork
 from remit.store.tables import EvidenceRow, PersonRow, RevisionRow, TeamRow
@@ -32,7 +26,7 @@ class DecisionAbilities:
 
     active: bool  # open or blocked: it still moves
     position_roles: list[str]  # the person's roles that may take a position here, strongest first
-    key_roles: list[str]  # the person's roles that hold a key here
+    amend_roles: list[str]  # the person's roles they may amend in (a key role first)
     proposer: bool
     bases: list[str]  # the bases of the bound charter
     evidence_needed: list[str]  # evidence the rules still need from one of the person's roles
@@ -50,7 +44,7 @@ class DecisionAbilities:
 
     @property
     def amend(self) -> bool:
-        return self.active and (self.proposer or bool(self.key_roles))
+        return self.active and bool(self.amend_roles)
 
     @property
     def withdraw(self) -> bool:
@@ -62,30 +56,27 @@ class DecisionAbilities:
 
     @property
     def amend_role(self) -> str | None:
-        """The role to amend in: a key role if the person holds one, else their strongest."""
-        roles = self.key_roles or self.position_roles
-        return roles[0] if roles else None
+        return self.amend_roles[0] if self.amend_roles else None
 
 
-def _position_roles(charter: Charter, rights: DomainRights, handle: str) -> list[str]:
+def _roles(charter: Charter, rights: DomainRights, handle: str, action: Action, *, proposer: bool = False) -> list[str]:
+    """The person's roles in which the rights table lets them take ``action``, strongest first."""
     person = charter.person(handle)
-    granted = [
-        (grant, role)
-        for role in (person.roles if person else ())
-        if (grant := rights.grant(role)) is not None and grant.right.may_take_position
-    ]
-    return [role for grant, role in sorted(granted, key=lambda pair: STRENGTH[pair[0].right])]
+    roles = strongest_first(rights, person.roles) if person else []
+    return [role for role in roles if allows(action, Standing(handle, role, rights, proposer=proposer))]
 
 
 def decision_abilities(*, uow: UnitOfWork, team: str, handle: str, number: int) -> DecisionAbilities:
-    with uow:
-        team_row, _version, today = current_team_charter(uow, team)
+    with uow.reading():
+        team_row = uow.team(team, lock=False)
+        _version, today = team_charter(uow, team_row)
         decision = load_decision(uow, team_row, number)
         bound = bound_charter(uow, decision)
         rights = bound.domain(decision.domain)
-        roles = _position_roles(today, rights, handle) if rights is not None else []
-        keys = [role for role in roles if rights is not None and (grant := rights.grant(role)) and grant.holds_key]
-        proposer = uow.session.scalar(select(PersonRow.handle).where(PersonRow.id == decision.proposer_id))
+        proposer = uow.session.scalar(select(PersonRow.handle).where(PersonRow.id == decision.proposer_id)) == handle
+        roles = _roles(today, rights, handle, Action.RECORD_POSITION) if rights is not None else []
+        amend = _roles(today, rights, handle, Action.AMEND_DECISION, proposer=proposer) if rights is not None else []
+        keys = [role for role in amend if rights is not None and (grant := rights.grant(role)) and grant.holds_key]
         present = set(uow.session.scalars(select(EvidenceRow.name).where(EvidenceRow.decision_id == decision.id)))
         needed = [
             need.name
@@ -96,19 +87,17 @@ def decision_abilities(*, uow: UnitOfWork, team: str, handle: str, number: int) 
         revision = uow.session.scalars(
             select(RevisionRow).where(RevisionRow.decision_id == decision.id, RevisionRow.number == decision.revision)
         ).one()
-        abilities = DecisionAbilities(
+        return DecisionAbilities(
             active=not State(decision.state).settled,
             position_roles=roles,
-            key_roles=keys,
-            proposer=proposer == handle,
+            amend_roles=keys + [role for role in (amend if proposer else []) if role not in keys],
+            proposer=proposer,
             bases=sorted(bound.bases),
             evidence_needed=list(dict.fromkeys(needed)),
             title=decision.title,
             context=revision.context,
             holders=holders(today),
         )
-        uow.commit()  # keep any expiry that reading the team recorded
-        return abilities
 
 
 @dataclass(frozen=True)
@@ -126,10 +115,10 @@ def open_abilities(*, uow: UnitOfWork, team: str, handle: str) -> OpenAbilities:
         domains = [
             (rights.name, rights.about)
             for rights in charter.domains.values()
-            if rights.name != CHARTER_DOMAIN and _position_roles(charter, rights, handle)
+            if rights.name != CHARTER_DOMAIN and _roles(charter, rights, handle, Action.OPEN_DECISION)
         ]
         charter_rights = charter.domain(CHARTER_DOMAIN)
-        proposes = charter_rights is not None and bool(_position_roles(charter, charter_rights, handle))
+        proposes = charter_rights is not None and bool(_roles(charter, charter_rights, handle, Action.OPEN_DECISION))
         return OpenAbilities(domains, proposes, holders(charter))
 
 

@@ -1,22 +1,21 @@
 """What every decision action shares: who is acting in which role, refusing (and recording) what the
-charter does not allow, and re-resolving a decision after each change."""
+charter's rights table does not allow, and re-resolving a decision after each change."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
-from remit.charter import CHARTER_DOMAIN, Charter, DomainRights, Grant, Right
-from remit.charter.model import READ_ONLY_ROLES
+from remit.charter import CHARTER_DOMAIN, Charter, DomainRights, Grant
+from remit.charter.events import ActionRefused
+from remit.charter.rights import Action, Standing, denial, strongest_first
+from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionStateChanged
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
 from remit.decisions.resolve import resolve
 from remit.decisions.waiting import waits_of
-from remit.errors import Conflict, InvalidInput, NotFound, RightsRefused
-from remit.services.notices import notify
+from remit.errors import Conflict, InvalidInput, NotFound, RemitError, RightsRefused
+from remit.kernel.commands import MustRecord
 from remit.services.teams import adopt_charter, charter_from_text, current_version
 from remit.services.uow import UnitOfWork
 from remit.store.tables import (
@@ -34,40 +33,104 @@ from remit.store.tables import (
 )
 
 SYSTEM = "remit"
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-STRENGTH = {Right.DECIDE: 0, Right.BLOCK: 1, Right.VOICE: 2, Right.CONSULT: 3, Right.INFORM: 4}
-
-
-def check_name(kind: str, value: str) -> str:
-    if not NAME.match(value):
-        raise InvalidInput(
-            f"{kind} '{value}' is not a valid name", hint="use lowercase letters, digits and dashes, e.g. cost-of-delay"
-        )
-    return value
 
 
 @dataclass(frozen=True)
 class Actor:
-    person: PersonRow
+    """A person on the roster acting in one role (plain values: a refusal outlives the transaction)."""
+
+    person_id: int
+    handle: str
     role: str
     grant: Grant | None
 
-    @property
-    def handle(self) -> str:
-        return self.person.handle
-
 
 @dataclass
-class Refusal(Exception):
-    """Raised inside a unit of work; ``record_refusal`` turns it into a recorded crossing."""
+class Refusal(MustRecord):
+    """An action the rights table refuses: the registry undoes it, then ``record`` writes the boundary
+    crossing and an ``ActionRefused`` entry in a transaction of their own."""
 
+    team: str
     actor: Actor
-    action: str
+    action: Action
     domain: str
     why: str
     hint: str = ""
     basis: str | None = None
     decision_id: int | None = None
+
+    def record(self, uow: UnitOfWork) -> RemitError:
+        with uow:
+            team = uow.team(self.team)
+            if self.decision_id is not None and uow.session.get(DecisionRow, self.decision_id) is None:
+                self.decision_id = None  # refused while opening it: the decision itself was never written
+            add_crossing(uow, team, self.actor, self.action, self.domain, self.why, self.decision_id, refused=True)
+            uow.record(
+                team,
+                ActionRefused(self.action.value, self.domain, self.actor.role, self.why),
+                actor=self.actor.handle,
+                decision_id=self.decision_id,
+            )
+            error = RightsRefused(f"refused: {self.why}", hint=self.hint)
+            uow.commit(error)
+            return error
+
+
+def add_crossing(
+    uow: UnitOfWork,
+    team: TeamRow,
+    actor: Actor,
+    action: Action,
+    domain: str,
+    why: str,
+    decision_id: int | None,
+    *,
+    basis: str | None = None,
+    refused: bool,
+) -> None:
+    """A boundary crossing on the record: refused (the action was undone) or heard as voice."""
+    uow.session.add(
+        CrossingRow(
+            team_id=team.id,
+            decision_id=decision_id,
+            domain=domain,
+            person_id=actor.person_id,
+            role=actor.role,
+            action=action.value,
+            basis=basis,
+            why=why,
+            refused=refused,
+            at=uow.now,
+        )
+    )
+
+
+def check(
+    team: TeamRow,
+    action: Action,
+    actor: Actor,
+    rights: DomainRights,
+    decision: DecisionRow | None = None,
+) -> None:
+    """Refuse (``Refusal``) unless the rights table lets ``actor`` take ``action`` (on ``decision``)."""
+    standing = Standing(
+        actor.handle,
+        actor.role,
+        rights,
+        proposer=decision is not None and decision.proposer_id == actor.person_id,
+        number=decision.number if decision is not None else None,
+    )
+    refused = denial(action, standing)
+    if refused is not None:
+        raise Refusal(
+            team.name,
+            actor,
+            action,
+            rights.name,
+            refused.why,
+            hint=refused.hint,
+            decision_id=decision.id if decision is not None else None,
+        )
 
 
 def team_charter(uow: UnitOfWork, team: TeamRow) -> tuple[CharterVersionRow, Charter]:
@@ -100,94 +163,18 @@ def acting(
                 f"{handle} is not {role} (roles: {', '.join(person.roles)})",
                 hint="a person acts only in the roles the roster gives them",
             )
-        return Actor(person_row, role, rights.grant(role))
-    granted = sorted(
-        ((grant, r) for r in person.roles if (grant := rights.grant(r)) is not None),
-        key=lambda pair: STRENGTH[pair[0].right],
-    )
-    if not granted:
-        return Actor(person_row, person.roles[0], None)
-    strongest = granted[0][0].right
-    best = [r for grant, r in granted if grant.right is strongest]
+        return Actor(person_row.id, person_row.handle, role, rights.grant(role))
+    ranked = strongest_first(rights, person.roles)
+    if not ranked:
+        return Actor(person_row.id, person_row.handle, person.roles[0], None)
+    strongest = rights.grants[ranked[0]].right
+    best = [role for role in ranked if rights.grants[role].right is strongest]
     if len(best) > 1:
         raise InvalidInput(
             f"{handle} holds {strongest.value} in {rights.name} as {' and '.join(best)}",
             hint=f"say which with --role {best[0]}",
         )
-    return Actor(person_row, granted[0][1], granted[0][0])
-
-
-def require_voice(actor: Actor, rights: DomainRights, action: str, decision_id: int | None = None) -> Grant:
-    """The actor's grant; refuses an actor whose role may not take part (no right, or only informed)."""
-    if actor.grant is None:
-        raise Refusal(
-            actor,
-            action,
-            rights.name,
-            f"{actor.handle} ({actor.role}) has no right in {rights.name}",
-            hint=f"`remit who {rights.name}` shows who decides, blocks, has voice, is consulted",
-            decision_id=decision_id,
-        )
-    if not actor.grant.right.may_take_position:
-        raise Refusal(
-            actor,
-            action,
-            rights.name,
-            f"{actor.handle} ({actor.role}) is only informed in {rights.name}: told, not asked",
-            hint=f"`remit who {rights.name}` shows who takes part",
-            decision_id=decision_id,
-        )
-    if actor.role in READ_ONLY_ROLES:  # a charter cannot give them more (charter check); kept as a guard
-        raise Refusal(
-            actor,
-            action,
-            rights.name,
-            f"{actor.handle} ({actor.role}) reads but never writes",
-            hint="stakeholders follow decisions on the web app, the API and the status page",
-            decision_id=decision_id,
-        )
-    return actor.grant
-
-
-def record_refusal(uow: UnitOfWork, team_name: str, refusal: Refusal) -> RightsRefused:
-    """Undo the refused action, record the boundary crossing in its own transaction, return the error."""
-    uow.rollback()
-    team = uow.team(team_name)
-    if refusal.decision_id is not None and uow.session.get(DecisionRow, refusal.decision_id) is None:
-        refusal.decision_id = None  # refused while opening it: the decision itself was never written
-    uow.session.add(
-        CrossingRow(
-            team_id=team.id,
-            decision_id=refusal.decision_id,
-            domain=refusal.domain,
-            person_id=refusal.actor.person.id,
-            role=refusal.actor.role,
-            action=refusal.action,
-            basis=refusal.basis,
-            why=refusal.why,
-            refused=True,
-            at=uow.now,
-        )
-    )
-    uow.audit(
-        team,
-        actor=refusal.actor.handle,
-        kind="ActionRefused",
-        decision_id=refusal.decision_id,
-        payload={"action": refusal.action, "domain": refusal.domain, "role": refusal.actor.role, "why": refusal.why},
-    )
-    error = RightsRefused(f"refused: {refusal.why}", hint=refusal.hint)
-    uow.commit(error)
-    return error
-
-
-@contextmanager
-def recording_refusals(uow: UnitOfWork, team_name: str) -> Iterator[None]:
-    """Inside a unit of work: turn a ``Refusal`` into a recorded crossing and a ``RightsRefused`` error."""
-    try:
-        yield
-    except Refusal as refusal:
-        raise record_refusal(uow, team_name, refusal) from None
+    return Actor(person_row.id, person_row.handle, ranked[0], rights.grant(ranked[0]))
 
 
 def load_decision(uow: UnitOfWork, team: TeamRow, number: int) -> DecisionRow:
@@ -258,28 +245,13 @@ def apply_resolution(
     decision.resolution = resolution.as_dict()
     decision.state = resolution.state.value
     if resolution.state.value != before:
-        uow.audit(
-            team,
-            actor=actor,
-            kind="DecisionStateChanged",
-            decision_id=decision.id,
-            payload={
-                "number": decision.number,
-                "from": before,
-                "to": resolution.state.value,
-                "blocked_by": decision.resolution["blocked_by"],
-            },
-        )
-        notify(uow, team, decision, rights, resolution.state.value, actor)
+        blocked_by = decision.resolution["blocked_by"]
+        changed = DecisionStateChanged(decision.number, before, resolution.state.value, blocked_by)
+        uow.record(team, changed, actor=actor, decision_id=decision.id)
     if resolution.state is State.APPROVED:
         decision.settled_at = uow.now
-        uow.audit(
-            team,
-            actor=actor,
-            kind="DecisionSettled",
-            decision_id=decision.id,
-            payload={"number": decision.number, "state": "approved", "revision": decision.revision},
-        )
+        settled = DecisionSettled(decision.number, State.APPROVED.value, decision.revision)
+        uow.record(team, settled, actor=actor, decision_id=decision.id)
         if decision.domain == CHARTER_DOMAIN and decision.proposed_charter is not None:
             adopt_charter(uow=uow, team=team, text=decision.proposed_charter, actor=actor, decision_id=decision.id)
     store_waits(uow, team, decision)
@@ -324,22 +296,14 @@ def expire_overdue(uow: UnitOfWork, team: TeamRow) -> list[int]:
         deadline = decision.deadline or uow.now
         decision.state, decision.settled_at = State.EXPIRED.value, deadline
         store_waits(uow, team, decision)
-        notify(uow, team, decision, domain_rights(bound_charter(uow, decision), decision.domain), "expired", SYSTEM)
-        uow.audit(
-            team,
-            actor=SYSTEM,
-            kind="DecisionExpired",
-            decision_id=decision.id,
-            payload={
-                "number": decision.number,
-                "deadline": deadline.isoformat(),
-                "waiting_on": decision.resolution.get("waiting_on", {}),
-            },
-        )
+        expired = DecisionExpired(decision.number, deadline.isoformat(), decision.resolution.get("waiting_on", {}))
+        uow.record(team, expired, actor=SYSTEM, decision_id=decision.id)
     return [decision.number for decision in overdue]
 
 
-def current_team_charter(uow: UnitOfWork, team_name: str) -> tuple[TeamRow, CharterVersionRow, Charter]:
+def open_team(uow: UnitOfWork, team_name: str) -> tuple[TeamRow, CharterVersionRow, Charter]:
+    """A writing command's start: the team row locked, any passed deadline recorded first (a fact of its own,
+    committed even if the action then fails), and the team's current charter."""
     team = uow.team(team_name)
     if expire_overdue(uow, team):  # a passed deadline is a fact of its own: kept even if the action fails
         uow.commit()

@@ -4,14 +4,16 @@ the team departs from its preset) and as they change it: a proposal opens a ``ch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from remit.charter import CHARTER_DOMAIN, ROLES, Charter, load_preset, read_charter
+from remit.charter.commands import ProposeCharter
 from remit.charter.diff import diff_charters
+from remit.decisions.commands import OpenDecision
+from remit.decisions.handlers import open_decision
+from remit.decisions.results import Outcome
 from remit.errors import CharterInvalid, InvalidInput
-from remit.services import decisions
-from remit.services.decisions import Outcome
+from remit.kernel.commands import COMMANDS, Caller
 from remit.services.teams import charter_from_text, charter_status
 from remit.services.uow import UnitOfWork
 
@@ -80,30 +82,18 @@ def charter_view(*, uow: UnitOfWork, team: str) -> CharterView:
     )
 
 
-def propose_charter(
-    *,
-    uow: UnitOfWork,
-    team: str,
-    actor: str,
-    text: str,
-    title: str | None = None,
-    deadline: datetime | None = None,
-    source: str = "proposed charter",
-) -> Outcome:
-    """Open a ``charter`` decision to adopt ``text``; it is adopted in the transaction that approves it."""
-    _value, problems = read_charter(text, source)
+@COMMANDS.handles(ProposeCharter)
+def propose_charter(uow: UnitOfWork, caller: Caller, command: ProposeCharter) -> Outcome:
+    """Open a ``charter`` decision to adopt the text; it is adopted in the transaction that approves it."""
+    source = command.source
+    _value, problems = read_charter(command.text, source)
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
         raise CharterInvalid(f"{source} has {len(errors)} problem(s)", list(errors), hint="fix them, then propose")
-    status = charter_status(uow=uow, team=team, file_text=text)
+    status = charter_status(uow=uow, team=caller.team, file_text=command.text)
     if status.file_matches:
         raise InvalidInput(f"{source} is already the adopted charter v{status.version}: nothing to propose")
-    return decisions.open_decision(
-        uow=uow,
-        team=team,
-        actor=actor,
-        domain=CHARTER_DOMAIN,
-        title=title or f"adopt charter v{status.version + 1}",
-        deadline=deadline,
-        proposed_charter=text,
+    opening = OpenDecision(
+        domain=CHARTER_DOMAIN, title=command.title or f"adopt charter v{status.version + 1}", deadline=command.deadline
     )
+    return open_decision(uow, caller, opening, proposed_charter=command.text)

@@ -19,6 +19,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
 from remit.errors import InvalidInput, NotAuthenticated, NotFound
+from remit.identity.events import LoginLinkIssued, PasswordSet, TokenIssued, TokenRevoked
+from remit.kernel.commands import Caller
 from remit.services.teams import charter_from_text, current_version
 from remit.services.uow import UnitOfWork
 from remit.store.tables import (
@@ -55,9 +57,9 @@ class Identity:
     csrf: str = ""  # web sessions only
 
     @property
-    def reads_only(self) -> bool:
-        """Stakeholders read; they never write."""
-        return set(self.roles) <= {"stakeholder"}
+    def acting(self) -> Caller:
+        """Who the commands they send act as."""
+        return Caller(self.team, self.handle)
 
     def as_dict(self) -> dict[str, object]:
         return {"team": self.team, "handle": self.handle, "name": self.name, "roles": list(self.roles)}
@@ -116,36 +118,69 @@ def _identity(uow: UnitOfWork, person: PersonRow, csrf: str = "") -> Identity:
     return Identity(person.id, team.name, person.handle, person.name, roles, csrf)
 
 
+def _check_length(password: str, what: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"the {what} is {len(password)} characters long; use at least {MIN_PASSWORD}")
+
+
+def _verified(stored: str | None, password: str) -> bool:
+    """argon2 verification, costly by design: always called outside any transaction and the writers' lock.
+    With no stored hash it verifies against a dummy, so a miss costs the same whoever was named."""
+    try:
+        HASHER.verify(stored or _dummy(), password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return stored is not None
+
+
 def set_password(*, uow: UnitOfWork, team: str, handle: str, password: str) -> None:
     """Set a person's password (by themselves, or by whoever runs the server's database)."""
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"the password is {len(password)} characters long; use at least {MIN_PASSWORD}")
+    _check_length(password)
+    hashed = HASHER.hash(password)  # before the transaction: argon2 never runs inside the writers' lock
     with uow:
         team_row, person = _person(uow, team, handle)
         row = uow.session.get(CredentialRow, person.id)
         if row is None:
-            uow.session.add(CredentialRow(person_id=person.id, password_hash=HASHER.hash(password), updated_at=uow.now))
+            uow.session.add(CredentialRow(person_id=person.id, password_hash=hashed, updated_at=uow.now))
         else:
-            row.password_hash, row.updated_at = HASHER.hash(password), uow.now
-        uow.audit(team_row, actor=handle, kind="PasswordSet", payload={"person": handle})
+            row.password_hash, row.updated_at = hashed, uow.now
+        uow.record(team_row, PasswordSet(handle), actor=handle)
         uow.commit()
 
 
+def _stored_hash(uow: UnitOfWork, team: str, handle: str) -> str | None:
+    """The person's password hash, read without taking any lock (None: no such person, or no password)."""
+    with uow.reading():
+        person = uow.session.scalars(
+            select(PersonRow)
+            .join(TeamRow, TeamRow.id == PersonRow.team_id)
+            .where(TeamRow.name == team, PersonRow.handle == handle, PersonRow.active.is_(True))
+        ).one_or_none()
+        credential = uow.session.get(CredentialRow, person.id) if person is not None else None
+        return credential.password_hash if credential is not None else None
+
+
+def _credential_still(uow: UnitOfWork, team: str, handle: str, stored: str) -> tuple[TeamRow, PersonRow, CredentialRow]:
+    """Inside the write: the credential that was verified, unchanged since (else the check is void)."""
+    team_row, person = _person(uow, team, handle)
+    row = uow.session.get(CredentialRow, person.id)
+    if row is None or row.password_hash != stored:
+        raise NotAuthenticated("the password changed while you were signing in", hint="try again")
+    return team_row, person, row
+
+
 def change_password(*, uow: UnitOfWork, team: str, handle: str, current: str, new: str) -> None:
-    """A person changes their own password: the current one must be right (checked in the same transaction)."""
-    if len(new) < MIN_PASSWORD:
-        raise InvalidInput(f"the new password is {len(new)} characters long; use at least {MIN_PASSWORD}")
+    """A person changes their own password: the current one must be right, and still be the current one
+    when the new hash is written."""
+    _check_length(new, "new password")
+    stored = _stored_hash(uow, team, handle)
+    if not _verified(stored, current) or stored is None:
+        raise InvalidInput("the current password is wrong", hint="type the password you signed in with")
+    hashed = HASHER.hash(new)
     with uow:
-        team_row, person = _person(uow, team, handle)
-        row = uow.session.get(CredentialRow, person.id)
-        try:
-            HASHER.verify(row.password_hash if row else _dummy(), current)
-        except (VerificationError, InvalidHashError):
-            raise InvalidInput("the current password is wrong", hint="type the password you signed in with") from None
-        if row is None:
-            raise InvalidInput("the current password is wrong", hint="type the password you signed in with")
-        row.password_hash, row.updated_at = HASHER.hash(new), uow.now
-        uow.audit(team_row, actor=handle, kind="PasswordSet", payload={"person": handle})
+        team_row, _person_row, row = _credential_still(uow, team, handle, stored)
+        row.password_hash, row.updated_at = hashed, uow.now
+        uow.record(team_row, PasswordSet(handle), actor=handle)
         uow.commit()
 
 
@@ -159,23 +194,18 @@ def _new_session(uow: UnitOfWork, person: PersonRow, ttl: timedelta) -> NewSessi
 
 
 def sign_in(*, uow: UnitOfWork, team: str, handle: str, password: str, ttl: timedelta = SESSION_TTL) -> NewSession:
-    """A new web session for the right handle and password; one message for every wrong combination."""
+    """A new web session for the right handle and password; one message for every wrong combination. The
+    hash is read, then verified outside any transaction, then the session written: one client guessing
+    passwords never holds up the team's writers."""
     refused = NotAuthenticated("wrong team, name or password", hint="ask your team for a sign-in link")
+    stored = _stored_hash(uow, team, handle)
+    if not _verified(stored, password) or stored is None:
+        raise refused
+    rehashed = HASHER.hash(password) if HASHER.check_needs_rehash(stored) else None
     with uow:
-        person = uow.session.scalars(
-            select(PersonRow)
-            .join(TeamRow, TeamRow.id == PersonRow.team_id)
-            .where(TeamRow.name == team, PersonRow.handle == handle, PersonRow.active.is_(True))
-        ).one_or_none()
-        credential = uow.session.get(CredentialRow, person.id) if person is not None else None
-        try:
-            HASHER.verify(credential.password_hash if credential else _dummy(), password)
-        except (VerificationError, InvalidHashError):
-            raise refused from None
-        if person is None or credential is None:
-            raise refused
-        if HASHER.check_needs_rehash(credential.password_hash):
-            credential.password_hash = HASHER.hash(password)
+        _team_row, person, credential = _credential_still(uow, team, handle, stored)
+        if rehashed is not None:
+            credential.password_hash = rehashed
         session = _new_session(uow, person, ttl)
         uow.commit()
         return session
@@ -208,7 +238,7 @@ def create_login_link(*, uow: UnitOfWork, team: str, handle: str, ttl: timedelta
         uow.session.add(
             LoginLinkRow(token_hash=digest(token), person_id=person.id, created_at=uow.now, expires_at=uow.now + ttl)
         )
-        uow.audit(team_row, actor="remit", kind="LoginLinkIssued", payload={"person": handle})
+        uow.record(team_row, LoginLinkIssued(handle), actor="remit")
         uow.commit()
     return token
 
@@ -262,7 +292,7 @@ def create_token(
         )
         uow.session.add(row)
         uow.session.flush()
-        uow.audit(team_row, actor=handle, kind="TokenIssued", payload={"token": row.id, "name": name})
+        uow.record(team_row, TokenIssued(row.id, name), actor=handle)
         new = NewToken(token, _token_view(row))
         uow.commit(new)
         return new
@@ -285,12 +315,8 @@ def revoke_token(*, uow: UnitOfWork, person_id: int, token_id: int) -> TokenView
         if row.revoked_at is None:
             row.revoked_at = uow.now
             person = uow.session.get_one(PersonRow, person_id)
-            uow.audit(
-                uow.session.get_one(TeamRow, person.team_id),
-                actor=person.handle,
-                kind="TokenRevoked",
-                payload={"token": row.id, "name": row.name},
-            )
+            team_row = uow.session.get_one(TeamRow, person.team_id)
+            uow.record(team_row, TokenRevoked(row.id, row.name), actor=person.handle)
         view = _token_view(row)
         uow.commit(view)
         return view

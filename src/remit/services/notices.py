@@ -1,7 +1,8 @@
 """Asking the consulted and telling the informed, in the app: "told when it opens, when its state changes,
 and when it settles". A notice is seen when its person opens the decision, which is how a decision's
-record says whether the people it had to reach were reached. (Delivery through Slack, email or webhooks
-comes with incidents; it will read these same rows.)"""
+record says whether the people it had to reach were reached. The notices are written after each decision's
+transaction commits, by ``decisions/notices.py`` (a subscriber on the bus); delivery through Slack, email or
+webhooks comes with incidents and will hear the same events."""
 
 from __future__ import annotations
 
@@ -9,48 +10,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from remit.charter import DomainRights, Right
-from remit.services.teams import charter_from_text, current_version
 from remit.services.uow import UnitOfWork
 from remit.store.tables import DecisionRow, NoticeRow, PersonRow, TeamRow
 
 MAX_UNSEEN = 50
-
-
-def notify(uow: UnitOfWork, team: TeamRow, decision: DecisionRow, rights: DomainRights, event: str, actor: str) -> None:
-    """Tell the people who hold an ``inform`` role of the domain today; on opening, also ask the ``consult``
-    roles. The actor has seen what they did."""
-    kinds = [("told", role) for role in rights.roles_with(Right.INFORM)]
-    if event == "opened":
-        kinds += [("asked", role) for role in rights.roles_with(Right.CONSULT)]
-    if not kinds:
-        return
-    roster = charter_from_text(current_version(uow, team).text)
-    wanted = {(kind, role, person.handle) for kind, role in kinds for person in roster.holders(role)}
-    if not wanted:
-        return
-    ids = {
-        row.handle: row.id
-        for row in uow.session.execute(
-            select(PersonRow.handle, PersonRow.id).where(
-                PersonRow.team_id == team.id, PersonRow.handle.in_({handle for _k, _r, handle in wanted})
-            )
-        )
-    }
-    uow.session.add_all(
-        NoticeRow(
-            team_id=team.id,
-            decision_id=decision.id,
-            person_id=ids[handle],
-            role=role,
-            kind=kind,
-            event=event,
-            created_at=uow.now,
-            seen_at=uow.now if handle == actor else None,
-        )
-        for kind, role, handle in sorted(wanted)
-        if handle in ids
-    )
 
 
 def mark_seen(*, uow: UnitOfWork, team: str, handle: str, number: int) -> int:

@@ -13,7 +13,7 @@ from remit.charter import Right
 from remit.decisions.model import State
 from remit.errors import InvalidInput, NotFound
 from remit.services import notices
-from remit.services.acting import bound_charter, bound_rules, current_team_charter, domain_rights, load_decision
+from remit.services.acting import bound_charter, bound_rules, domain_rights, load_decision, open_team
 from remit.services.uow import UnitOfWork
 from remit.store import audit
 from remit.store.tables import (
@@ -90,7 +90,7 @@ def summary_of(decision: DecisionRow, proposer: str) -> DecisionSummary:
 
 def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
     with uow:
-        team_row, _version, _charter = current_team_charter(uow, team)
+        team_row, _version, _charter = open_team(uow, team)
         decision = load_decision(uow, team_row, number)
         rights = domain_rights(bound_charter(uow, decision), decision.domain)
         handles = dict(
@@ -204,7 +204,7 @@ def list_decisions(
 ) -> list[DecisionSummary]:
     """Decisions in number order; ``after`` a number and ``limit`` page through them."""
     with uow:
-        team_row, _version, charter = current_team_charter(uow, team)
+        team_row, _version, charter = open_team(uow, team)
         query = (
             select(DecisionRow, PersonRow.handle)
             .join(PersonRow, PersonRow.id == DecisionRow.proposer_id)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from remit.charter import Charter, parse_charter
+from remit.charter.events import CharterAdopted
 from remit.errors import Conflict, InvalidInput, NotFound
 from remit.services.uow import UnitOfWork
 from remit.store.tables import CharterVersionRow, PersonRow, TeamRow
@@ -75,13 +76,8 @@ def adopt_charter(*, uow: UnitOfWork, team: TeamRow, text: str, actor: str, deci
     for handle, row in rows.items():
         if handle not in charter.people:
             row.active = False
-    uow.audit(
-        team,
-        actor=actor,
-        kind="CharterAdopted",
-        decision_id=decision_id,
-        payload={"version": version, "sha256": digest, "preset": charter.preset, "people": sorted(charter.people)},
-    )
+    adopted = CharterAdopted(version, digest, charter.preset, sorted(charter.people))
+    uow.record(team, adopted, actor=actor, decision_id=decision_id)
     return Adopted(team.name, version, digest, len(charter.people))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from remit.errors import NotFound, RemitError
+from remit.kernel.events import BUS, Bus, Event, Recorded
 from remit.store import audit
 from remit.store.db import READ_ONLY, current_revision, database_url, head_revision, make_engine, upgrade
 from remit.store.tables import IdempotencyRow, TeamRow
@@ -45,6 +46,7 @@ def utcnow() -> datetime:
 class Store:
     engine: Engine
     clock: Clock = utcnow
+    bus: Bus = BUS
     sessions: sessionmaker[Session] = field(init=False)
     writers: threading.Lock | None = field(init=False)
 
@@ -57,7 +59,7 @@ class Store:
         self.writers = threading.Lock() if self.engine.dialect.name == "sqlite" else None
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = False, clock: Clock = utcnow) -> Store:
+    def open(cls, url: str | None = None, *, migrate: bool = False, clock: Clock = utcnow, bus: Bus = BUS) -> Store:
         """Open the database; ``migrate`` brings its schema up to date, otherwise it must already be."""
         engine = make_engine(database_url(url))
         if migrate:
@@ -76,7 +78,7 @@ class Store:
                     f"the database at {where} is at schema {current}, Remit needs {head_revision()}",
                     hint="run `remit db upgrade`",
                 )
-        return cls(engine, clock)
+        return cls(engine, clock, bus)
 
     def uow(self, claim: Claim | None = None) -> UnitOfWork:
         return UnitOfWork(self, claim)
@@ -95,6 +97,8 @@ class UnitOfWork:
         self.read_only = False
         self._turn = False  # holding the store's writer lock (SQLite)
         self._locked: set[int] = set()  # teams whose row this transaction holds locked
+        self._raised: list[Recorded] = []  # events of this transaction, in order
+        self._committed: list[Recorded] = []  # events whose transaction committed: published on exit
 
     def reading(self) -> Self:
         """Enter as a read-only unit of work (``with uow.reading():``), for a service that never writes: on
@@ -107,6 +111,8 @@ class UnitOfWork:
             self._turn = self.store.writers.acquire(timeout=WRITER_WAIT)  # before the clock: writes stay in order
         self.session = self.store.sessions()
         self._locked.clear()
+        self._raised.clear()
+        self._committed.clear()
         try:
             self.now = self.store.clock()
             if self.read_only:
@@ -125,6 +131,9 @@ class UnitOfWork:
             if self._turn and self.store.writers is not None:
                 self._turn = False
                 self.store.writers.release()
+            committed, self._committed = self._committed, []
+            if committed:  # after the transaction and the writers' lock: nothing slow runs inside them
+                self.store.bus.publish(self.store, committed)
 
     def commit(self, result: Any = NOTHING) -> None:
         """Commit. An action passes its ``result``: under an idempotency claim it is stored with the write."""
@@ -144,9 +153,12 @@ class UnitOfWork:
                 )
             )
         self.session.commit()
+        self._committed.extend(self._raised)
+        self._raised.clear()
 
     def rollback(self) -> None:
         self._locked.clear()
+        self._raised.clear()
         self.session.rollback()
 
     def team(self, name: str, *, lock: bool = True) -> TeamRow:
@@ -165,20 +177,23 @@ class UnitOfWork:
             self._locked.add(team.id)
         return team
 
-    def audit(
-        self,
-        team: TeamRow,
-        *,
-        actor: str,
-        kind: str,
-        payload: dict[str, Any],
-        decision_id: int | None = None,
-        at: datetime | None = None,
+    def record(
+        self, team: TeamRow, event: Event, *, actor: str, decision_id: int | None = None, at: datetime | None = None
     ) -> None:
+        """Append ``event`` to the team's audit chain now (in order, in this transaction) and publish it to the
+        bus once the transaction has committed."""
         self.session.flush()
         if team.id not in self._locked:  # appended by an action that did not lock the team: lock it now, and
             self.session.refresh(team, with_for_update=True)  # read the chain's head as the last writer left it
             self._locked.add(team.id)
+        moment = at or self.now
         audit.append(
-            self.session, team, at=at or self.now, actor=actor, kind=kind, payload=payload, decision_id=decision_id
+            self.session,
+            team,
+            at=moment,
+            actor=actor,
+            kind=event.kind,
+            payload=event.payload(),
+            decision_id=decision_id,
         )
+        self._raised.append(Recorded(team.name, team.id, actor, moment, decision_id, event))

@@ -9,13 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from remit.decisions import handlers  # noqa: F401 - registers the handlers the forms dispatch to
+from remit.decisions.commands import AddEvidence, AmendDecision, OpenDecision, RecordPosition, WithdrawDecision
 from remit.decisions.model import State
 from remit.errors import InvalidInput
-from remit.services import abilities, charters, decisions, notices, queries, queue
+from remit.kernel.commands import build
+from remit.services import abilities, charters, notices, queries, queue
 from remit.services.queue import holders
 from remit.web import words
 from remit.web.render import PageRoute, page, redirect
-from remit.web.session import Poster, Viewer, store_of
+from remit.web.session import Poster, Viewer, act, store_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -83,17 +86,15 @@ def open_decision(
     evidence_name: Annotated[str, Form(max_length=100)] = "",
     evidence_text: Long = "",
 ) -> Response:
-    evidence = [(evidence_name.strip(), evidence_text)] if evidence_name.strip() or evidence_text.strip() else []
-    outcome = decisions.open_decision(
-        uow=store_of(request).uow(),
-        team=who.team,
-        actor=who.handle,
-        domain=domain,
-        title=title,
-        context=context,
-        deadline=_deadline(deadline),
-        evidence=evidence,
+    evidence = (
+        [{"name": evidence_name.strip(), "text": evidence_text}]
+        if evidence_name.strip() or evidence_text.strip()
+        else []
     )
+    command = build(
+        OpenDecision, domain=domain, title=title, context=context, deadline=_deadline(deadline), evidence=evidence
+    )
+    outcome = act(request, who, command)
     named = _holders(request, who.team)
     return redirect(f"/decisions/{outcome.number}", flash=f"opened: {words.state(outcome, named)}")
 
@@ -129,16 +130,8 @@ def record_position(
     basis: Annotated[str, Form(max_length=100)] = "",
     role: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    outcome = decisions.record_position(
-        uow=store_of(request).uow(),
-        team=who.team,
-        actor=who.handle,
-        number=number,
-        stance=stance,
-        reason=reason,
-        basis=basis or None,
-        role=role or None,
-    )
+    command = build(RecordPosition, number=number, stance=stance, reason=reason, basis=basis or None, role=role or None)
+    outcome = act(request, who, command)
     message = words.position_recorded(outcome, stance, basis or None, _holders(request, who.team))
     return redirect(f"/decisions/{number}", flash=message)
 
@@ -152,15 +145,7 @@ def add_evidence(
     text: Long,
     role: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    outcome = decisions.add_evidence(
-        uow=store_of(request).uow(),
-        team=who.team,
-        actor=who.handle,
-        number=number,
-        name=name.strip(),
-        text=text,
-        role=role or None,
-    )
+    outcome = act(request, who, build(AddEvidence, number=number, name=name.strip(), text=text, role=role or None))
     named = _holders(request, who.team)
     return redirect(f"/decisions/{number}", flash=f"evidence '{name.strip()}' added. {words.state(outcome, named)}.")
 
@@ -174,22 +159,13 @@ def amend_decision(
     context: Long = "",
     role: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    outcome = decisions.amend_decision(
-        uow=store_of(request).uow(),
-        team=who.team,
-        actor=who.handle,
-        number=number,
-        title=title.strip() or None,
-        context=context,
-        role=role or None,
-    )
+    command = build(AmendDecision, number=number, title=title.strip() or None, context=context, role=role or None)
+    outcome = act(request, who, command)
     message = f"amended: a new revision, every position cleared. {words.state(outcome, _holders(request, who.team))}."
     return redirect(f"/decisions/{number}", flash=message)
 
 
 @router.post("/decisions/{number}/withdraw")
 def withdraw_decision(request: Request, who: Poster, number: Number, reason: Long = "") -> Response:
-    decisions.withdraw_decision(
-        uow=store_of(request).uow(), team=who.team, actor=who.handle, number=number, reason=reason
-    )
+    act(request, who, build(WithdrawDecision, number=number, reason=reason))
     return redirect(f"/decisions/{number}", flash=f"withdrawn: #{number} is settled as withdrawn")

@@ -13,16 +13,19 @@ import binascii
 import hmac
 import secrets
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, TypeVar
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from remit.errors import NotAuthenticated, RemitError
+from remit.kernel.commands import COMMANDS, Command
 from remit.services import identity
 from remit.services.identity import Identity, NewSession
 from remit.services.uow import Store
+
+R = TypeVar("R")
 
 SESSION_COOKIE = "remit_session"
 LOGIN_CSRF_COOKIE = "remit_login_csrf"
@@ -63,6 +66,11 @@ class SignInRequired(Exception):
 def store_of(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
+
+
+def act(request: Request, who: Identity, command: Command[R]) -> R:
+    """Dispatch a form's command as the signed-in person."""
+    return COMMANDS.dispatch(store_of(request), who.acting, command)
 
 
 def local_path(value: str | None, default: str = "/") -> str:

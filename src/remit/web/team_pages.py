@@ -8,10 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from remit.charter.commands import ProposeCharter
+from remit.kernel.commands import build
 from remit.services import abilities, charters, insights
 from remit.web.charts import BarChart, Row, bar_chart, hours
 from remit.web.render import PageRoute, page, redirect
-from remit.web.session import Poster, Viewer, store_of
+from remit.web.session import Poster, Viewer, act, store_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -31,9 +33,7 @@ def propose_charter(
     text: Annotated[str, Form(max_length=200_000)],
     title: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
-    outcome = charters.propose_charter(
-        uow=store_of(request).uow(), team=who.team, actor=who.handle, text=text, title=title.strip() or None
-    )
+    outcome = act(request, who, build(ProposeCharter, text=text, title=title.strip() or None))
     flash = f"proposed: #{outcome.number} adopts the new charter when it is approved"
     return redirect(f"/decisions/{outcome.number}", flash=flash)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from remit.services.decisions import Outcome
+from remit.decisions.results import Outcome
 
 Holders = Mapping[str, Sequence[str]]
 

@@ -1,0 +1,109 @@
+"""A command as an API route, declared in one line: ``route(router, "POST", "/decisions/{number}/positions",
+RecordPosition, status=201)``. The request body is the command less its path parameters (so the OpenAPI
+document shows the command's own fields and limits); the route dispatches it through the registry as the
+caller, honouring an Idempotency-Key, and answers with the result's JSON.
+
+``ROUTES`` keeps every declaration, so the CLI over HTTP sends a command to the same path the server reads
+it from.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, create_model
+
+from remit.api.deps import Write
+from remit.kernel.commands import Command
+
+PARAM = re.compile(r"{(\w+)}")
+
+
+@dataclass(frozen=True)
+class Route:
+    command: type[Command[Any]]
+    method: str
+    path: str  # under /api/v1, e.g. /decisions/{number}/positions
+    status: int
+
+    @property
+    def params(self) -> list[str]:
+        return PARAM.findall(self.path)
+
+    def url(self, command: Command[Any]) -> str:
+        return self.path.format(**{name: getattr(command, name) for name in self.params})
+
+    def body(self, command: Command[Any]) -> dict[str, Any]:
+        return command.model_dump(mode="json", exclude=set(self.params), exclude_defaults=False)
+
+
+ROUTES: dict[type[Command[Any]], Route] = {}
+
+
+@functools.cache
+def body_model(command: type[Command[Any]], params: tuple[str, ...]) -> type[BaseModel]:
+    """The command's fields less the path's, as the request body (named after the command)."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, info)
+        for name, info in command.model_fields.items()
+        if name not in params and not info.exclude
+    }
+    model: type[BaseModel] = create_model(
+        command.__name__, __config__=ConfigDict(extra="forbid"), __doc__=command.__doc__, **fields
+    )
+    return model
+
+
+def route(
+    router: APIRouter,
+    method: str,
+    path: str,
+    command: type[Command[Any]],
+    *,
+    status: int = 200,
+    responses: dict[int | str, dict[str, Any]] | None = None,
+    tags: list[str] | None = None,
+) -> None:
+    declared = Route(command, method, path, status)
+    ROUTES[command] = declared
+    params = tuple(declared.params)
+    model = body_model(command, params)
+
+    def endpoint(write: Write, body: Any, **path_values: Any) -> JSONResponse:
+        values = body.model_dump(exclude_unset=True) | path_values
+        return write(body, command(**values), status=status)
+
+    signature = [
+        inspect.Parameter("write", inspect.Parameter.KEYWORD_ONLY, annotation=Write),
+        inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[model, Body()]),
+        *(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[int, Path(ge=1, le=2**31 - 1, description=_described(command, name))],
+            )
+            for name in params
+        ),
+    ]
+    endpoint.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
+    endpoint.__name__ = re.sub(r"(?<!^)(?=[A-Z])", "_", command.__name__).lower()
+    router.add_api_route(
+        path,
+        endpoint,
+        methods=[method],
+        status_code=status,
+        responses=responses,
+        summary=(command.__doc__ or command.__name__).strip().splitlines()[0].rstrip("."),
+        tags=list(tags or []),
+    )
+
+
+def _described(command: type[Command[Any]], name: str) -> str:
+    info = command.model_fields.get(name)
+    return (info.description if info else None) or name

@@ -1,0 +1,11 @@
+"""Every capability's handlers and after-commit subscribers, registered with the kernel. The composition
+roots (the server, the CLI, the demo) import this module; importing it touches no database."""
+
+from __future__ import annotations
+
+from remit.decisions import handlers as decision_handlers
+from remit.decisions import notices as decision_notices
+from remit.decisions import rules as decision_rules
+from remit.services import charters as charter_handlers
+
+LOADED = (decision_handlers, decision_notices, decision_rules, charter_handlers)

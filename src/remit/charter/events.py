@@ -1,0 +1,25 @@
+"""What happens to a team's charter and to the actions it governs, in the past tense."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from remit.kernel.events import Event
+
+
+@dataclass(frozen=True)
+class CharterAdopted(Event):
+    version: int
+    sha256: str
+    preset: str | None
+    people: list[str]
+
+
+@dataclass(frozen=True)
+class ActionRefused(Event):
+    """An action the charter does not allow: undone, and recorded as a boundary crossing."""
+
+    action: str
+    domain: str
+    role: str
+    why: str

@@ -1,0 +1,135 @@
+"""The one rights table: which standing each action needs.
+
+A handler checks it before it acts (``denial`` → a refusal, recorded as a boundary crossing); a page reads
+the same table (``allows``) to offer only the forms that will be accepted. Both ask about a ``Standing``:
+the role a person acts in, that role's grant in the domain, and whether they proposed the decision.
+Pure: the charter's model and the standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from remit.charter.model import READ_ONLY_ROLES, DomainRights, Grant, Right
+
+STRENGTH = {Right.DECIDE: 0, Right.BLOCK: 1, Right.VOICE: 2, Right.CONSULT: 3, Right.INFORM: 4}
+
+
+class Action(StrEnum):
+    """Every action the charter governs (the name a refusal is recorded under)."""
+
+    OPEN_DECISION = "open-decision"
+    RECORD_POSITION = "record-position"
+    ADD_EVIDENCE = "add-evidence"
+    AMEND_DECISION = "amend-decision"
+    WITHDRAW_DECISION = "withdraw-decision"
+    ADD_RULE = "add-rule"
+    RETIRE_RULE = "retire-rule"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one person, acting in one role, stands in one domain (and on one decision, if ``number``)."""
+
+    handle: str
+    role: str
+    rights: DomainRights
+    proposer: bool = False
+    number: int | None = None
+
+    @property
+    def grant(self) -> Grant | None:
+        return self.rights.grant(self.role)
+
+    @property
+    def who(self) -> str:
+        return f"{self.handle} ({self.role})"
+
+
+@dataclass(frozen=True)
+class Denial:
+    why: str
+    hint: str = ""
+
+
+Requirement = Callable[[Standing], Denial | None]
+
+
+def takes_part(s: Standing) -> Denial | None:
+    """Deciders, blockers, voices and consulted roles take part; informed roles are told, stakeholders read."""
+    domain = s.rights.name
+    if s.grant is None:
+        return Denial(
+            f"{s.who} has no right in {domain}",
+            f"`remit who {domain}` shows who decides, blocks, has voice, is consulted",
+        )
+    if not s.grant.right.may_take_position:
+        return Denial(
+            f"{s.who} is only informed in {domain}: told, not asked", f"`remit who {domain}` shows who takes part"
+        )
+    if s.role in READ_ONLY_ROLES:  # a charter cannot give them more (charter check); kept as a guard
+        return Denial(
+            f"{s.who} reads but never writes",
+            "stakeholders follow decisions on the web app, the API and the status page",
+        )
+    return None
+
+
+def holds_key(s: Standing) -> Denial | None:
+    """Rules are the key holders' agreements: only a decider of the domain adds or retires one."""
+    if s.grant is not None and s.grant.holds_key:
+        return None
+    domain = s.rights.name
+    return Denial(
+        f"{s.who} holds no key in {domain}",
+        f"rules for {domain} are added and retired by its key holders: {', '.join(s.rights.deciders)}",
+    )
+
+
+def proposer_or_key(s: Standing) -> Denial | None:
+    """Amending: the proposer, or a key holder (who may reshape what they are asked to approve)."""
+    if s.proposer or (s.grant is not None and s.grant.holds_key):
+        return None
+    return Denial(
+        f"{s.who} neither proposed #{s.number} nor holds a key in {s.rights.name}",
+        "ask the proposer or a key holder to amend it",
+    )
+
+
+def proposer(s: Standing) -> Denial | None:
+    if s.proposer:
+        return None
+    return Denial(
+        f"only the proposer may withdraw #{s.number}; {s.handle} did not propose it",
+        "a no-go (within your scope) is how to stop it",
+    )
+
+
+RIGHTS: dict[Action, Requirement] = {
+    Action.OPEN_DECISION: takes_part,
+    Action.RECORD_POSITION: takes_part,
+    Action.ADD_EVIDENCE: takes_part,
+    Action.AMEND_DECISION: proposer_or_key,
+    Action.WITHDRAW_DECISION: proposer,
+    Action.ADD_RULE: holds_key,
+    Action.RETIRE_RULE: holds_key,
+}
+
+
+def denial(action: Action, standing: Standing) -> Denial | None:
+    """Why ``standing`` may not take ``action``, or None if it may."""
+    return RIGHTS[action](standing)
+
+
+def allows(action: Action, standing: Standing) -> bool:
+    return denial(action, standing) is None
+
+
+def strongest_first(rights: DomainRights, roles: tuple[str, ...] | list[str]) -> list[str]:
+    """A person's roles that hold any right in the domain, strongest right first (roster order on a tie)."""
+    granted = [
+        (STRENGTH[grant.right], index, role) for index, role in enumerate(roles) if (grant := rights.grant(role))
+    ]
+    return [role for _strength, _index, role in sorted(granted)]

@@ -1,0 +1,289 @@
+"""One handler per decision command. Each owns its transaction, checks the rights table, raises its events
+and returns a typed result; the API, the web forms and the CLI reach it only through the registry."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import select
+
+from remit.charter import CHARTER_DOMAIN, Right, parse_charter
+from remit.charter.rights import Action
+from remit.decisions import notices  # noqa: F401 - subscribes the notices to the events raised here
+from remit.decisions.commands import (
+    AddEvidence,
+    AmendDecision,
+    ExpireDecisions,
+    OpenDecision,
+    RecordPosition,
+    WithdrawDecision,
+)
+from remit.decisions.events import (
+    DecisionAmended,
+    DecisionOpened,
+    DecisionWithdrawn,
+    EvidenceAdded,
+    PositionRecorded,
+)
+from remit.decisions.model import Position, Stance, State
+from remit.decisions.resolve import crossing_why
+from remit.decisions.results import Outcome
+from remit.errors import InvalidInput
+from remit.kernel.commands import COMMANDS, Caller
+from remit.services.acting import (
+    Actor,
+    Refusal,
+    acting,
+    add_crossing,
+    apply_resolution,
+    bound_charter,
+    bound_rules,
+    check,
+    domain_rights,
+    evaluate,
+    expire_overdue,
+    load_decision,
+    open_team,
+    require_active,
+    store_waits,
+)
+from remit.services.uow import UnitOfWork
+from remit.store.tables import (
+    DecisionRow,
+    DecisionRuleRow,
+    EvidenceRow,
+    PositionRow,
+    RevisionRow,
+    RuleRow,
+    TeamRow,
+)
+
+
+def _add_evidence(uow: UnitOfWork, team: TeamRow, decision: DecisionRow, actor: Actor, name: str, text: str) -> None:
+    for rule in bound_rules(uow, decision):
+        for need in rule.evidence:
+            if need.name == name and need.role != actor.role:
+                raise Refusal(
+                    team.name,
+                    actor,
+                    Action.ADD_EVIDENCE,
+                    decision.domain,
+                    f"{name} must come from {need.role}, not {actor.role} ({actor.handle})",
+                    hint=f"rule {rule.id}: {rule.because}",
+                    decision_id=decision.id,
+                )
+    uow.session.add(
+        EvidenceRow(
+            decision_id=decision.id,
+            revision=decision.revision,
+            name=name,
+            text=text,
+            person_id=actor.person_id,
+            role=actor.role,
+            recorded_at=uow.now,
+        )
+    )
+    added = EvidenceAdded(decision.number, name, actor.role, text)
+    uow.record(team, added, actor=actor.handle, decision_id=decision.id)
+
+
+@COMMANDS.handles(OpenDecision)
+def open_decision(
+    uow: UnitOfWork, caller: Caller, command: OpenDecision, proposed_charter: str | None = None
+) -> Outcome:
+    """Open a decision under the team's current charter and rules. Returns its first resolution. A charter
+    decision carries the proposed charter (``charter.handlers.propose_charter`` passes it)."""
+    with uow:
+        team, version, charter = open_team(uow, caller.team)
+        rights = domain_rights(charter, command.domain)
+        if command.domain == CHARTER_DOMAIN and proposed_charter is None:
+            raise InvalidInput(
+                "a charter decision carries the proposed charter", hint="use `remit charter propose FILE --as PERSON`"
+            )
+        if proposed_charter is not None:
+            parse_charter(proposed_charter, "proposed charter")
+        deadline = command.deadline
+        if deadline is not None and deadline <= uow.now:
+            raise InvalidInput(
+                f"the deadline {deadline.isoformat()} has already passed",
+                hint="give a future time, e.g. --deadline 3d or --deadline 2026-12-01T17:00Z",
+            )
+        who = acting(uow, team, charter, rights, caller.handle, command.role)
+        check(team, Action.OPEN_DECISION, who, rights)
+        team.decision_seq += 1
+        decision = DecisionRow(
+            team_id=team.id,
+            number=team.decision_seq,
+            domain=command.domain,
+            title=command.title,
+            proposer_id=who.person_id,
+            charter_version_id=version.id,
+            state=State.OPEN.value,
+            revision=1,
+            deadline=deadline,
+            opened_at=uow.now,
+            resolution={},
+            proposed_charter=proposed_charter,
+        )
+        uow.session.add(decision)
+        uow.session.flush()
+        uow.session.add(
+            RevisionRow(
+                decision_id=decision.id,
+                number=1,
+                title=command.title,
+                context=command.context,
+                must_go=[],
+                created_by_id=who.person_id,
+                created_at=uow.now,
+            )
+        )
+        rules = uow.session.scalars(
+            select(RuleRow).where(
+                RuleRow.team_id == team.id, RuleRow.domain == command.domain, RuleRow.retired_at.is_(None)
+            )
+        ).all()
+        for rule in rules:
+            uow.session.add(DecisionRuleRow(decision_id=decision.id, rule_id=rule.id))
+        opened = DecisionOpened(
+            number=decision.number,
+            domain=command.domain,
+            title=command.title,
+            role=who.role,
+            charter_version=version.version,
+            rules=[rule.id for rule in rules],
+            deadline=deadline.isoformat() if deadline else None,
+            consult=rights.roles_with(Right.CONSULT),
+            inform=rights.roles_with(Right.INFORM),
+        )
+        uow.record(team, opened, actor=who.handle, decision_id=decision.id)
+        for item in command.evidence:
+            _add_evidence(uow, team, decision, who, item.name, item.text)
+        resolution = apply_resolution(uow, team, decision, rights, who.handle)
+        outcome = Outcome(decision.number, resolution)
+        uow.commit(outcome)
+        return outcome
+
+
+def _active(uow: UnitOfWork, caller: Caller, number: int, role: str | None) -> tuple[TeamRow, DecisionRow, Actor]:
+    """The decision (still open or blocked) and the actor: a person acts in a role from today's roster,
+    under the rights of the charter version the decision is bound to."""
+    team, _version, today = open_team(uow, caller.team)
+    decision = load_decision(uow, team, number)
+    require_active(decision)
+    rights = domain_rights(bound_charter(uow, decision), decision.domain)
+    return team, decision, acting(uow, team, today, rights, caller.handle, role)
+
+
+@COMMANDS.handles(RecordPosition)
+def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) -> Outcome:
+    """Record the actor's go, no-go or abstain on the current revision."""
+    basis = command.basis
+    with uow:
+        team, decision, who = _active(uow, caller, command.number, command.role)
+        bound = bound_charter(uow, decision)
+        rights = domain_rights(bound, decision.domain)
+        check(team, Action.RECORD_POSITION, who, rights, decision)
+        grant = who.grant
+        assert grant is not None  # noqa: S101 - the rights table refused a role with no grant
+        if basis is not None and basis not in bound.bases:
+            raise InvalidInput(f"unknown basis '{basis}'", hint=f"bases: {', '.join(sorted(bound.bases))}")
+        if command.stance is Stance.NO_GO and basis is None and grant.can_block and grant.bases is not None:
+            raise InvalidInput(
+                f"a no-go from {who.role} needs a basis",
+                hint=f"add --basis: {who.role} may block {rights.name} on {grant.scope_text()}",
+            )
+        why = crossing_why(rights, grant, Position(who.role, command.stance, basis, who.handle))
+        uow.session.add(
+            PositionRow(
+                decision_id=decision.id,
+                revision=decision.revision,
+                person_id=who.person_id,
+                role=who.role,
+                stance=command.stance.value,
+                basis=basis,
+                reason=command.reason,
+                recorded_at=uow.now,
+            )
+        )
+        if why is not None:  # heard as voice, and on the record as a crossing
+            add_crossing(
+                uow, team, who, Action.RECORD_POSITION, rights.name, why, decision.id, basis=basis, refused=False
+            )
+        recorded = PositionRecorded(
+            decision.number, decision.revision, who.role, command.stance.value, basis, command.reason, why
+        )
+        uow.record(team, recorded, actor=who.handle, decision_id=decision.id)
+        resolution = apply_resolution(uow, team, decision, rights, who.handle)
+        outcome = Outcome(decision.number, resolution, why)
+        uow.commit(outcome)
+        return outcome
+
+
+@COMMANDS.handles(AddEvidence)
+def add_evidence(uow: UnitOfWork, caller: Caller, command: AddEvidence) -> Outcome:
+    with uow:
+        team, decision, who = _active(uow, caller, command.number, command.role)
+        rights = domain_rights(bound_charter(uow, decision), decision.domain)
+        check(team, Action.ADD_EVIDENCE, who, rights, decision)
+        _add_evidence(uow, team, decision, who, command.name, command.text)
+        resolution = apply_resolution(uow, team, decision, rights, who.handle)
+        outcome = Outcome(decision.number, resolution)
+        uow.commit(outcome)
+        return outcome
+
+
+@COMMANDS.handles(AmendDecision)
+def amend_decision(uow: UnitOfWork, caller: Caller, command: AmendDecision) -> Outcome:
+    """Open a new revision: positions clear (stale approvals never carry over); a veto standing at the
+    time of the amendment carries over as a go its holder must give on the new revision."""
+    with uow:
+        team, decision, who = _active(uow, caller, command.number, command.role)
+        rights = domain_rights(bound_charter(uow, decision), decision.domain)
+        check(team, Action.AMEND_DECISION, who, rights, decision)
+        standing = sorted({blocker.role for blocker in evaluate(uow, decision, rights).blocked_by})
+        decision.revision += 1
+        decision.title = command.title or decision.title
+        uow.session.add(
+            RevisionRow(
+                decision_id=decision.id,
+                number=decision.revision,
+                title=decision.title,
+                context=command.context,
+                must_go=standing,
+                created_by_id=who.person_id,
+                created_at=uow.now,
+            )
+        )
+        amended = DecisionAmended(decision.number, decision.revision, decision.title, command.context, standing)
+        uow.record(team, amended, actor=who.handle, decision_id=decision.id)
+        uow.session.flush()
+        resolution = apply_resolution(uow, team, decision, rights, who.handle)
+        outcome = Outcome(decision.number, resolution)
+        uow.commit(outcome)
+        return outcome
+
+
+@COMMANDS.handles(WithdrawDecision)
+def withdraw_decision(uow: UnitOfWork, caller: Caller, command: WithdrawDecision) -> Outcome:
+    with uow:
+        team, decision, who = _active(uow, caller, command.number, None)
+        rights = domain_rights(bound_charter(uow, decision), decision.domain)
+        check(team, Action.WITHDRAW_DECISION, who, rights, decision)
+        resolution = replace(evaluate(uow, decision, rights), state=State.WITHDRAWN)  # as it now stands
+        decision.state, decision.settled_at = State.WITHDRAWN.value, uow.now
+        store_waits(uow, team, decision)
+        uow.record(team, DecisionWithdrawn(decision.number, command.reason), actor=who.handle, decision_id=decision.id)
+        outcome = Outcome(decision.number, resolution)
+        uow.commit(outcome)
+        return outcome
+
+
+@COMMANDS.handles(ExpireDecisions)
+def expire_decisions(uow: UnitOfWork, caller: Caller, command: ExpireDecisions) -> list[int]:
+    """Record the expiry of every overdue decision. Every writing command does this first; the server's
+    sweeper (and `remit expire` in a cron job) dispatch it so expiry is recorded when it happens."""
+    with uow:
+        numbers = expire_overdue(uow, uow.team(caller.team))
+        uow.commit()
+        return numbers

@@ -1,0 +1,1 @@
+"""Who is calling: passwords, web sessions, sign-in links and API tokens."""

@@ -1,0 +1,201 @@
+"""Commands: one typed, validated request per action, and the registry that maps each to its one handler.
+
+A command is a frozen Pydantic model. Its fields carry their own validation (``Text``, ``Name``, ...), so
+the JSON API (whose request bodies and OpenAPI document are the commands), the web forms, the local CLI and
+the CLI over HTTP all accept and refuse exactly the same input. A handler takes a unit of work, the caller
+and the command, owns the transaction, checks the rights, raises events, and returns a typed result.
+
+An action the charter refuses still leaves a record (a boundary crossing): the handler raises a
+``MustRecord`` exception, the registry lets the unit of work roll the action back, then records the refusal
+in a transaction of its own and raises the error it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
+
+from remit.errors import InvalidInput, RemitError
+
+if TYPE_CHECKING:
+    from remit.services.uow import Claim, Store, UnitOfWork
+
+R = TypeVar("R")
+C = TypeVar("C", bound="Command[Any]")
+F = TypeVar("F", bound=Callable[..., Any])
+NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+class Command(BaseModel, Generic[R]):
+    """An action's request. ``R`` is the type its handler returns; ``action`` names the right it needs in the
+    charter's rights table (None: the caller's identity is all it needs)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    action: ClassVar[str | None] = None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who acts: a person on a team's roster, signed in (web, API) or named with ``--as`` (local CLI)."""
+
+    team: str
+    handle: str
+
+
+Handler = Callable[["UnitOfWork", Caller, Any], Any]
+
+
+class MustRecord(Exception):
+    """Raised by a handler for a refusal that must be on the record even though the action is undone."""
+
+    def record(self, uow: UnitOfWork) -> RemitError:
+        raise NotImplementedError
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._handlers: dict[type[Command[Any]], Handler] = {}
+
+    def handles(self, command: type[Command[Any]]) -> Callable[[F], F]:
+        """Register the decorated function as ``command``'s one handler."""
+
+        def register(handler: F) -> F:
+            if command in self._handlers:
+                raise RuntimeError(f"{command.__name__} already has a handler")
+            self._handlers[command] = handler
+            return handler
+
+        return register
+
+    def commands(self) -> list[type[Command[Any]]]:
+        return list(self._handlers)
+
+    def dispatch(self, store: Store, caller: Caller, command: Command[R], *, claim: Claim | None = None) -> R:
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise RuntimeError(
+                f"no handler for {type(command).__name__}: is its capability's handlers module imported?"
+            )
+        try:
+            result: R = handler(store.uow(claim), caller, command)
+        except MustRecord as refused:
+            raise refused.record(store.uow(claim)) from None
+        return result
+
+
+COMMANDS = Registry()
+
+
+def act(store: Store, team: str, handle: str, command: Command[R]) -> R:
+    """``handle`` of ``team`` carries out ``command`` in this process (scripts, the demo, tests)."""
+    return COMMANDS.dispatch(store, Caller(team, handle), command)
+
+
+def as_json(result: Any) -> Any:
+    """A result as its JSON body: ``as_dict()`` for the typed results; a list or a plain value as it is."""
+    return result.as_dict() if hasattr(result, "as_dict") else result
+
+
+def build(command: type[C], **values: Any) -> C:
+    """The command from a form's or a command line's values. A value that does not fit is an ``InvalidInput``
+    naming the field, as the API's 422 does."""
+    try:
+        return command(**values)
+    except ValidationError as error:
+        raise InvalidInput(describe(error), hint="check the value and try again") from None
+
+
+def describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors()[:20]:
+        where = ".".join(str(part) for part in item.get("loc", ()))
+        message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts) or "the input is not valid"
+
+
+# -- field types that carry their own validation (and say so in the OpenAPI document) -----------------------
+# Used as ``Annotated[str, Text("title", 300)]``. A check raises ``InvalidInput`` (not ``ValueError``), so its
+# message and hint reach a person as they are, from the API, a form or the command line alike.
+
+
+@dataclass(frozen=True)
+class Text:
+    """Free text, stripped (unless ``strip`` is off: a file is taken byte for byte); never empty unless
+    ``empty``; at most ``limit`` characters."""
+
+    kind: str
+    limit: int
+    empty: bool = False
+    strip: bool = True
+    hint: str = ""
+
+    def check(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if self.strip:
+            value = value.strip()
+        if not value.strip() and not self.empty:
+            raise InvalidInput(f"the {self.kind} is empty", hint=self.hint or f"give a {self.kind}")
+        if len(value) > self.limit:
+            raise InvalidInput(f"the {self.kind} is {len(value)} characters long; the limit is {self.limit}")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json = handler(schema)
+        json.update({"maxLength": self.limit} | ({} if self.empty else {"minLength": 1}))
+        return json
+
+
+def check_name(kind: str, value: str) -> str:
+    if not value or len(value) > 100 or not set(value) <= NAME_CHARS or value[0] == "-":
+        raise InvalidInput(
+            f"{kind} '{value}' is not a valid name", hint="use lowercase letters, digits and dashes, e.g. cost-of-delay"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name people type: lowercase letters, digits and dashes, e.g. ``cost-of-delay``."""
+
+    kind: str
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(lambda value: check_name(self.kind, value), handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json = handler(schema)
+        json.update({"pattern": "^[a-z0-9][a-z0-9-]{0,99}$", "maxLength": 100, "examples": ["cost-of-delay"]})
+        return json
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """An enum's value, refused in words: ``Annotated[Stance, OneOf("stance")]`` → "unknown stance 'maybe'"."""
+
+    kind: str
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        values = [member.value for member in source]
+
+        def check(value: Any) -> Any:
+            if isinstance(value, str) and value not in values:
+                choices = f"{', '.join(values[:-1])} or {values[-1]}"
+                raise InvalidInput(f"unknown {self.kind} '{value}'", hint=f"say {choices}")
+            return value
+
+        return core_schema.no_info_before_validator_function(check, handler(source))
+
+
+def Word(limit: int = 100) -> Any:
+    """A short identifier (a domain, a role, a basis) that the handler checks against the charter."""
+    return Field(min_length=1, max_length=limit)

@@ -1,0 +1,48 @@
+"""The one rights table (``charter/rights.py``), read as the seed's sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from remit.charter import DomainRights, Grant, Right, load_preset
+from remit.charter.rights import Action, Standing, allows, denial
+
+RELEASE = load_preset("default").domains["release"]
+
+
+def standing(role: str, *, proposer: bool = False, rights: DomainRights = RELEASE) -> Standing:
+    return Standing("someone", role, rights, proposer=proposer, number=7)
+
+
+@pytest.mark.parametrize(
+    ("action", "role", "proposer", "allowed"),
+    [
+        (Action.OPEN_DECISION, "pm", False, True),
+        (Action.RECORD_POSITION, "em", False, True),
+        (Action.RECORD_POSITION, "stakeholder", False, False),  # "stakeholders read, they never write"
+        (Action.ADD_EVIDENCE, "designer", False, True),  # consulted: asked, so heard
+        (Action.AMEND_DECISION, "designer", False, False),  # neither proposer nor key holder
+        (Action.AMEND_DECISION, "designer", True, True),  # the proposer reshapes their own question
+        (Action.AMEND_DECISION, "em", False, True),  # a key holder may reshape what they approve
+        (Action.WITHDRAW_DECISION, "em", False, False),  # "a no-go (within your scope) is how to stop it"
+        (Action.WITHDRAW_DECISION, "pm", True, True),
+        (Action.ADD_RULE, "pm", False, True),  # the retro rule is the key holders' agreement
+        (Action.ADD_RULE, "designer", False, False),
+        (Action.RETIRE_RULE, "em", False, True),
+    ],
+)
+def test_the_rights_table_on_a_release(action: Action, role: str, proposer: bool, allowed: bool) -> None:
+    assert allows(action, standing(role, proposer=proposer)) is allowed
+
+
+def test_a_stakeholder_never_takes_part_even_if_a_right_slipped_past_the_charter_check() -> None:
+    grant = Grant("stakeholder", Right.CONSULT, note="not allowed by `charter check`")
+    rights = DomainRights("positioning", "", {"stakeholder": grant})
+    refused = denial(Action.RECORD_POSITION, standing("stakeholder", rights=rights))
+    assert refused is not None
+    assert "reads but never writes" in refused.why
+
+
+def test_every_action_has_one_row_in_the_table() -> None:
+    for action in Action:
+        assert denial(action, standing("pm", proposer=True)) is None or action is Action.WITHDRAW_DECISION
