@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
+from remit.audit_kinds import AuditKind
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights, Grant, Right
 from remit.charter.model import READ_ONLY_ROLES
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
@@ -172,7 +173,7 @@ def record_refusal(uow: UnitOfWork, team_name: str, refusal: Refusal) -> RightsR
     uow.audit(
         team,
         actor=refusal.actor.handle,
-        kind="ActionRefused",
+        kind=AuditKind.ACTION_REFUSED,
         decision_id=refusal.decision_id,
         payload={"action": refusal.action, "domain": refusal.domain, "role": refusal.actor.role, "why": refusal.why},
     )
@@ -261,7 +262,7 @@ def apply_resolution(
         uow.audit(
             team,
             actor=actor,
-            kind="DecisionStateChanged",
+            kind=AuditKind.DECISION_STATE_CHANGED,
             decision_id=decision.id,
             payload={
                 "number": decision.number,
@@ -276,9 +277,9 @@ def apply_resolution(
         uow.audit(
             team,
             actor=actor,
-            kind="DecisionSettled",
+            kind=AuditKind.DECISION_SETTLED,
             decision_id=decision.id,
-            payload={"number": decision.number, "state": "approved", "revision": decision.revision},
+            payload={"number": decision.number, "state": State.APPROVED, "revision": decision.revision},
         )
         if decision.domain == CHARTER_DOMAIN and decision.proposed_charter is not None:
             adopt_charter(uow=uow, team=team, text=decision.proposed_charter, actor=actor, decision_id=decision.id)
@@ -324,11 +325,11 @@ def expire_overdue(uow: UnitOfWork, team: TeamRow) -> list[int]:
         deadline = decision.deadline or uow.now
         decision.state, decision.settled_at = State.EXPIRED.value, deadline
         store_waits(uow, team, decision)
-        notify(uow, team, decision, domain_rights(bound_charter(uow, decision), decision.domain), "expired", SYSTEM)
+        notify(uow, team, decision, domain_rights(bound_charter(uow, decision), decision.domain), State.EXPIRED, SYSTEM)
         uow.audit(
             team,
             actor=SYSTEM,
-            kind="DecisionExpired",
+            kind=AuditKind.DECISION_EXPIRED,
             decision_id=decision.id,
             payload={
                 "number": decision.number,

@@ -10,8 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from remit.audit_kinds import AuditKind
 from remit.charter import CHARTER_DOMAIN, DomainRights, Right, parse_charter
 from remit.decisions.model import Position, Resolution, Stance, State
+from remit.decisions.notices import NoticeEvent
 from remit.decisions.resolve import crossing_why
 from remit.errors import InvalidInput
 from remit.services.acting import (
@@ -96,7 +98,7 @@ def _add_evidence(uow: UnitOfWork, team: TeamRow, decision: DecisionRow, actor: 
     uow.audit(
         team,
         actor=actor.handle,
-        kind="EvidenceAdded",
+        kind=AuditKind.EVIDENCE_ADDED,
         decision_id=decision.id,
         payload={"number": decision.number, "name": name, "role": actor.role, "text": text},
     )
@@ -172,7 +174,7 @@ def open_decision(
             uow.audit(
                 team_row,
                 actor=who.handle,
-                kind="DecisionOpened",
+                kind=AuditKind.DECISION_OPENED,
                 decision_id=decision.id,
                 payload={
                     "number": decision.number,
@@ -187,7 +189,7 @@ def open_decision(
                 },
             )
             uow.session.flush()
-            notify(uow, team_row, decision, rights, "opened", who.handle)
+            notify(uow, team_row, decision, rights, NoticeEvent.OPENED, who.handle)
             for name, text in evidence:
                 _add_evidence(uow, team_row, decision, who, name, text)
             resolution = apply_resolution(uow, team_row, decision, rights, who.handle)
@@ -266,7 +268,7 @@ def record_position(
             uow.audit(
                 team_row,
                 actor=who.handle,
-                kind="PositionRecorded",
+                kind=AuditKind.POSITION_RECORDED,
                 decision_id=decision.id,
                 payload={
                     "number": decision.number,
@@ -340,7 +342,7 @@ def amend_decision(
             uow.audit(
                 team_row,
                 actor=who.handle,
-                kind="DecisionAmended",
+                kind=AuditKind.DECISION_AMENDED,
                 decision_id=decision.id,
                 payload={
                     "number": decision.number,
@@ -373,11 +375,11 @@ def withdraw_decision(*, uow: UnitOfWork, team: str, actor: str, number: int, re
             resolution = replace(evaluate(uow, decision, rights), state=State.WITHDRAWN)  # as it now stands
             decision.state, decision.settled_at = State.WITHDRAWN.value, uow.now
             store_waits(uow, team_row, decision)
-            notify(uow, team_row, decision, rights, "withdrawn", who.handle)
+            notify(uow, team_row, decision, rights, NoticeEvent.WITHDRAWN, who.handle)
             uow.audit(
                 team_row,
                 actor=who.handle,
-                kind="DecisionWithdrawn",
+                kind=AuditKind.DECISION_WITHDRAWN,
                 decision_id=decision.id,
                 payload={"number": decision.number, "reason": reason},
             )

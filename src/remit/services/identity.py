@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
+from remit.audit_kinds import AuditKind
 from remit.errors import InvalidInput, NotAuthenticated, NotFound
 from remit.services.teams import charter_from_text, current_version
 from remit.services.uow import UnitOfWork
@@ -127,7 +128,7 @@ def set_password(*, uow: UnitOfWork, team: str, handle: str, password: str) -> N
             uow.session.add(CredentialRow(person_id=person.id, password_hash=HASHER.hash(password), updated_at=uow.now))
         else:
             row.password_hash, row.updated_at = HASHER.hash(password), uow.now
-        uow.audit(team_row, actor=handle, kind="PasswordSet", payload={"person": handle})
+        uow.audit(team_row, actor=handle, kind=AuditKind.PASSWORD_SET, payload={"person": handle})
         uow.commit()
 
 
@@ -145,7 +146,7 @@ def change_password(*, uow: UnitOfWork, team: str, handle: str, current: str, ne
         if row is None:
             raise InvalidInput("the current password is wrong", hint="type the password you signed in with")
         row.password_hash, row.updated_at = HASHER.hash(new), uow.now
-        uow.audit(team_row, actor=handle, kind="PasswordSet", payload={"person": handle})
+        uow.audit(team_row, actor=handle, kind=AuditKind.PASSWORD_SET, payload={"person": handle})
         uow.commit()
 
 
@@ -208,7 +209,7 @@ def create_login_link(*, uow: UnitOfWork, team: str, handle: str, ttl: timedelta
         uow.session.add(
             LoginLinkRow(token_hash=digest(token), person_id=person.id, created_at=uow.now, expires_at=uow.now + ttl)
         )
-        uow.audit(team_row, actor="remit", kind="LoginLinkIssued", payload={"person": handle})
+        uow.audit(team_row, actor="remit", kind=AuditKind.LOGIN_LINK_ISSUED, payload={"person": handle})
         uow.commit()
     return token
 
@@ -262,7 +263,7 @@ def create_token(
         )
         uow.session.add(row)
         uow.session.flush()
-        uow.audit(team_row, actor=handle, kind="TokenIssued", payload={"token": row.id, "name": name})
+        uow.audit(team_row, actor=handle, kind=AuditKind.TOKEN_ISSUED, payload={"token": row.id, "name": name})
         new = NewToken(token, _token_view(row))
         uow.commit(new)
         return new
@@ -288,7 +289,7 @@ def revoke_token(*, uow: UnitOfWork, person_id: int, token_id: int) -> TokenView
             uow.audit(
                 uow.session.get_one(TeamRow, person.team_id),
                 actor=person.handle,
-                kind="TokenRevoked",
+                kind=AuditKind.TOKEN_REVOKED,
                 payload={"token": row.id, "name": row.name},
             )
         view = _token_view(row)

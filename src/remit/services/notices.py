@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from remit.charter import DomainRights, Right
+from remit.decisions.notices import NoticeEvent, NoticeKind
 from remit.services.teams import charter_from_text, current_version
 from remit.services.uow import UnitOfWork
 from remit.store.tables import DecisionRow, NoticeRow, PersonRow, TeamRow
@@ -20,9 +21,9 @@ MAX_UNSEEN = 50
 def notify(uow: UnitOfWork, team: TeamRow, decision: DecisionRow, rights: DomainRights, event: str, actor: str) -> None:
     """Tell the people who hold an ``inform`` role of the domain today; on opening, also ask the ``consult``
     roles. The actor has seen what they did."""
-    kinds = [("told", role) for role in rights.roles_with(Right.INFORM)]
-    if event == "opened":
-        kinds += [("asked", role) for role in rights.roles_with(Right.CONSULT)]
+    kinds = [(NoticeKind.TOLD, role) for role in rights.roles_with(Right.INFORM)]
+    if event == NoticeEvent.OPENED:
+        kinds += [(NoticeKind.ASKED, role) for role in rights.roles_with(Right.CONSULT)]
     if not kinds:
         return
     roster = charter_from_text(current_version(uow, team).text)

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from remit.audit_kinds import AuditKind
 from remit.charter import ROLES
 from remit.errors import InvalidInput, NotFound
 from remit.services.acting import (
@@ -112,7 +113,7 @@ def add_rule(
             uow.audit(
                 team_row,
                 actor=who.handle,
-                kind="RuleAdded",
+                kind=AuditKind.RULE_ADDED,
                 decision_id=origin_id,
                 payload={
                     "rule": row.id,
@@ -176,7 +177,9 @@ def retire_rule(*, uow: UnitOfWork, team: str, actor: str, rule_id: int, because
                     hint=f"rules are retired by the key holders: {', '.join(rights.deciders)}",
                 )
             row.retired_at = uow.now
-            uow.audit(team_row, actor=who.handle, kind="RuleRetired", payload={"rule": rule_id, "because": because})
+            uow.audit(
+                team_row, actor=who.handle, kind=AuditKind.RULE_RETIRED, payload={"rule": rule_id, "because": because}
+            )
             creator = uow.session.get_one(PersonRow, row.created_by_id).handle
             origin = uow.session.get(DecisionRow, row.origin_decision_id) if row.origin_decision_id else None
             view = _view(row, creator, origin.number if origin else None)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from remit.audit_kinds import AuditKind
 from remit.charter import Charter, parse_charter
 from remit.errors import Conflict, InvalidInput, NotFound
 from remit.services.uow import UnitOfWork
@@ -78,7 +79,7 @@ def adopt_charter(*, uow: UnitOfWork, team: TeamRow, text: str, actor: str, deci
     uow.audit(
         team,
         actor=actor,
-        kind="CharterAdopted",
+        kind=AuditKind.CHARTER_ADOPTED,
         decision_id=decision_id,
         payload={"version": version, "sha256": digest, "preset": charter.preset, "people": sorted(charter.people)},
     )

@@ -16,6 +16,7 @@ from typing import Any, Self
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from remit.audit_kinds import AuditKind
 from remit.errors import NotFound, RemitError
 from remit.store import audit
 from remit.store.db import READ_ONLY, current_revision, database_url, head_revision, make_engine, upgrade
@@ -170,7 +171,7 @@ class UnitOfWork:
         team: TeamRow,
         *,
         actor: str,
-        kind: str,
+        kind: AuditKind,
         payload: dict[str, Any],
         decision_id: int | None = None,
         at: datetime | None = None,
@@ -180,5 +181,11 @@ class UnitOfWork:
             self.session.refresh(team, with_for_update=True)  # read the chain's head as the last writer left it
             self._locked.add(team.id)
         audit.append(
-            self.session, team, at=at or self.now, actor=actor, kind=kind, payload=payload, decision_id=decision_id
+            self.session,
+            team,
+            at=at or self.now,
+            actor=actor,
+            kind=kind.value,
+            payload=payload,
+            decision_id=decision_id,
         )
