@@ -176,6 +176,13 @@ PROBLEMS = [
         id="unknown basis, with did-you-mean",
     ),
     pytest.param(
+        team_charter(vocabulary='[vocabulary]\nbases = ["Legal Risk"]\n\n'),
+        "vocabulary.bases",
+        "'Legal Risk' is not a valid basis name",
+        "use lowercase letters, digits and dashes",
+        id="a team's own basis that is not a name",
+    ),
+    pytest.param(
         team_charter(domains=CHARTER_DOMAIN + swap("[domains.release]", "[domains.relase]", RELEASE)),
         "domains.relase",
         "unknown domain 'relase'",

@@ -12,7 +12,18 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from remit.charter.model import BASES, DOMAINS, READ_ONLY_ROLES, ROLES, Charter, DomainRights, Grant, Person, Right
+from remit.charter.model import (
+    BASES,
+    BASIS_NAME,
+    DOMAINS,
+    READ_ONLY_ROLES,
+    ROLES,
+    Charter,
+    DomainRights,
+    Grant,
+    Person,
+    Right,
+)
 from remit.errors import CharterInvalid
 
 
@@ -220,7 +231,15 @@ def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None,
 
     vocabulary = reader.table(raw.get("vocabulary", {}), "vocabulary")
     reader.unknown_keys(vocabulary, "vocabulary", ("bases", "domains"))
-    bases = frozenset(BASES) | frozenset(reader.names(vocabulary.get("bases", []), "vocabulary.bases"))
+    custom_bases = reader.names(vocabulary.get("bases", []), "vocabulary.bases")
+    for basis in custom_bases:
+        if not BASIS_NAME.fullmatch(basis):
+            reader.problem(
+                "vocabulary.bases",
+                f"'{basis}' is not a valid basis name",
+                "use lowercase letters, digits and dashes (at most 50 characters), e.g. legal",
+            )
+    bases = frozenset(BASES) | frozenset(custom_bases)
     known = DOMAINS + tuple(reader.names(vocabulary.get("domains", []), "vocabulary.domains"))
 
     domains = _read_domains(reader, reader.table(raw.get("domains", {}), "domains"), known, bases)

@@ -6,6 +6,7 @@ team changes its charter by adopting a new version through a decision in the ``c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -25,7 +26,19 @@ ROLES: tuple[str, ...] = (
 
 READ_ONLY_ROLES = frozenset({"stakeholder"})  # DESIGN §4: "stakeholders read, they never write"
 
-BASES: tuple[str, ...] = ("business", "market", "technical", "safety")
+
+class Basis(StrEnum):
+    """The standard grounds for a no-go. A team may add its own under ``[vocabulary] bases``: any name that
+    matches ``BASIS_NAME``, so a basis is never an enum member alone (hence ``str`` wherever one is held)."""
+
+    BUSINESS = "business"
+    MARKET = "market"
+    TECHNICAL = "technical"
+    SAFETY = "safety"
+
+
+BASES: tuple[str, ...] = tuple(basis.value for basis in Basis)
+BASIS_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,49}")  # fullmatch: a custom basis (the store checks the same)
 
 DOMAINS: tuple[str, ...] = (
     "release",

@@ -8,8 +8,15 @@ from rich.table import Table
 
 from remit.charter import Charter, Right
 from remit.cli.context import console
+from remit.decisions.model import State
 
-STYLE = {"approved": "bold green", "blocked": "bold red", "open": "yellow", "withdrawn": "dim", "expired": "dim"}
+STYLE: dict[str, str] = {
+    State.APPROVED: "bold green",
+    State.BLOCKED: "bold red",
+    State.OPEN: "yellow",
+    State.WITHDRAWN: "dim",
+    State.EXPIRED: "dim",
+}
 CELL = {
     Right.DECIDE: "[bold]DECIDE[/]",
     Right.BLOCK: "[red]block[/]",
@@ -93,7 +100,7 @@ def decision(view: dict[str, Any]) -> None:
             f"{blocker['basis'] or 'any'} grounds"
         )
     waiting = view["waiting_on"]
-    if view["state"] in ("open", "blocked") and (waiting.get("roles") or waiting.get("evidence_from")):
+    if view["state"] in (State.OPEN, State.BLOCKED) and (waiting.get("roles") or waiting.get("evidence_from")):
         parts = [f"go from {r}" for r in waiting.get("roles", [])]
         parts += [f"evidence {n} from {r}" for n, r in waiting.get("evidence_from", {}).items()]
         console.print("waiting on: " + "; ".join(parts))
@@ -142,7 +149,7 @@ def decision_list(rows: list[dict[str, Any]]) -> None:
             row["title"],
             state_text(row["state"]),
             row["proposer"],
-            note if row["state"] in ("open", "blocked") else "",
+            note if row["state"] in (State.OPEN, State.BLOCKED) else "",
         )
     console.print(table)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from remit.charter import CHARTER_DOMAIN, Right, parse_charter
 from remit.charter.rights import Action
-from remit.decisions import notices  # noqa: F401 - subscribes the notices to the events raised here
+from remit.decisions import subscribers  # noqa: F401 - the notices hear the events raised here
 from remit.decisions.commands import (
     AddEvidence,
     AmendDecision,

@@ -1,77 +1,24 @@
-"""Asking the consulted and telling the informed, in the app: "told when it opens, when its state changes,
-and when it settles". A subscriber on the bus: it runs after the decision's transaction has committed, in a
-unit of work of its own, so nothing here holds up the team's writers. The notice rows are how a decision's
-record says whether the people it had to reach were reached (``services/notices.py`` reads them)."""
+"""What a notice says: a consulted role is asked when a decision opens; an informed role is told when it
+opens, when its state changes and when it settles. Plain data, no I/O (the rows live in ``store``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from enum import StrEnum
 
-from sqlalchemy import select
-
-from remit.charter import DomainRights, Right
-from remit.decisions.events import DecisionExpired, DecisionOpened, DecisionStateChanged, DecisionWithdrawn
-from remit.kernel.events import BUS, Recorded
-from remit.services.acting import bound_charter, domain_rights
-from remit.services.teams import charter_from_text, current_version
-from remit.services.uow import Store, UnitOfWork
-from remit.store.tables import DecisionRow, NoticeRow, PersonRow, TeamRow
+from remit.decisions.model import State
 
 
-def _news(record: Recorded) -> str:
-    """What the people are told: opened, the new state, withdrawn, expired."""
-    event = record.event
-    if isinstance(event, DecisionOpened):
-        return "opened"
-    if isinstance(event, DecisionStateChanged):
-        return event.to
-    return "withdrawn" if isinstance(event, DecisionWithdrawn) else "expired"
+class NoticeKind(StrEnum):
+    ASKED = "asked"  # a consulted role: their view is wanted
+    TOLD = "told"  # an informed role: for their information
 
 
-@BUS.on(DecisionOpened, DecisionStateChanged, DecisionWithdrawn, DecisionExpired)
-def notify_people(store: Store, records: Sequence[Recorded]) -> None:
-    with store.uow() as uow:
-        for record in records:
-            decision = uow.session.get(DecisionRow, record.decision_id) if record.decision_id else None
-            if decision is not None:
-                rights = domain_rights(bound_charter(uow, decision), decision.domain)
-                notify(uow, uow.session.get_one(TeamRow, record.team_id), decision, rights, _news(record), record)
-        uow.commit()
+class NoticeEvent(StrEnum):
+    """The decision opened, or the state it moved to."""
 
-
-def notify(
-    uow: UnitOfWork, team: TeamRow, decision: DecisionRow, rights: DomainRights, event: str, record: Recorded
-) -> None:
-    """Tell the people who hold an ``inform`` role of the domain today; on opening, also ask the ``consult``
-    roles. The actor has seen what they did."""
-    kinds = [("told", role) for role in rights.roles_with(Right.INFORM)]
-    if event == "opened":
-        kinds += [("asked", role) for role in rights.roles_with(Right.CONSULT)]
-    if not kinds:
-        return
-    roster = charter_from_text(current_version(uow, team).text)
-    wanted = {(kind, role, person.handle) for kind, role in kinds for person in roster.holders(role)}
-    if not wanted:
-        return
-    ids = {
-        row.handle: row.id
-        for row in uow.session.execute(
-            select(PersonRow.handle, PersonRow.id).where(
-                PersonRow.team_id == team.id, PersonRow.handle.in_({handle for _k, _r, handle in wanted})
-            )
-        )
-    }
-    uow.session.add_all(
-        NoticeRow(
-            team_id=team.id,
-            decision_id=decision.id,
-            person_id=ids[handle],
-            role=role,
-            kind=kind,
-            event=event,
-            created_at=record.at,
-            seen_at=record.at if handle == record.actor else None,
-        )
-        for kind, role, handle in sorted(wanted)
-        if handle in ids
-    )
+    OPENED = "opened"
+    OPEN = State.OPEN.value
+    BLOCKED = State.BLOCKED.value
+    APPROVED = State.APPROVED.value
+    WITHDRAWN = State.WITHDRAWN.value
+    EXPIRED = State.EXPIRED.value

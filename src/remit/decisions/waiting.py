@@ -5,14 +5,22 @@ stands. Works on a stored resolution (its ``as_dict``), so the store can rebuild
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from remit.decisions.model import State
 
 
+class WaitKind(StrEnum):
+    GO = "go"  # a role whose go is missing
+    EVIDENCE = "evidence"  # a piece of evidence, from the role that must supply it
+    CONSULT = "consult"  # a consulted role not yet heard
+    BLOCKER = "blocker"  # a person whose veto stands
+
+
 @dataclass(frozen=True)
 class Wait:
-    kind: str  # go, evidence, consult, blocker
+    kind: WaitKind
     role: str | None
     person: str | None = None
     what: str = ""
@@ -23,14 +31,14 @@ def waits_of(state: str, resolution: dict[str, Any]) -> list[Wait]:
     lift it). Settled: nobody."""
     if state == State.BLOCKED.value:
         return [
-            Wait("blocker", blocker.get("role"), blocker.get("person"), blocker.get("basis") or "")
+            Wait(WaitKind.BLOCKER, blocker.get("role"), blocker.get("person"), blocker.get("basis") or "")
             for blocker in resolution.get("blocked_by", [])
         ]
     if state != State.OPEN.value:
         return []
     waiting = resolution.get("waiting_on", {})
     return [
-        *(Wait("go", role) for role in waiting.get("roles", [])),
-        *(Wait("evidence", role, what=name) for name, role in waiting.get("evidence_from", {}).items()),
-        *(Wait("consult", role) for role in waiting.get("consults", [])),
+        *(Wait(WaitKind.GO, role) for role in waiting.get("roles", [])),
+        *(Wait(WaitKind.EVIDENCE, role, what=name) for name, role in waiting.get("evidence_from", {}).items()),
+        *(Wait(WaitKind.CONSULT, role) for role in waiting.get("consults", [])),
     ]

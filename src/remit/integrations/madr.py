@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-STATUS = {"approved": "accepted", "withdrawn": "withdrawn", "expired": "rejected (expired)"}
+from remit.decisions.model import State
+
+STATUS = {State.APPROVED: "accepted", State.WITHDRAWN: "withdrawn", State.EXPIRED: "rejected (expired)"}
 
 
 def slug(text: str) -> str:
@@ -63,12 +65,12 @@ def render(view: dict[str, Any]) -> str:
     for c in view["crossings"]:
         lines.append(f"- boundary crossing by {c['person']} ({c['role']}): {c['why']}")
     lines += ["", "## Decision Outcome", ""]
-    if view["state"] == "approved":
+    if view["state"] == State.APPROVED:
         lines.append(
             f"Approved at {view['settled_at']}: every key turned "
             f"({', '.join(view['keys'])}), nobody in scope blocked, all required evidence present."
         )
-    elif view["state"] == "withdrawn":
+    elif view["state"] == State.WITHDRAWN:
         lines.append(f"Withdrawn by its proposer at {view['settled_at']}.")
     else:
         lines.append(f"Expired at its deadline {view['deadline']} without being approved.")

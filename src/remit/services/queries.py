@@ -11,6 +11,7 @@ from sqlalchemy import and_, or_, select
 
 from remit.charter import Right
 from remit.decisions.model import State
+from remit.decisions.waiting import WaitKind
 from remit.errors import InvalidInput, NotFound
 from remit.services import notices
 from remit.services.acting import bound_charter, bound_rules, domain_rights, load_decision, open_team
@@ -186,7 +187,7 @@ def waiting_clause(team_id: int, roles: list[str], person_id: int) -> Any:
     return and_(
         DecisionWaitRow.team_id == team_id,
         or_(
-            and_(DecisionWaitRow.kind != "blocker", DecisionWaitRow.role.in_(roles)),
+            and_(DecisionWaitRow.kind != WaitKind.BLOCKER, DecisionWaitRow.role.in_(roles)),
             DecisionWaitRow.person_id == person_id,
         ),
     )

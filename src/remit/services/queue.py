@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from remit.charter import Charter
 from remit.decisions.model import State
+from remit.decisions.waiting import WaitKind
 from remit.services import notices
 from remit.services.queries import DecisionSummary, summary_of, waiting_clause
 from remit.services.teams import charter_from_text, current_version
@@ -52,11 +53,11 @@ class Queue:
 
 
 def _ask(wait: DecisionWaitRow) -> str:
-    if wait.kind == "go":
+    if wait.kind == WaitKind.GO:
         return f"your go as {wait.role}"
-    if wait.kind == "evidence":
+    if wait.kind == WaitKind.EVIDENCE:
         return f"evidence '{wait.what}' from {wait.role}"
-    if wait.kind == "consult":
+    if wait.kind == WaitKind.CONSULT:
         return f"you are consulted as {wait.role}"
     return f"your no-go ({wait.what or 'any grounds'}) stands: only you can lift it"
 

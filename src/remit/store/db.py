@@ -79,18 +79,45 @@ def head_revision() -> str:
     return head
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration (idempotent)."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest migration (idempotent), or to ``revision``.
+
+    On SQLite, a migration that changes a table's constraints copies the table into a new one and drops the
+    old, which the tables referring to it would refuse: foreign keys are not enforced while the migrations
+    run (SQLite ignores that switch inside a transaction, so it is flipped outside one), and every key is
+    checked before the migrations commit."""
     config = _alembic_config()
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=False)
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, revision)
+                    if sqlite:
+                        _check_foreign_keys(connection)
+            finally:
+                if sqlite:
+                    _sqlite_foreign_keys(connection, on=True)
     except OperationalError as error:
         raise RemitError(
             f"cannot reach the database {engine.url.render_as_string()}: {error.orig}",
             hint="check REMIT_DATABASE_URL / --database, and that the server is running",
         ) from error
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:  # pragma: no cover - the migrations keep every key; this is the proof
+        raise RuntimeError(f"the migration left {len(broken)} broken foreign key(s), e.g. {tuple(broken[0])}")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,12 +1,19 @@
-"""SQLAlchemy 2 tables. Only ``store/`` and ``services/`` import this; the domain never does."""
+"""SQLAlchemy 2 tables. Only ``store/`` and ``services/`` import this; the domain never does.
+
+Every column that holds a closed vocabulary (a state, a stance, a kind) is checked by the database against
+the domain's enum, and a basis against the shape of a name: a row the domain could not read is refused
+at the door. Widening one of these enums needs a migration that widens its check (see 0005)."""
 
 from __future__ import annotations
 
+import string
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -19,6 +26,30 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from remit.audit_kinds import AuditKind
+from remit.decisions.model import Stance, State
+from remit.decisions.notices import NoticeEvent, NoticeKind
+from remit.decisions.waiting import WaitKind
+
+NAME_CHARACTERS = string.ascii_lowercase + string.digits + "-"
+
+
+def one_of(table: str, column: str, values: Iterable[str]) -> CheckConstraint:
+    """``column`` holds one of ``values`` (or NULL, where the column allows it)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=f"ck_{table}_{column}")
+
+
+def a_name(table: str, column: str, max_length: int) -> CheckConstraint:
+    """``column`` is a name: lowercase letters, digits and dashes, not starting with a dash (the domain's
+    ``BASIS_NAME``). Written with ``length``, two-argument ``trim`` and ``LIKE``, which SQLite and PostgreSQL
+    both have, rather than a regular expression, which SQLite lacks."""
+    return CheckConstraint(
+        f"length({column}) BETWEEN 1 AND {max_length} AND trim({column}, '{NAME_CHARACTERS}') = '' "
+        f"AND {column} NOT LIKE '-%'",
+        name=f"ck_{table}_{column}",
+    )
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -82,6 +113,7 @@ class DecisionRow(Base):
         UniqueConstraint("team_id", "number"),
         Index("ix_decisions_team_state", "team_id", "state"),
         Index("ix_decisions_team_proposer_state", "team_id", "proposer_id", "state"),
+        one_of("decisions", "state", State),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
@@ -114,7 +146,11 @@ class RevisionRow(Base):
 
 class PositionRow(Base):
     __tablename__ = "positions"
-    __table_args__ = (Index("ix_positions_decision", "decision_id", "revision"),)
+    __table_args__ = (
+        Index("ix_positions_decision", "decision_id", "revision"),
+        one_of("positions", "stance", Stance),
+        a_name("positions", "basis", 50),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
     revision: Mapped[int]
@@ -164,6 +200,7 @@ class CrossingRow(Base):
     __table_args__ = (
         Index("ix_crossings_team_domain", "team_id", "domain"),
         Index("ix_crossings_decision", "decision_id"),
+        a_name("crossings", "basis", 50),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
@@ -182,7 +219,11 @@ class AuditRow(Base):
     """Append-only and hash-chained per team: each row's hash covers its content and the previous hash."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (UniqueConstraint("team_id", "seq"), Index("ix_audit_decision", "decision_id"))
+    __table_args__ = (
+        UniqueConstraint("team_id", "seq"),
+        Index("ix_audit_decision", "decision_id"),
+        one_of("audit_log", "kind", AuditKind),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     seq: Mapped[int]
@@ -204,11 +245,12 @@ class DecisionWaitRow(Base):
         Index("ix_waits_team_role", "team_id", "role", "decision_id"),
         Index("ix_waits_team_person", "team_id", "person_id", "decision_id"),
         Index("ix_waits_decision", "decision_id"),
+        one_of("decision_waits", "kind", WaitKind),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # go, evidence, consult, blocker
+    kind: Mapped[str] = mapped_column(String(20))  # a WaitKind
     role: Mapped[str | None] = mapped_column(String(50))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     what: Mapped[str] = mapped_column(String(200), default="")
@@ -292,13 +334,15 @@ class NoticeRow(Base):
             postgresql_where=text("seen_at IS NULL"),
             sqlite_where=text("seen_at IS NULL"),
         ),
+        one_of("notices", "kind", NoticeKind),
+        one_of("notices", "event", NoticeEvent),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     role: Mapped[str] = mapped_column(String(50))
-    kind: Mapped[str] = mapped_column(String(10))  # asked (consulted) or told (informed)
-    event: Mapped[str] = mapped_column(String(20))  # opened, blocked, open, approved, withdrawn, expired
+    kind: Mapped[str] = mapped_column(String(10))  # a NoticeKind: asked (consulted) or told (informed)
+    event: Mapped[str] = mapped_column(String(20))  # a NoticeEvent: opened, or the state it moved to
     created_at: Mapped[datetime]
     seen_at: Mapped[datetime | None]

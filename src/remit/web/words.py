@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from remit.decisions.model import State
 from remit.decisions.results import Outcome
 
 Holders = Mapping[str, Sequence[str]]
@@ -40,9 +41,9 @@ def blocked(blocked_by: Sequence[Mapping[str, Any]], holders: Holders) -> str:
 def state(outcome: Outcome, holders: Holders) -> str:
     body = outcome.as_dict()
     number, value = outcome.number, body["state"]
-    if value == "blocked":
+    if value == State.BLOCKED:
         return f"#{number} is blocked by {blocked(body['blocked_by'], holders)}"
-    if value == "open":
+    if value == State.OPEN:
         return f"#{number} is open, waiting on {waiting(body['waiting_on'], holders)}"
     return f"#{number} is {value}"
 

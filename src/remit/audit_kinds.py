@@ -1,0 +1,27 @@
+"""What the audit log records: one kind per entry, named for what happened (past tense). Plain Python.
+
+The store holds these names in ``audit_log.kind`` and checks them there; a new kind needs a migration that
+widens that check."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditKind(StrEnum):
+    ACTION_REFUSED = "ActionRefused"
+    CHARTER_ADOPTED = "CharterAdopted"
+    DECISION_AMENDED = "DecisionAmended"
+    DECISION_EXPIRED = "DecisionExpired"
+    DECISION_OPENED = "DecisionOpened"
+    DECISION_SETTLED = "DecisionSettled"
+    DECISION_STATE_CHANGED = "DecisionStateChanged"
+    DECISION_WITHDRAWN = "DecisionWithdrawn"
+    EVIDENCE_ADDED = "EvidenceAdded"
+    LOGIN_LINK_ISSUED = "LoginLinkIssued"
+    PASSWORD_SET = "PasswordSet"  # noqa: S105 (an audit kind, not a password)
+    POSITION_RECORDED = "PositionRecorded"
+    RULE_ADDED = "RuleAdded"
+    RULE_RETIRED = "RuleRetired"
+    TOKEN_ISSUED = "TokenIssued"  # noqa: S105
+    TOKEN_REVOKED = "TokenRevoked"  # noqa: S105

@@ -1,0 +1,79 @@
+"""Asking the consulted and telling the informed, in the app: "told when it opens, when its state changes,
+and when it settles". A subscriber on the bus: it runs after the decision's transaction has committed, in a
+unit of work of its own, so nothing here holds up the team's writers. The notice rows are how a decision's
+record says whether the people it had to reach were reached (``services/notices.py`` reads them). What a
+notice says is plain data in ``decisions/notices.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from remit.charter import DomainRights, Right
+from remit.decisions.events import DecisionExpired, DecisionOpened, DecisionStateChanged, DecisionWithdrawn
+from remit.decisions.notices import NoticeEvent, NoticeKind
+from remit.kernel.events import BUS, Recorded
+from remit.services.acting import bound_charter, domain_rights
+from remit.services.teams import charter_from_text, current_version
+from remit.services.uow import Store, UnitOfWork
+from remit.store.tables import DecisionRow, NoticeRow, PersonRow, TeamRow
+
+
+def _news(record: Recorded) -> NoticeEvent:
+    """What the people are told: opened, the new state, withdrawn, expired."""
+    event = record.event
+    if isinstance(event, DecisionOpened):
+        return NoticeEvent.OPENED
+    if isinstance(event, DecisionStateChanged):
+        return NoticeEvent(event.to)
+    return NoticeEvent.WITHDRAWN if isinstance(event, DecisionWithdrawn) else NoticeEvent.EXPIRED
+
+
+@BUS.on(DecisionOpened, DecisionStateChanged, DecisionWithdrawn, DecisionExpired)
+def notify_people(store: Store, records: Sequence[Recorded]) -> None:
+    with store.uow() as uow:
+        for record in records:
+            decision = uow.session.get(DecisionRow, record.decision_id) if record.decision_id else None
+            if decision is not None:
+                rights = domain_rights(bound_charter(uow, decision), decision.domain)
+                notify(uow, uow.session.get_one(TeamRow, record.team_id), decision, rights, _news(record), record)
+        uow.commit()
+
+
+def notify(
+    uow: UnitOfWork, team: TeamRow, decision: DecisionRow, rights: DomainRights, event: NoticeEvent, record: Recorded
+) -> None:
+    """Tell the people who hold an ``inform`` role of the domain today; on opening, also ask the ``consult``
+    roles. The actor has seen what they did."""
+    kinds = [(NoticeKind.TOLD, role) for role in rights.roles_with(Right.INFORM)]
+    if event is NoticeEvent.OPENED:
+        kinds += [(NoticeKind.ASKED, role) for role in rights.roles_with(Right.CONSULT)]
+    if not kinds:
+        return
+    roster = charter_from_text(current_version(uow, team).text)
+    wanted = {(kind, role, person.handle) for kind, role in kinds for person in roster.holders(role)}
+    if not wanted:
+        return
+    ids = {
+        row.handle: row.id
+        for row in uow.session.execute(
+            select(PersonRow.handle, PersonRow.id).where(
+                PersonRow.team_id == team.id, PersonRow.handle.in_({handle for _k, _r, handle in wanted})
+            )
+        )
+    }
+    uow.session.add_all(
+        NoticeRow(
+            team_id=team.id,
+            decision_id=decision.id,
+            person_id=ids[handle],
+            role=role,
+            kind=kind,
+            event=event,
+            created_at=record.at,
+            seen_at=record.at if handle == record.actor else None,
+        )
+        for kind, role, handle in sorted(wanted)
+        if handle in ids
+    )

@@ -1,0 +1,140 @@
+"""The database refuses what the domain could not read (a state, stance, kind or event outside its enum, a
+basis that is not a name), on SQLite and PostgreSQL; and a database at 0004 holding the demo upgrades to
+these checks with every row and the audit chain intact."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import CheckConstraint, create_engine, func, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError, IntegrityError
+
+from remit.charter.model import BASIS_NAME
+from remit.seed import seed_demo
+from remit.services import queries
+from remit.services.uow import Store
+from remit.store.db import current_revision, head_revision, make_engine, upgrade
+from remit.store.tables import Base
+from tests.conftest import DEFAULT_PG, Clock
+
+REFUSED = [
+    ("decisions", "state", "pending"),
+    ("decisions", "state", "Open"),
+    ("positions", "stance", "maybe"),
+    ("positions", "basis", "Technical"),
+    ("positions", "basis", ""),
+    ("crossings", "basis", "legal risk"),
+    ("decision_waits", "kind", "veto"),
+    ("audit_log", "kind", "DecisionDeleted"),
+    ("notices", "kind", "emailed"),
+    ("notices", "event", "settled"),
+]
+
+
+def test_the_database_refuses_a_value_outside_each_vocabulary(demo_store: Store, subtests: pytest.Subtests):
+    for table, column, value in REFUSED:
+        with subtests.test(f"{table}.{column} = {value!r}"):
+            with demo_store.engine.connect() as connection:
+                assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() > 0, table  # noqa: S608
+            with pytest.raises(IntegrityError), demo_store.engine.begin() as connection:
+                connection.execute(text(f"UPDATE {table} SET {column} = :value"), {"value": value})  # noqa: S608
+
+
+BASES = ["technical", "data-privacy", "soc2", "x-", "9", "a" * 50, "a" * 51, "-legal", "Legal", "légal", "a_b", ""]
+
+
+def test_a_basis_is_a_name_in_the_database_as_in_the_domain(demo_store: Store, subtests: pytest.Subtests):
+    for value in BASES:
+        with subtests.test(value):
+            try:
+                with demo_store.engine.begin() as connection:
+                    connection.execute(text("UPDATE positions SET basis = :value"), {"value": value})
+                stored = True
+            except (IntegrityError, DataError):  # PostgreSQL's varchar(50) refuses the long one first
+                stored = False
+            assert stored == bool(BASIS_NAME.fullmatch(value))
+
+
+def test_the_migrations_make_the_checks_tables_py_declares(store: Store):
+    """tables.py builds its checks from the enums; 0005 wrote the lists out. If an enum grows without a
+    migration, this says so."""
+    inspector = inspect(store.engine)
+    for table in Base.metadata.sorted_tables:
+        declared = {c.name: str(c.sqltext) for c in table.constraints if isinstance(c, CheckConstraint)}
+        found = {c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table.name)}
+        assert set(found) == set(declared), table.name
+        if store.engine.dialect.name == "sqlite":  # PostgreSQL hands back its own normal form
+            assert found == declared, table.name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own with no tables yet."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'remit.db'}"
+        return
+    request.getfixturevalue("postgres_url")  # skips (or fails) as the other PostgreSQL cases do
+    admin_url = os.environ.get("REMIT_TEST_POSTGRES_URL", DEFAULT_PG)
+    name = f"remit_migrate_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def counts(store: Store) -> dict[str, int]:
+    with store.engine.connect() as connection:
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def test_a_database_at_0004_holding_the_demo_upgrades_with_every_row_and_the_chain_intact(empty_database: str):
+    engine = make_engine(empty_database)
+    try:
+        upgrade(engine, "0004")
+        store = Store(engine, Clock())
+        seed_demo(store)
+        before = counts(store)
+
+        upgrade(engine)
+
+        assert current_revision(engine) == head_revision() == "0005"
+        assert counts(store) == before
+        assert before["positions"] and before["crossings"] and before["notices"] and before["decision_waits"]
+        assert all(report.ok for report in queries.verify_audit(uow=store.uow()))
+        assert queries.list_decisions(uow=store.uow(), team="checkout")
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text("UPDATE decisions SET state = 'pending'"))
+        with pytest.raises(IntegrityError), engine.begin() as connection:  # SQLite enforces keys again
+            connection.execute(text("UPDATE positions SET decision_id = 999999"))
+    finally:
+        engine.dispose()
+
+
+def test_an_upgrade_stops_before_changing_anything_when_a_stored_value_would_not_fit(empty_database: str):
+    engine = make_engine(empty_database)
+    try:
+        upgrade(engine, "0004")
+        seed_demo(Store(engine, Clock()))
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE decisions SET state = 'pending' WHERE number = 1"))
+            connection.execute(text("UPDATE positions SET basis = 'Legal Risk' WHERE basis IS NOT NULL"))
+
+        with pytest.raises(RuntimeError) as raised:
+            upgrade(engine)
+
+        assert "decisions.state holds 'pending'" in str(raised.value)
+        assert "positions.basis holds 'Legal Risk', which is not a basis name" in str(raised.value)
+        assert current_revision(engine) == "0004"
+    finally:
+        engine.dispose()
