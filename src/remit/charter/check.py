@@ -6,12 +6,8 @@ reporting lines and different authority domains."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from remit.charter.model import CHARTER_DOMAIN, Charter, Person
-
-if TYPE_CHECKING:
-    from remit.charter.loader import Problem
+from remit.charter.problems import Problem
 
 PRODUCT = frozenset({"pm"})
 ENGINEERING = frozenset({"em", "tlm"})  # the TLM combines engineering leadership with product judgment (google-tlm)
@@ -35,8 +31,6 @@ def reporting_chain(charter: Charter, person: Person) -> tuple[list[Person], boo
 
 
 def check_roster(charter: Charter, source: str) -> list[Problem]:
-    from remit.charter.loader import Problem
-
     problems: list[Problem] = []
     for person in charter.people.values():
         key = f"people.{person.handle}"
@@ -97,8 +91,6 @@ def check_roster(charter: Charter, source: str) -> list[Problem]:
 
 
 def _unheld_keys(charter: Charter, source: str) -> list[Problem]:
-    from remit.charter.loader import Problem
-
     problems = []
     held = {role for person in charter.people.values() for role in person.roles}
     for domain in charter.domains.values():

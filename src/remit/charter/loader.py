@@ -9,26 +9,12 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass
 from typing import Any
 
+from remit.charter.check import check_roster
 from remit.charter.model import BASES, DOMAINS, READ_ONLY_ROLES, ROLES, Charter, DomainRights, Grant, Person, Right
+from remit.charter.problems import Problem
 from remit.errors import CharterInvalid
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    key: str
-    what: str
-    fix: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.what} — {self.fix}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"file": self.file, "key": self.key, "what": self.what, "fix": self.fix, "severity": self.severity}
 
 
 def _did_you_mean(word: str, choices: object) -> str:
@@ -199,8 +185,6 @@ def read_charter(text: str, source: str = "remit.toml") -> tuple[Charter | None,
 
 def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None, list[Problem]]:
     """Build a charter from parsed TOML (presets arrive here with ``extends`` already merged)."""
-    from remit.charter.check import check_roster  # local: check imports the model, not the loader
-
     reader = _Reader(source)
     reader.unknown_keys(raw, "", ("team", "preset", "vocabulary", "domains", "people"))
     head_key = "team" if "team" in raw else "preset"
