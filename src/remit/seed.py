@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from remit.charter import load_preset
 from remit.charter.render import render_charter
-from remit.cli.roster import sample_roster
+from remit.charter.roster import sample_roster
 from remit.errors import RightsRefused
 from remit.services import decisions, identity, rules, teams
 from remit.services.uow import Store

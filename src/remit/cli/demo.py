@@ -14,9 +14,9 @@ from rich.rule import Rule as Line
 
 from remit.charter import load_preset
 from remit.charter.render import render_charter
+from remit.charter.roster import sample_roster
 from remit.cli import show
 from remit.cli.context import console
-from remit.cli.roster import sample_roster
 from remit.errors import RemitError
 from remit.services import decisions, queries, rules, teams
 from remit.services.decisions import Outcome
