@@ -344,6 +344,13 @@ PROBLEMS = [
         id="reports_to someone not on the roster",
     ),
     pytest.param(
+        team_charter(people=swap("[people.ed]", '[people."ed.wu"]', swap('"vpe"', '"vp.eng"', PEERS))),
+        'people."ed.wu".reports_to',
+        "'vp.eng' is not on the roster",
+        'add [people."vp.eng"]',
+        id="a handle that needs quoting is quoted in the key and the fix",
+    ),
+    pytest.param(
         team_charter(
             people=PEERS
             + '[people.x]\nroles = ["engineer"]\nreports_to = "y"\n\n'

@@ -13,7 +13,7 @@ from typing import Any
 
 from remit.charter.check import check_roster
 from remit.charter.model import BASES, DOMAINS, READ_ONLY_ROLES, ROLES, Charter, DomainRights, Grant, Person, Right
-from remit.charter.problems import Problem
+from remit.charter.problems import Problem, toml_key
 from remit.errors import CharterInvalid
 
 
@@ -57,7 +57,7 @@ class _Reader:
             if name not in allowed:
                 hint = _did_you_mean(name, allowed)
                 self.problem(
-                    f"{key}.{name}" if key else name,
+                    f"{key}.{toml_key(name)}" if key else toml_key(name),
                     "unknown key",
                     f"{hint} allowed here: {', '.join(allowed)}".strip(),
                 )
@@ -124,7 +124,7 @@ def _read_domains(
 ) -> dict[str, DomainRights]:
     domains: dict[str, DomainRights] = {}
     for name, body in raw.items():
-        key = f"domains.{name}"
+        key = f"domains.{toml_key(name)}"
         if name not in known:
             hint = _did_you_mean(name, known)
             reader.problem(key, f"unknown domain '{name}'", f"{hint} or declare it under [vocabulary] domains".strip())
@@ -133,7 +133,7 @@ def _read_domains(
         reader.unknown_keys(table, key, ("about", "rights"))
         grants: dict[str, Grant] = {}
         for role, entry in reader.table(table.get("rights", {}), f"{key}.rights").items():
-            grant = _read_grant(reader, role, entry, f"{key}.rights.{role}", bases)
+            grant = _read_grant(reader, role, entry, f"{key}.rights.{toml_key(role)}", bases)
             if grant is not None:
                 grants[role] = grant
         rights = DomainRights(name=name, about=reader.text(table.get("about"), f"{key}.about"), grants=grants)
@@ -150,7 +150,7 @@ def _read_domains(
 def _read_people(reader: _Reader, raw: dict[str, Any]) -> dict[str, Person]:
     people: dict[str, Person] = {}
     for handle, body in raw.items():
-        key = f"people.{handle}"
+        key = f"people.{toml_key(handle)}"
         table = reader.table(body, key)
         reader.unknown_keys(table, key, ("name", "roles", "reports_to"))
         roles = reader.names(table.get("roles", []), f"{key}.roles")
