@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from remit.api.app import Settings, create_app
 from remit.charter import load_preset
 from remit.charter.render import render_charter
-from remit.cli.roster import sample_roster
+from remit.charter.roster import sample_roster
 from remit.seed import DEMO_TEAM, seed_demo
 from remit.services import identity, teams
 from remit.services.uow import Store

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from remit import demo_story
 from remit.charter import load_preset
 from remit.charter.render import render_charter
-from remit.cli.roster import sample_roster  # moving to remit.charter.roster
+from remit.charter.roster import sample_roster
 from remit.services import identity, teams
 from remit.services.uow import Store
 from remit.store.tables import TeamRow

@@ -85,6 +85,20 @@ def test_init_writes_a_charter_that_checks_clean(initialised: Path, capsys: pyte
     assert code == 0 and "exactly the rights" in out
 
 
+def test_init_with_a_dotted_handle_writes_a_charter_its_own_check_accepts(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        capsys, "init", "--preset", "default", "--team", "checkout", "--person", "mary.jones=pm", "--person", "ezra=em"
+    )
+    assert code == 0, err
+    assert '[people."mary.jones"]' in (workdir / "remit.toml").read_text(encoding="utf-8")
+    code, out, err = run(capsys, "charter", "check")
+    assert code == 0 and "remit.toml: ok" in out, err
+    code, out, _ = run(capsys, "charter", "status")
+    assert code == 0 and "is the adopted charter" in out
+
+
 def test_charter_check_lists_every_problem_with_its_fix(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (workdir / "bad.toml").write_text(
         '[team]\nname = "x"\n[domains.release]\nrights.pm = { right = "decide", on = ["vibes"] }\n'

@@ -3,14 +3,18 @@ problem in a team's file names the file, the key and the fix."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from remit.charter import load_preset, parse_charter, preset_names, read_charter
+from remit.charter import Charter, Person, load_preset, parse_charter, preset_names, read_charter
 from remit.charter.loader import read_charter_data
 from remit.charter.presets import preset_data
-from remit.charter.render import render_charter
+from remit.charter.render import render_charter, set_roster
+from remit.charter.roster import parse_person, sample_roster
 from remit.errors import CharterInvalid
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -114,6 +118,103 @@ def test_a_rendered_team_charter_keeps_its_people_and_vocabulary():
     assert again.people == charter.people
     assert again.bases == charter.bases
     assert again.person("vp").name == 'Vera "VP" Park'
+
+
+# Handles the roster allows (``--person`` takes anything before the ``=``) that TOML must quote as keys.
+QUOTED_PEOPLE = (
+    "mary.jones=designer@hana",
+    "ana maria=engineer@mary.jones",
+    "josé=stakeholder",
+    "li@corp=engineer@ana maria",
+    'o"neil=engineer',
+    "o'brien=stakeholder",
+    "1.5=engineer",
+)
+
+
+def with_roster(preset: str, people: list[Person]) -> Charter:
+    return replace(load_preset(preset), name="checkout", preset=preset, people={p.handle: p for p in people})
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_a_team_charter_renders_and_reads_back_equal_with_handles_that_need_quoting(name):
+    base = load_preset(name)
+    charter = with_roster(name, [*sample_roster(base), *(parse_person(item) for item in QUOTED_PEOPLE)])
+
+    text = render_charter(charter, team="checkout")
+    again, problems = read_charter(text, SOURCE)
+
+    assert [str(problem) for problem in problems if problem.severity == "error"] == []
+    assert again == charter
+    assert '[people."mary.jones"]' in text
+    assert 'reports_to = "mary.jones"' in text
+
+
+@settings(max_examples=100, deadline=None)
+@given(handle=st.text(min_size=1, max_size=40), name=st.text(max_size=40))
+def test_any_handle_and_name_read_back_as_written(handle, name):
+    pm = Person("pm", "The PM", ("pm",))
+    people = {pm.handle: pm, handle: Person(handle, name, ("em",), reports_to=None if handle == "pm" else "pm")}
+    charter = Charter(
+        name="t", preset=None, about="", domains=parse_charter(team_charter(), SOURCE).domains, people=people
+    )
+
+    again, _ = read_charter(render_charter(charter, team="t"), SOURCE)
+
+    assert again is not None
+    assert again.people == charter.people
+
+
+def test_a_quoted_handle_written_by_hand_is_a_handle_like_any_other():
+    text = team_charter(people=swap("ann", '"ann.lee"', swap('reports_to = "hop"', 'reports_to = "hop.x"', PEERS)))
+    text = swap("[people.hop]", '[people."hop.x"]', text)
+
+    charter, problems = read_charter(text, SOURCE)
+
+    assert [str(problem) for problem in problems] == []
+    assert charter is not None
+    assert charter.person("ann.lee") == Person("ann.lee", "Ann", ("pm",), "hop.x")
+
+
+# --- editing a team's file -------------------------------------------------------------------------------
+
+
+def test_changing_the_roster_keeps_the_comments_and_lines_the_team_wrote():
+    charter = with_roster("default", sample_roster(load_preset("default")))
+    text = render_charter(charter, team="checkout")
+    text = "# Reviewed by the trio every quarter.\n" + text
+    text = swap("[domains.release]\n", "[domains.release]  # the dual key\n", text)
+    text = swap('name = "Priya Raman"\n', 'name = "Priya Raman"  # back from leave in May\n', text)
+    people = [
+        *(person for person in charter.people.values() if person.handle not in ("sol", "sam")),
+        parse_person("mary.jones=engineer@ezra"),
+    ]
+
+    edited = set_roster(text, people)
+
+    for comment in ("# Reviewed by the trio every quarter.", "# the dual key", "# back from leave in May"):
+        assert comment in edited
+    assert edited.split("[people.")[0] == text.split("[people.")[0]
+    assert parse_charter(edited, SOURCE).people == {person.handle: person for person in people}
+    assert "[people.sam]" not in edited
+    assert '[people."mary.jones"]\nname = "mary.jones"\nroles = ["engineer"]\nreports_to = "ezra"\n' in edited
+
+
+def test_changing_a_person_rewrites_only_what_changed():
+    text = team_charter(people=swap('roles = ["em"]', 'roles = [ "em" ]  # acting', PEERS))
+    before = parse_charter(text, SOURCE).people
+    ann = replace(before["ann"], name="Ann Lee")
+
+    edited = set_roster(text, [ann if person.handle == "ann" else person for person in before.values()])
+
+    assert swap('name = "Ann"', 'name = "Ann Lee"', text) == edited
+
+
+def test_changing_the_roster_of_a_file_that_is_not_toml_says_so():
+    with pytest.raises(CharterInvalid) as raised:
+        set_roster('[team]\nname = "checkout\n', [], SOURCE)
+
+    assert raised.value.problems[0].key == "(file)"
 
 
 # --- team charters and their problems -------------------------------------------------------------------
@@ -248,6 +349,13 @@ PROBLEMS = [
         "'vp-eng' is not on the roster",
         "add [people.vp-eng]",
         id="reports_to someone not on the roster",
+    ),
+    pytest.param(
+        team_charter(people=swap("[people.ed]", '[people."ed.wu"]', swap('"vpe"', '"vp.eng"', PEERS))),
+        'people."ed.wu".reports_to',
+        "'vp.eng' is not on the roster",
+        'add [people."vp.eng"]',
+        id="a handle that needs quoting is quoted in the key and the fix",
     ),
     pytest.param(
         team_charter(

@@ -1,6 +1,6 @@
 """The charter domain: rights per role per domain, presets, checks. Plain Python, no I/O beyond package data."""
 
-from remit.charter.loader import Problem, parse_charter, read_charter
+from remit.charter.loader import parse_charter, read_charter
 from remit.charter.model import (
     BASES,
     CHARTER_DOMAIN,
@@ -14,6 +14,7 @@ from remit.charter.model import (
     Right,
 )
 from remit.charter.presets import load_preset, preset_names
+from remit.charter.problems import Problem
 
 __all__ = [
     "BASES",

@@ -6,12 +6,8 @@ reporting lines and different authority domains."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from remit.charter.model import CHARTER_DOMAIN, Charter, Person
-
-if TYPE_CHECKING:
-    from remit.charter.loader import Problem
+from remit.charter.problems import Problem, toml_key
 
 PRODUCT = frozenset({"pm"})
 ENGINEERING = frozenset({"em", "tlm"})  # the TLM combines engineering leadership with product judgment (google-tlm)
@@ -35,11 +31,9 @@ def reporting_chain(charter: Charter, person: Person) -> tuple[list[Person], boo
 
 
 def check_roster(charter: Charter, source: str) -> list[Problem]:
-    from remit.charter.loader import Problem
-
     problems: list[Problem] = []
     for person in charter.people.values():
-        key = f"people.{person.handle}"
+        key = f"people.{toml_key(person.handle)}"
         if PRODUCT & set(person.roles) and ENGINEERING & set(person.roles):
             problems.append(
                 Problem(
@@ -56,7 +50,7 @@ def check_roster(charter: Charter, source: str) -> list[Problem]:
                     source,
                     f"{key}.reports_to",
                     f"'{person.reports_to}' is not on the roster",
-                    f"add [people.{person.reports_to}] (their VP or director), or fix the handle",
+                    f"add [people.{toml_key(person.reports_to)}] (their VP or director), or fix the handle",
                 )
             )
             continue
@@ -97,8 +91,6 @@ def check_roster(charter: Charter, source: str) -> list[Problem]:
 
 
 def _unheld_keys(charter: Charter, source: str) -> list[Problem]:
-    from remit.charter.loader import Problem
-
     problems = []
     held = {role for person in charter.people.values() for role in person.roles}
     for domain in charter.domains.values():
@@ -109,7 +101,7 @@ def _unheld_keys(charter: Charter, source: str) -> list[Problem]:
             problems.append(
                 Problem(
                     source,
-                    f"domains.{domain.name}.rights.{role}",
+                    f"domains.{toml_key(domain.name)}.rights.{role}",
                     f"nobody on the roster is {role}, a key in {domain.name}: "
                     + ("the charter could never be changed" if blocking else "no such decision can be approved"),
                     f'add a person with roles = ["{role}"] under [people]',

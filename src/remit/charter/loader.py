@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass
 from typing import Any
 
+from remit.charter.check import check_roster
 from remit.charter.model import (
     BASES,
     BASIS_NAME,
@@ -24,22 +24,8 @@ from remit.charter.model import (
     Person,
     Right,
 )
+from remit.charter.problems import Problem, toml_key
 from remit.errors import CharterInvalid
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    key: str
-    what: str
-    fix: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.key}: {self.what} — {self.fix}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"file": self.file, "key": self.key, "what": self.what, "fix": self.fix, "severity": self.severity}
 
 
 def _did_you_mean(word: str, choices: object) -> str:
@@ -82,7 +68,7 @@ class _Reader:
             if name not in allowed:
                 hint = _did_you_mean(name, allowed)
                 self.problem(
-                    f"{key}.{name}" if key else name,
+                    f"{key}.{toml_key(name)}" if key else toml_key(name),
                     "unknown key",
                     f"{hint} allowed here: {', '.join(allowed)}".strip(),
                 )
@@ -149,7 +135,7 @@ def _read_domains(
 ) -> dict[str, DomainRights]:
     domains: dict[str, DomainRights] = {}
     for name, body in raw.items():
-        key = f"domains.{name}"
+        key = f"domains.{toml_key(name)}"
         if name not in known:
             hint = _did_you_mean(name, known)
             reader.problem(key, f"unknown domain '{name}'", f"{hint} or declare it under [vocabulary] domains".strip())
@@ -158,7 +144,7 @@ def _read_domains(
         reader.unknown_keys(table, key, ("about", "rights"))
         grants: dict[str, Grant] = {}
         for role, entry in reader.table(table.get("rights", {}), f"{key}.rights").items():
-            grant = _read_grant(reader, role, entry, f"{key}.rights.{role}", bases)
+            grant = _read_grant(reader, role, entry, f"{key}.rights.{toml_key(role)}", bases)
             if grant is not None:
                 grants[role] = grant
         rights = DomainRights(name=name, about=reader.text(table.get("about"), f"{key}.about"), grants=grants)
@@ -175,7 +161,7 @@ def _read_domains(
 def _read_people(reader: _Reader, raw: dict[str, Any]) -> dict[str, Person]:
     people: dict[str, Person] = {}
     for handle, body in raw.items():
-        key = f"people.{handle}"
+        key = f"people.{toml_key(handle)}"
         table = reader.table(body, key)
         reader.unknown_keys(table, key, ("name", "roles", "reports_to"))
         roles = reader.names(table.get("roles", []), f"{key}.roles")
@@ -210,8 +196,6 @@ def read_charter(text: str, source: str = "remit.toml") -> tuple[Charter | None,
 
 def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None, list[Problem]]:
     """Build a charter from parsed TOML (presets arrive here with ``extends`` already merged)."""
-    from remit.charter.check import check_roster  # local: check imports the model, not the loader
-
     reader = _Reader(source)
     reader.unknown_keys(raw, "", ("team", "preset", "vocabulary", "domains", "people"))
     head_key = "team" if "team" in raw else "preset"

@@ -1,68 +1,117 @@
-"""Write a charter back out as TOML, one line per right, so a team can review it like code.
+"""Write a charter as TOML, one line per right, so a team can review it like code; edit a team's file in place.
 
-TOML basic strings accept JSON's escapes, so ``json.dumps`` quotes every string safely.
+tomlkit does the TOML: it quotes every key and string that needs it (a handle like ``mary.jones`` becomes
+``[people."mary.jones"]``), and it edits a file without losing the comments and layout the team gave it.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
+
+import tomlkit
+from tomlkit.exceptions import ParseError
+from tomlkit.items import InlineTable, Table
 
 from remit.charter.model import BASES, DOMAINS, Charter, Grant, Person
+from remit.charter.problems import Problem
+from remit.errors import CharterInvalid
+
+HEADER = (
+    "Remit charter for team {team}: who holds which right in which domain, and who plays which role.",
+    "Check it with `remit charter check`; change it through a decision in the `charter` domain",
+    "(`remit charter propose`): a new version is adopted only when that decision is approved.",
+)
 
 
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _names(names: object) -> str:
-    return "[" + ", ".join(_quote(name) for name in names) + "]"  # type: ignore[attr-defined]
-
-
-def _grant_line(domain: str, grant: Grant) -> str:
-    parts = [f"right = {_quote(grant.right.value)}"]
+def _right(grant: Grant) -> InlineTable:
+    """``{ right = "block", on = [...], why = "..." }``: written after ``rights.ROLE =``, so one line each."""
+    entry = tomlkit.inline_table()
+    entry.add(tomlkit.ws(" "))
+    entry.add("right", grant.right.value)
     if grant.bases is not None:
-        parts.append(f"on = {_names(sorted(grant.bases))}")
+        entry.add("on", sorted(grant.bases))
     if grant.why:
-        parts.append(f"why = {_quote(grant.why)}")
+        entry.add("why", grant.why)
     if grant.note:
-        parts.append(f"note = {_quote(grant.note)}")
-    return f"rights.{grant.role} = {{ {', '.join(parts)} }}"
+        entry.add("note", grant.note)
+    entry.add(tomlkit.ws(" "))
+    return entry
 
 
-def _person_lines(person: Person) -> list[str]:
-    lines = [f"[people.{person.handle}]", f"name = {_quote(person.name)}", f"roles = {_names(person.roles)}"]
+def _fields(person: Person) -> dict[str, str | list[str]]:
+    fields: dict[str, str | list[str]] = {"name": person.name, "roles": list(person.roles)}
     if person.reports_to:
-        lines.append(f"reports_to = {_quote(person.reports_to)}")
-    return [*lines, ""]
+        fields["reports_to"] = person.reports_to
+    return fields
+
+
+def _person(person: Person) -> Table:
+    table = tomlkit.table()
+    table.update(_fields(person))
+    return table
 
 
 def render_charter(charter: Charter, *, team: str) -> str:
-    lines = [
-        f"# Remit charter for team {team}: who holds which right in which domain, and who plays which role.",
-        "# Check it with `remit charter check`; change it through a decision in the `charter` domain",
-        "# (`remit charter propose`): a new version is adopted only when that decision is approved.",
-        "",
-        "[team]",
-        f"name = {_quote(team)}",
-    ]
+    document = tomlkit.document()
+    for line in HEADER:
+        document.add(tomlkit.comment(line.format(team=team)))
+    document.add(tomlkit.nl())
+    head = tomlkit.table()
+    head.add("name", team)
     if charter.preset:
-        lines.append(f"preset = {_quote(charter.preset)}")
+        head.add("preset", charter.preset)
     if charter.about:
-        lines.append(f"about = {_quote(charter.about)}")
-    lines += [f"reserve = {charter.reserve}", ""]
+        head.add("about", charter.about)
+    head.add("reserve", charter.reserve)
+    document.add("team", head)
     extra_bases = sorted(charter.bases - set(BASES))
     extra_domains = [name for name in charter.domains if name not in DOMAINS]
     if extra_bases or extra_domains:
-        lines.append("[vocabulary]")
+        vocabulary = tomlkit.table()
         if extra_bases:
-            lines.append(f"bases = {_names(extra_bases)}")
+            vocabulary.add("bases", extra_bases)
         if extra_domains:
-            lines.append(f"domains = {_names(extra_domains)}")
-        lines.append("")
-    for domain in charter.domains.values():
-        lines += [f"[domains.{domain.name}]", f"about = {_quote(domain.about)}"]
-        lines += [_grant_line(domain.name, grant) for grant in domain.grants.values()]
-        lines.append("")
-    for person in charter.people.values():
-        lines += _person_lines(person)
-    return "\n".join(lines)
+            vocabulary.add("domains", extra_domains)
+        document.add("vocabulary", vocabulary)
+    if charter.domains:
+        domains = tomlkit.table(is_super_table=True)
+        for domain in charter.domains.values():
+            table = tomlkit.table()
+            table.add("about", domain.about)
+            for grant in domain.grants.values():
+                table.add(tomlkit.key(["rights", grant.role]), _right(grant))
+            domains.add(domain.name, table)
+        document.add("domains", domains)
+    if charter.people:
+        people = tomlkit.table(is_super_table=True)
+        for person in charter.people.values():
+            people.add(person.handle, _person(person))
+        document.add("people", people)
+    return document.as_string()
+
+
+def set_roster(text: str, people: Iterable[Person], source: str = "remit.toml") -> str:
+    """The charter file ``text`` with ``[people]`` made exactly ``people``; everything else (comments, layout,
+    order, and the lines of a person who did not change) stays as the team wrote it."""
+    try:
+        document = tomlkit.parse(text)
+    except ParseError as error:
+        problem = Problem(source, "(file)", f"not valid TOML: {error}", "fix the syntax at the line and column given")
+        raise CharterInvalid(f"{source} is not valid TOML: {error}", [problem]) from error
+    wanted = {person.handle: person for person in people}
+    if "people" not in document:
+        document.add("people", tomlkit.table(is_super_table=True))
+    roster = document["people"]
+    for handle in [handle for handle in roster if handle not in wanted]:
+        del roster[handle]
+    for handle, person in wanted.items():
+        if handle not in roster:
+            roster[handle] = _person(person)
+            continue
+        entry = roster[handle]
+        for key, value in _fields(person).items():
+            if entry.get(key) != value:
+                entry[key] = value
+        if not person.reports_to:
+            entry.pop("reports_to", None)
+    return document.as_string()

@@ -11,9 +11,9 @@ import typer
 
 from remit.charter import Charter, DomainRights, preset_names
 from remit.charter.render import render_charter
+from remit.charter.roster import parse_person, sample_roster
 from remit.cli import charter_cmds, decision_cmds, ledger_cmds, server_cmds, show
 from remit.cli.context import Context, console, ctx, emit_json, err_console, local, pick_charter
-from remit.cli.roster import parse_person, sample_roster
 from remit.decisions.resolve import resolve, who
 from remit.errors import Conflict, InvalidInput, RemitError
 from remit.services import teams

@@ -1,8 +1,8 @@
-"""The roster ``remit init`` writes: people given with --person, or a sample team to edit."""
+"""The roster ``remit init`` writes: people given as ``handle=role[,role][@manager]``, or a sample team to edit."""
 
 from __future__ import annotations
 
-from remit.charter import ROLES, Charter, Person
+from remit.charter.model import ROLES, Charter, Person
 from remit.errors import InvalidInput
 
 SAMPLE = (
