@@ -54,11 +54,6 @@ class Identity:
     roles: tuple[str, ...]
     csrf: str = ""  # web sessions only
 
-    @property
-    def reads_only(self) -> bool:
-        """Stakeholders read; they never write."""
-        return set(self.roles) <= {"stakeholder"}
-
     def as_dict(self) -> dict[str, object]:
         return {"team": self.team, "handle": self.handle, "name": self.name, "roles": list(self.roles)}
 

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from remit.errors import RemitError
-from remit.web import charts, words
+from remit.web import words
 from remit.web.session import SignInRequired, came_from, clear_flash, pop_flash, set_flash
 
 HERE = Path(__file__).resolve().parent
@@ -52,7 +52,6 @@ def _environment() -> Environment:
     env.globals["waiting_words"] = words.waiting
     env.globals["blocked_words"] = words.blocked
     env.globals["payload_words"] = words.payload
-    env.globals["bar_chart"] = charts.bar_chart
     return env
 
 
