@@ -11,6 +11,7 @@ from remit.charter import load_preset, preset_names, read_charter
 from remit.charter.diff import diff_charters
 from remit.cli import show
 from remit.cli.context import console, ctx, emit_json, err_console, parse_deadline, pick_charter, read_file
+from remit.decisions.model import Resolution
 
 app = typer.Typer(no_args_is_help=True, help="The team's charter: check it, show it, compare it, change it.")
 
@@ -123,7 +124,7 @@ def propose(
         emit_json(outcome)
         return
     console.print(f"opened charter decision #{outcome['number']}; adopted when approved")
-    show.resolution(outcome)
+    show.resolution(Resolution.from_dict(outcome))
 
 
 @app.command()

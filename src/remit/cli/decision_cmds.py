@@ -8,6 +8,8 @@ import typer
 
 from remit.cli import show
 from remit.cli.context import console, ctx, emit_json, pairs, parse_deadline
+from remit.decisions.model import Resolution
+from remit.decisions.views import DecisionSummary, DecisionView, Queue
 
 app = typer.Typer(no_args_is_help=True, help="Open decisions, record positions and evidence, amend, withdraw.")
 rules = typer.Typer(no_args_is_help=True, help="The team's decision rules.")
@@ -24,7 +26,7 @@ def _report(outcome: dict[str, Any], json_out: bool, verb: str) -> None:
         emit_json(outcome)
         return
     console.print(f"#{outcome['number']}: {verb}")
-    show.resolution(outcome)
+    show.resolution(Resolution.from_dict(outcome))
 
 
 @app.command("open")
@@ -137,7 +139,7 @@ def show_cmd(typer_ctx: typer.Context, number: int, json_out: Json = False) -> N
     if json_out:
         emit_json(view)
     else:
-        show.decision(view)
+        show.decision(DecisionView.from_dict(view))
 
 
 @app.command("list")
@@ -153,7 +155,7 @@ def list_cmd(
     if json_out:
         emit_json(rows)
     elif rows:
-        show.decision_list(rows)
+        show.decision_list([DecisionSummary.from_dict(row) for row in rows])
     else:
         console.print("no decisions" + (f" waiting on {waiting_on}" if waiting_on else ""))
 
@@ -233,4 +235,4 @@ def queue(
     if json_out:
         emit_json(body)
     else:
-        show.queue(body)
+        show.queue(Queue.from_dict(body))

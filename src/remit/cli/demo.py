@@ -42,7 +42,7 @@ def say(text: str) -> None:
 
 
 def result(outcome: Outcome) -> None:
-    show.resolution(outcome.resolution.as_dict())
+    show.resolution(outcome.resolution)
 
 
 def attempt(action: Callable[[], object]) -> None:
@@ -233,8 +233,8 @@ def _story(store: Store, clock: StepClock, folder: Path) -> None:
     crossings = view.crossings
     console.print(f"boundary crossings on #{n1}: {len(crossings)}")
     for crossing in crossings:
-        label = "refused" if crossing["refused"] else "recorded as voice"
-        console.print(f"  {crossing['person']} ({crossing['role']}, {label}): {crossing['why']}")
+        label = "refused" if crossing.refused else "recorded as voice"
+        console.print(f"  {crossing.person} ({crossing.role}, {label}): {crossing.why}")
     for report in queries.verify_audit(uow=uow(), team="checkout"):
         console.print(
             f"audit chain: {report.entries} entries, {'intact' if report.ok else 'BROKEN: ' + report.problem}"

@@ -3,52 +3,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from remit.charter import Charter
 from remit.decisions.model import State
+from remit.decisions.views import DecisionSummary, Queue, QueueItem
 from remit.services import notices
-from remit.services.queries import DecisionSummary, summary_of, waiting_clause
+from remit.services.queries import summary_of, waiting_clause
 from remit.services.teams import charter_from_text, current_version
 from remit.services.uow import UnitOfWork
 from remit.store.tables import DecisionRow, DecisionWaitRow, PersonRow
 
 ACTIVE = (State.OPEN.value, State.BLOCKED.value)
 MAX_PAGE = 200
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    summary: DecisionSummary
-    asks: list[str]  # what it needs from me, in words
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**self.summary.as_dict(), "asks": self.asks}
-
-
-@dataclass(frozen=True)
-class Queue:
-    person: str
-    roles: list[str]
-    waiting_on_me: list[QueueItem]
-    mine: list[DecisionSummary]
-    holders: dict[str, list[str]]  # role -> the people who hold it, to say "on whom"
-    next_cursor: int | None
-    unseen: list[dict[str, Any]]  # what I was asked or told and have not opened yet
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "person": self.person,
-            "roles": self.roles,
-            "waiting_on_me": [item.as_dict() for item in self.waiting_on_me],
-            "mine": [summary.as_dict() for summary in self.mine],
-            "holders": self.holders,
-            "next_cursor": self.next_cursor,
-            "unseen": self.unseen,
-        }
 
 
 def _ask(wait: DecisionWaitRow) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from remit.decisions.model import Blocker, WaitingOn
 from remit.services.decisions import Outcome
 
 Holders = Mapping[str, Sequence[str]]
@@ -17,34 +18,32 @@ def who(role: str, holders: Holders) -> str:
     return f"{role} ({', '.join(people)})" if people else f"{role} (nobody holds it)"
 
 
-def waiting(waiting_on: Mapping[str, Any], holders: Holders) -> str:
+def waiting(waiting_on: WaitingOn, holders: Holders) -> str:
     parts = []
-    if waiting_on.get("roles"):
-        parts.append("a go from " + ", ".join(who(role, holders) for role in waiting_on["roles"]))
-    for name, role in (waiting_on.get("evidence_from") or {}).items():
-        parts.append(f"evidence '{name}' from {who(role, holders)}")
-    if waiting_on.get("consults"):
-        parts.append("an answer from " + ", ".join(who(role, holders) for role in waiting_on["consults"]))
+    if waiting_on.roles:
+        parts.append("a go from " + ", ".join(who(role, holders) for role in waiting_on.roles))
+    for need in waiting_on.evidence:
+        parts.append(f"evidence '{need.name}' from {who(need.role, holders)}")
+    if waiting_on.consults:
+        parts.append("an answer from " + ", ".join(who(role, holders) for role in waiting_on.consults))
     return "; ".join(parts) if parts else "nothing"
 
 
-def blocked(blocked_by: Sequence[Mapping[str, Any]], holders: Holders) -> str:
+def blocked(blocked_by: Sequence[Blocker], holders: Holders) -> str:
     parts = []
     for blocker in blocked_by:
-        person = blocker.get("person")
-        name = f"{blocker['role']} ({person})" if person else who(blocker["role"], holders)
-        parts.append(f"{name} on {blocker.get('basis') or 'any'} grounds")
+        name = f"{blocker.role} ({blocker.person})" if blocker.person else who(blocker.role, holders)
+        parts.append(f"{name} on {blocker.basis or 'any'} grounds")
     return ", ".join(parts)
 
 
 def state(outcome: Outcome, holders: Holders) -> str:
-    body = outcome.as_dict()
-    number, value = outcome.number, body["state"]
-    if value == "blocked":
-        return f"#{number} is blocked by {blocked(body['blocked_by'], holders)}"
-    if value == "open":
-        return f"#{number} is open, waiting on {waiting(body['waiting_on'], holders)}"
-    return f"#{number} is {value}"
+    number, resolution = outcome.number, outcome.resolution
+    if resolution.state.value == "blocked":
+        return f"#{number} is blocked by {blocked(resolution.blocked_by, holders)}"
+    if resolution.state.value == "open":
+        return f"#{number} is open, waiting on {waiting(resolution.waiting_on, holders)}"
+    return f"#{number} is {resolution.state.value}"
 
 
 def position_recorded(outcome: Outcome, stance: str, basis: str | None, holders: Holders) -> str:
