@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.markup import escape
 from rich.table import Table
 
 from remit.charter import Charter, Right
 from remit.cli.context import console
+from remit.decisions import words
 from remit.decisions.model import Resolution
 from remit.decisions.views import AuditEntry, DecisionSummary, DecisionView, Queue
 
+ACTIVE = ("open", "blocked")
+LINE = {"blocked": "red", "consult": "dim", "crossing": "magenta"}  # the colours of words.account's lines
 STYLE = {"approved": "bold green", "blocked": "bold red", "open": "yellow", "withdrawn": "dim", "expired": "dim"}
 CELL = {
     Right.DECIDE: "[bold]DECIDE[/]",
@@ -58,23 +62,14 @@ def charter_matrix(charter: Charter, *, why: bool = False) -> None:
 
 def resolution(result: Resolution) -> None:
     console.print(f"state: {state_text(result.state)}")
-    for blocker in result.blocked_by:
-        who = blocker.person or blocker.role
-        console.print(f"  [red]blocked by[/] {who} ({blocker.role}) on {blocker.basis or 'any'} grounds")
-    waiting = result.waiting_on
-    if waiting.roles:
-        console.print(f"  waiting on a go from: {', '.join(waiting.roles)}")
-    for need in waiting.evidence:
-        console.print(f"  waiting on evidence: {need.name} (from {need.role})")
-    if waiting.consults:
-        console.print(f"  [dim]not yet heard from (consulted): {', '.join(waiting.consults)}[/]")
-    for crossing in result.boundary_crossings:
-        console.print(f"  [magenta]boundary crossing[/]: {crossing.why}")
+    for kind, line in words.account(result):
+        style = LINE.get(kind)
+        console.print(f"  [{style}]{escape(line)}[/]" if style else f"  {escape(line)}")
 
 
 def decision(view: DecisionView) -> None:
     console.print(
-        f"[bold]#{view.number} {view.title}[/]  ({view.domain}, revision {view.revision}, "
+        f"[bold]#{view.number} {escape(view.title)}[/]  ({view.domain}, revision {view.revision}, "
         f"charter v{view.charter_version})"
     )
     console.print(
@@ -88,26 +83,19 @@ def decision(view: DecisionView) -> None:
                 f"{role} {'[green]turned[/]' if on else '[dim]not turned[/]'}" for role, on in view.keys.items()
             )
         )
-    for blocker in view.blocked_by:
-        console.print(
-            f"[red]blocked by[/] {blocker.person or blocker.role} ({blocker.role}) on {blocker.basis or 'any'} grounds"
-        )
-    waiting = view.waiting_on
-    if view.state in ("open", "blocked") and waiting:
-        parts = [f"go from {r}" for r in waiting.roles]
-        parts += [f"evidence {need.name} from {need.role}" for need in waiting.evidence]
-        console.print("waiting on: " + "; ".join(parts))
+    if view.state in ACTIVE and (view.blocked_by or view.waiting_on):
+        console.print(escape(words.standing(view, None)))
     if view.positions:
         table = Table(title="positions")
         for column in ("rev", "person", "role", "stance", "basis", "reason", "at"):
             table.add_column(column)
         for p in view.positions:
-            table.add_row(str(p.revision), p.person, p.role, p.stance, p.basis or "", p.reason, p.at[:19])
+            table.add_row(str(p.revision), p.person, p.role, p.stance, p.basis or "", escape(p.reason), p.at[:19])
         console.print(table)
     for e in view.evidence:
-        console.print(f"evidence [bold]{e.name}[/] from {e.person} ({e.role}): {e.text}")
+        console.print(f"evidence [bold]{e.name}[/] from {e.person} ({e.role}): {escape(e.text)}")
     for rule in view.rules:
-        console.print(f"rule {rule.id}: {rule.because}")
+        console.print(f"rule {rule.id}: {escape(rule.because)}")
     for c in view.consulted:
         mark = "answered" if c.answered else "not answered"
         console.print(
@@ -120,25 +108,23 @@ def decision(view: DecisionView) -> None:
         console.print(f"{n.kind} {n.person} ({n.role}) of {n.event} at {n.at[:19]}: {seen}")
     for crossing in view.crossings:
         label = "refused" if crossing.refused else "recorded as voice"
-        console.print(f"[magenta]boundary crossing[/] ({label}) by {crossing.person} ({crossing.role}): {crossing.why}")
+        console.print(
+            f"[magenta]boundary crossing[/] ({label}) by {crossing.person} ({crossing.role}): {escape(crossing.why)}"
+        )
 
 
 def decision_list(rows: Sequence[DecisionSummary]) -> None:
     table = Table()
-    for column in ("#", "domain", "title", "state", "proposer", "waiting on / blocked by"):
+    for column in ("#", "domain", "title", "state", "proposer", "where it stands"):
         table.add_column(column)
     for row in rows:
-        if row.blocked_by:
-            note = "blocked by " + ", ".join(b.person or b.role for b in row.blocked_by)
-        else:
-            note = ", ".join([*row.waiting_on.roles, *(need.name for need in row.waiting_on.evidence)])
         table.add_row(
             str(row.number),
             row.domain,
-            row.title,
+            escape(row.title),
             state_text(row.state),
             row.proposer,
-            note if row.state in ("open", "blocked") else "",
+            escape(words.standing(row, None)) if row.state in ACTIVE else "",
         )
     console.print(table)
 
@@ -149,34 +135,19 @@ def queue(body: Queue) -> None:
     if body.waiting_on_me:
         console.print(f"[bold]waiting on {who}[/]:")
         for item in body.waiting_on_me:
-            summary = item.summary
-            console.print(
-                f"  #{summary.number} {summary.title} ({summary.domain}, {state_text(summary.state)}): "
-                + "; ".join(item.asks)
-            )
+            console.print(f"  {card(item.summary)}: " + escape("; ".join(item.asks)))
     else:
         console.print(f"nothing is waiting on {who}")
     if body.next_cursor:
         console.print(f"  [dim]more: --cursor {body.next_cursor}, or --all[/]")
-    holders = body.holders
-
-    def people(role: str) -> str:
-        return f"{role} ({', '.join(holders.get(role, [])) or 'nobody on the roster'})"
-
     if body.mine:
         console.print("[bold]yours, still open[/]:")
     for mine in body.mine:
-        waiting = mine.waiting_on
-        needs = [f"a go from {people(role)}" for role in waiting.roles]
-        needs += [f"evidence {need.name} from {people(need.role)}" for need in waiting.evidence]
-        parts = [
-            f"[red]blocked by[/] {b.person or people(b.role)} on {b.basis or 'any'} grounds" for b in mine.blocked_by
-        ]
-        parts += ["waiting on " + "; ".join(needs)] if needs else []
-        console.print(
-            f"  #{mine.number} {mine.title} ({mine.domain}, {state_text(mine.state)}): "
-            + (", ".join(parts) or "waiting on nobody")
-        )
+        console.print(f"  {card(mine)}: " + escape(words.standing(mine, body.holders)))
+
+
+def card(summary: DecisionSummary) -> str:
+    return f"#{summary.number} {escape(summary.title)} ({summary.domain}, {state_text(summary.state)})"
 
 
 def audit_log(entries: Sequence[AuditEntry]) -> None:
@@ -186,4 +157,4 @@ def audit_log(entries: Sequence[AuditEntry]) -> None:
             f"{k}={v}" for k, v in entry.payload.items() if k not in ("number",) and v not in (None, [], {}, "")
         )
         said = f"{entry.seq:>5} {entry.at[:19]} [bold]{entry.kind}[/]{number} by {entry.actor}"
-        console.print(f"{said}: [dim]{detail[:160]}[/]")
+        console.print(f"{said}: [dim]{escape(detail[:160])}[/]")

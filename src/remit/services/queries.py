@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from remit.charter import Right
+from remit.decisions import words
 from remit.decisions.model import Resolution, State
 from remit.decisions.views import (
     AuditEntry,
@@ -236,17 +237,5 @@ class GateAnswer:
 def gate(*, uow: UnitOfWork, team: str, number: int) -> GateAnswer:
     """Approved release decisions pass; anything else is refused with the reason."""
     view = show_decision(uow=uow, team=team, number=number)
-    if view.domain != "release":
-        article = "an" if view.domain[0] in "aeiou" else "a"
-        return GateAnswer(number, False, f"#{number} is {article} {view.domain} decision, not a release")
-    if view.state == State.APPROVED.value:
-        return GateAnswer(number, True, f"#{number} '{view.title}' was approved at {view.settled_at}")
-    if view.state == State.BLOCKED.value:
-        who = ", ".join(f"{b.role} on {b.basis or 'any'} grounds" for b in view.blocked_by)
-        return GateAnswer(number, False, f"#{number} is blocked by {who}")
-    if view.state == State.OPEN.value:
-        waiting = view.waiting_on
-        parts = [f"a go from {', '.join(waiting.roles)}"] if waiting.roles else []
-        parts += [f"evidence {need.name} from {need.role}" for need in waiting.evidence]
-        return GateAnswer(number, False, f"#{number} is still open, waiting on {'; '.join(parts) or 'nothing'}")
-    return GateAnswer(number, False, f"#{number} is {view.state}")
+    approved = view.domain == words.RELEASE and view.state == State.APPROVED.value
+    return GateAnswer(number, approved, words.gate_reason(view, view.settled_at))

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import select
 
 from remit.charter import Charter
+from remit.decisions import words
 from remit.decisions.model import State
 from remit.decisions.views import DecisionSummary, Queue, QueueItem
+from remit.decisions.waiting import Wait
 from remit.services import notices
 from remit.services.queries import summary_of, waiting_clause
 from remit.services.teams import charter_from_text, current_version
@@ -18,16 +20,6 @@ from remit.store.tables import DecisionRow, DecisionWaitRow, PersonRow
 
 ACTIVE = (State.OPEN.value, State.BLOCKED.value)
 MAX_PAGE = 200
-
-
-def _ask(wait: DecisionWaitRow) -> str:
-    if wait.kind == "go":
-        return f"your go as {wait.role}"
-    if wait.kind == "evidence":
-        return f"evidence '{wait.what}' from {wait.role}"
-    if wait.kind == "consult":
-        return f"you are consulted as {wait.role}"
-    return f"your no-go ({wait.what or 'any grounds'}) stands: only you can lift it"
 
 
 def holders(charter: Charter) -> dict[str, list[str]]:
@@ -64,7 +56,7 @@ def my_queue(*, uow: UnitOfWork, team: str, handle: str, limit: int = 50, before
         for wait in uow.session.scalars(
             select(DecisionWaitRow).where(DecisionWaitRow.decision_id.in_(ids), waits).order_by(DecisionWaitRow.id)
         ):
-            asks.setdefault(wait.decision_id, []).append(_ask(wait))
+            asks.setdefault(wait.decision_id, []).append(words.ask(Wait(wait.kind, wait.role, what=wait.what)))
         mine = _summaries(
             uow,
             select(DecisionRow.id).where(
