@@ -195,6 +195,22 @@ def test_a_passed_deadline_expires_the_decision_and_settles_it_at_the_deadline(s
     assert (view.summary.state, view.settled_at) == ("expired", deadline.isoformat())
 
 
+def test_reads_record_nothing_and_the_gate_counts_a_passed_deadline_as_expired(store: Store, team: str) -> None:
+    clock = store.clock
+    number = decisions.open_decision(
+        uow=store.uow(), team=team, actor="priya", domain="release", title="x", deadline=clock() + timedelta(hours=2)
+    ).number
+    clock.advance(hours=3)  # type: ignore[attr-defined]
+    written = count(store, AuditRow)
+    assert queries.show_decision(uow=store.uow(), team=team, number=number).state == "open"  # as recorded
+    assert [summary.state for summary in queries.list_decisions(uow=store.uow(), team=team)] == ["open"]
+    answer = queries.gate(uow=store.uow(), team=team, number=number)
+    assert (answer.approved, answer.reason) == (False, f"#{number} is expired")
+    assert count(store, AuditRow) == written
+    assert decisions.expire_decisions(uow=store.uow(), team=team) == [number]  # the sweeper records it
+    assert queries.gate(uow=store.uow(), team=team, number=number) == answer
+
+
 def test_every_read_model_reads_back_from_its_json(store: Store, team: str) -> None:
     """The CLI over HTTP renders ``from_dict`` of the API's bodies: the same records the services return."""
     rules.add_rule(

@@ -74,7 +74,7 @@ def gate(typer_ctx: typer.Context, number: int, json_out: Json = False) -> None:
 
 
 def expire(typer_ctx: typer.Context) -> None:
-    """Record the expiry of overdue decisions now (for cron; every command also does it first)."""
+    """Record the expiry of overdue decisions now (for cron; every writing command also does it first)."""
     from remit.services.decisions import expire_decisions
 
     c = local(typer_ctx)

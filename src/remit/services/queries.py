@@ -1,10 +1,11 @@
-"""Read-side use cases: show, list, log, gate, verify. They never write, except that reading a team first
-records any deadline that has passed (so what you see is never stale)."""
+"""Read-side use cases: show, list, log, gate, verify. Every one is a read (``with uow.reading():``): none
+writes, not even a deadline's expiry, which the sweeper and every writing command record. The gate counts a
+passed deadline as expired whether or not it is recorded yet."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -25,7 +26,8 @@ from remit.decisions.views import (
 )
 from remit.errors import InvalidInput, NotFound
 from remit.services import notices
-from remit.services.acting import bound_charter, bound_rules, current_team_charter, domain_rights, load_decision
+from remit.services.acting import bound_charter, bound_rules, domain_rights, load_decision
+from remit.services.teams import charter_from_text, current_version
 from remit.services.uow import UnitOfWork
 from remit.store import audit
 from remit.store.tables import (
@@ -64,8 +66,8 @@ def summary_of(decision: DecisionRow, proposer: str) -> DecisionSummary:
 
 
 def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
-    with uow:
-        team_row, _version, _charter = current_team_charter(uow, team)
+    with uow.reading():
+        team_row = uow.team(team, lock=False)
         decision = load_decision(uow, team_row, number)
         rights = domain_rights(bound_charter(uow, decision), decision.domain)
         handles = dict(
@@ -88,7 +90,7 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         settled = decision.settled_at
         answered = {p.role: p.recorded_at for p in current}
         resolution = Resolution.from_dict(decision.resolution)
-        view = DecisionView(
+        return DecisionView(
             **_summary_fields(decision, handles[decision.proposer_id], resolution),
             revision=decision.revision,
             charter_version=version,
@@ -125,8 +127,6 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
             history=[HistoryEntry(row.seq, row.at, row.actor, row.kind, json.loads(row.payload)) for row in history],
             reached=notices.reached(uow, decision.id, handles),
         )
-        uow.commit()
-        return view
 
 
 def waiting_clause(team_id: int, roles: list[str], person_id: int) -> Any:
@@ -152,8 +152,8 @@ def list_decisions(
     limit: int | None = None,
 ) -> list[DecisionSummary]:
     """Decisions in number order; ``after`` a number and ``limit`` page through them."""
-    with uow:
-        team_row, _version, charter = current_team_charter(uow, team)
+    with uow.reading():
+        team_row = uow.team(team, lock=False)
         query = (
             select(DecisionRow, PersonRow.handle)
             .join(PersonRow, PersonRow.id == DecisionRow.proposer_id)
@@ -170,6 +170,7 @@ def list_decisions(
         if domain is not None:
             query = query.where(DecisionRow.domain == domain)
         if waiting_on is not None:
+            charter = charter_from_text(current_version(uow, team_row).text)
             person = charter.person(waiting_on)
             person_id = uow.session.scalar(
                 select(PersonRow.id).where(PersonRow.team_id == team_row.id, PersonRow.handle == waiting_on)
@@ -185,9 +186,7 @@ def list_decisions(
             query = query.where(DecisionRow.number > after)
         if limit is not None:
             query = query.limit(limit)
-        summaries = [summary_of(decision, proposer) for decision, proposer in uow.session.execute(query)]
-        uow.commit()
-        return summaries
+        return [summary_of(decision, proposer) for decision, proposer in uow.session.execute(query)]
 
 
 def audit_log(*, uow: UnitOfWork, team: str, limit: int | None = None, after: int | None = None) -> list[AuditEntry]:
@@ -235,7 +234,13 @@ class GateAnswer:
 
 
 def gate(*, uow: UnitOfWork, team: str, number: int) -> GateAnswer:
-    """Approved release decisions pass; anything else is refused with the reason."""
-    view = show_decision(uow=uow, team=team, number=number)
-    approved = view.domain == words.RELEASE and view.state == State.APPROVED.value
-    return GateAnswer(number, approved, words.gate_reason(view, view.settled_at))
+    """Approved release decisions pass; anything else is refused with the reason. A decision whose deadline
+    has passed is expired, as the sweeper will record it (a read records nothing)."""
+    with uow.reading():
+        decision = load_decision(uow, uow.team(team, lock=False), number)
+        proposer = uow.session.get_one(PersonRow, decision.proposer_id).handle
+        summary, settled_at = summary_of(decision, proposer), decision.settled_at
+        if not State(decision.state).settled and decision.deadline is not None and decision.deadline <= uow.now:
+            summary, settled_at = replace(summary, state=State.EXPIRED.value), decision.deadline
+    approved = summary.domain == words.RELEASE and summary.state == State.APPROVED.value
+    return GateAnswer(number, approved, words.gate_reason(summary, _iso(settled_at)))
