@@ -59,8 +59,3 @@ class CharterInvalid(RemitError):
     def __init__(self, message: str, problems: list[object], *, hint: str = "") -> None:
         super().__init__(message, hint=hint)
         self.problems = problems
-
-
-class AuditBroken(RemitError):
-    code = "audit_broken"
-    status = 500

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -166,7 +168,7 @@ def test_demo_tells_the_story_from_real_results(workdir: Path, capsys: pytest.Ca
     assert "blocked by ezra (em) on technical grounds" in out
     assert "boundary crossing: pm may block release only on business, market, not on technical" in out
     assert "boundary crossing: em may block release only on safety, technical, not on market" in out
-    assert "waiting on evidence: system-risk (from em)" in out
+    assert "waiting on evidence system-risk from em" in out
     assert "refused: sol (stakeholder) is only informed in release" in out
     assert "`remit gate 1`: closed — #1 is blocked by em on technical grounds" in out
     # What it told is what the engine recorded: the kept database answers the same, to the second.
@@ -208,8 +210,8 @@ def test_demo_tells_what_the_charter_decides_not_a_script(
     assert "boundary crossings in release by the pm" not in out
 
 
-def untimed(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    return [{key: value for key, value in row.items() if key != "at"} for row in rows]
+def untimed(rows: Sequence[Any]) -> list[dict[str, object]]:
+    return [{key: value for key, value in row.as_dict().items() if key != "at"} for row in rows]
 
 
 def test_remit_demo_plays_the_story_the_server_seeds(

@@ -156,29 +156,29 @@ def test_withdrawn_and_expired_decisions_leave_the_queue(store: Store, team: str
 def test_the_informed_are_told_at_each_change_and_the_record_says_whether_they_saw_it(store: Store, team: str) -> None:
     number = act(store, team, "priya", OpenDecision(domain="release", title="Ship")).number
     reached = queries.show_decision(uow=store.uow(), team=team, number=number).reached
-    assert {(n["person"], n["kind"], n["event"]) for n in reached} == {
+    assert {(n.person, n.kind, n.event) for n in reached} == {
         ("sol", "told", "opened"),  # the stakeholder is informed
         ("dana", "asked", "opened"),  # designer and tech lead are consulted
         ("theo", "asked", "opened"),
     }
-    assert all(n["seen_at"] is None for n in reached)
+    assert all(n.seen_at is None for n in reached)
     sol = queue.my_queue(uow=store.uow(), team=team, handle="sol")
-    assert [(n["number"], n["event"]) for n in sol.unseen] == [(number, "opened")]
+    assert [(n.number, n.event) for n in sol.unseen] == [(number, "opened")]
 
     act(
         store, team, "ezra", RecordPosition(number=number, stance=Stance("no-go"), basis="safety", reason="no rollback")
     )
-    told = [n["event"] for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
+    told = [n.event for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
     assert told.count("blocked") == 1  # told of the state change, not asked again
 
     assert notices.mark_seen(uow=store.uow(), team=team, handle="sol", number=number) == 2
     assert notices.mark_seen(uow=store.uow(), team=team, handle="sol", number=number) == 0
-    seen = {n["event"]: n["seen_at"] for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached}
+    seen = {n.event: n.seen_at for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached}
     assert seen["blocked"] is not None and queue.my_queue(uow=store.uow(), team=team, handle="sol").unseen == []
 
 
 def test_a_settled_decision_tells_the_informed_once_more(store: Store, team: str) -> None:
     number = act(store, team, "priya", OpenDecision(domain="release", title="Ship")).number
     act(store, team, "priya", WithdrawDecision(number=number))
-    events = [n["event"] for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
+    events = [n.event for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
     assert events.count("withdrawn") == 1

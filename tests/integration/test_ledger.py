@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -14,13 +15,15 @@ from remit.decisions.commands import (
     AddRule,
     AmendDecision,
     EvidenceItem,
+    ExpireDecisions,
     OpenDecision,
     RecordPosition,
     WithdrawDecision,
 )
+from remit.decisions.views import AuditEntry, DecisionSummary, DecisionView, Queue
 from remit.errors import Conflict, InvalidInput, NotFound, RightsRefused
 from remit.kernel.commands import act, build
-from remit.services import queries, teams
+from remit.services import queries, queue, teams
 from remit.services.uow import Store
 from remit.store.tables import AuditRow, CrossingRow, DecisionRow, PositionRow, TeamRow
 from tests.conftest import team_text
@@ -46,8 +49,8 @@ def position(store: Store, team: str, number: int, actor: str, stance: str, basi
 
 def test_init_adopts_the_charter_as_the_first_audit_entry(store: Store, team: str) -> None:
     log = queries.audit_log(uow=store.uow(), team=team)
-    assert [row["kind"] for row in log] == ["CharterAdopted"]
-    assert log[0]["payload"]["version"] == 1
+    assert [row.kind for row in log] == ["CharterAdopted"]
+    assert log[0].payload["version"] == 1
 
 
 def test_a_team_cannot_be_initialised_twice(store: Store, team: str) -> None:
@@ -67,8 +70,8 @@ def test_pm_no_go_on_technical_grounds_is_a_recorded_crossing_not_a_veto(store: 
     number = open_release(store, team)
     assert position(store, team, number, "priya", "no-go", "technical") == "open"
     view = queries.show_decision(uow=store.uow(), team=team, number=number)
-    assert [c["refused"] for c in view.crossings] == [False]
-    assert "only on business, market" in view.crossings[0]["why"]
+    assert [c.refused for c in view.crossings] == [False]
+    assert "only on business, market" in view.crossings[0].why
     assert position(store, team, number, "priya", "go") == "open"
     assert position(store, team, number, "ezra", "go") == "approved"
 
@@ -193,11 +196,51 @@ def test_a_passed_deadline_expires_the_decision_and_settles_it_at_the_deadline(s
     clock.advance(hours=3)  # type: ignore[attr-defined]
     with pytest.raises(Conflict, match="expired"):
         position(store, team, number, "ezra", "go")
-    expired = [row for row in queries.audit_log(uow=store.uow(), team=team) if row["kind"] == "DecisionExpired"]
+    expired = [row for row in queries.audit_log(uow=store.uow(), team=team) if row.kind == "DecisionExpired"]
     assert len(expired) == 1
-    assert expired[0]["payload"]["deadline"] == deadline.isoformat()
+    assert expired[0].payload["deadline"] == deadline.isoformat()
     view = queries.show_decision(uow=store.uow(), team=team, number=number)
     assert (view.summary.state, view.settled_at) == ("expired", deadline.isoformat())
+
+
+def test_reads_record_nothing_and_the_gate_counts_a_passed_deadline_as_expired(store: Store, team: str) -> None:
+    clock = store.clock
+    number = act(
+        store, team, "priya", OpenDecision(domain="release", title="x", deadline=clock() + timedelta(hours=2))
+    ).number
+    clock.advance(hours=3)  # type: ignore[attr-defined]
+    written = count(store, AuditRow)
+    assert queries.show_decision(uow=store.uow(), team=team, number=number).state == "open"  # as recorded
+    assert [summary.state for summary in queries.list_decisions(uow=store.uow(), team=team)] == ["open"]
+    answer = queries.gate(uow=store.uow(), team=team, number=number)
+    assert (answer.approved, answer.reason) == (False, f"#{number} is expired")
+    assert count(store, AuditRow) == written
+    assert act(store, team, "remit", ExpireDecisions()) == [number]  # the sweeper records it
+    assert queries.gate(uow=store.uow(), team=team, number=number) == answer
+
+
+def test_every_read_model_reads_back_from_its_json(store: Store, team: str) -> None:
+    """The CLI over HTTP renders ``from_dict`` of the API's bodies: the same records the services return."""
+    act(store, team, "ezra", AddRule(domain="release", because=RETRO, requires=["system-risk:em"]))
+    number = open_release(store, team)
+    position(store, team, number, "ezra", "no-go", "technical")
+    position(store, team, number, "priya", "no-go", "technical")  # a crossing
+    act(store, team, "ezra", AddEvidence(number=number, name="system-risk", text="low"))
+
+    def again(body: object) -> object:
+        return json.loads(json.dumps(body))
+
+    view = queries.show_decision(uow=store.uow(), team=team, number=number)
+    assert view.rules and view.crossings and view.evidence and view.history and view.reached
+    assert DecisionView.from_dict(again(view.as_dict())) == view
+    assert view.summary == DecisionSummary.from_dict(again(view.summary.as_dict()))
+    for summary in queries.list_decisions(uow=store.uow(), team=team):
+        assert DecisionSummary.from_dict(again(summary.as_dict())) == summary
+    for entry in queries.audit_log(uow=store.uow(), team=team):
+        assert AuditEntry.from_dict(again(entry.as_dict())) == entry
+    for handle in ("ezra", "priya", "sol"):
+        mine = queue.my_queue(uow=store.uow(), team=team, handle=handle)
+        assert Queue.from_dict(again(mine.as_dict())) == mine
 
 
 def test_a_decision_stays_bound_to_the_charter_it_was_opened_under(store: Store, team: str) -> None:

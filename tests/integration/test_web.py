@@ -240,9 +240,9 @@ def test_a_stakeholder_posting_anyway_is_refused_and_the_refusal_recorded(web: B
     assert response.status_code == 403
     assert "refused: sol (stakeholder) has no right in engineering-hiring" in response.text
     view = queries.show_decision(uow=demo_store.uow(), team=DEMO_TEAM, number=3)
-    assert [c["person"] for c in view.crossings if c["refused"]] == ["sol"]
-    assert [p["person"] for p in view.positions] == ["priya"]
-    assert queries.audit_log(uow=demo_store.uow(), team=DEMO_TEAM, limit=1)[0]["kind"] == "ActionRefused"
+    assert [c.person for c in view.crossings if c.refused] == ["sol"]
+    assert [p.person for p in view.positions] == ["priya"]
+    assert queries.audit_log(uow=demo_store.uow(), team=DEMO_TEAM, limit=1)[0].kind == "ActionRefused"
 
 
 def test_a_pm_no_go_on_technical_grounds_shows_as_a_boundary_crossing(web: Browser) -> None:

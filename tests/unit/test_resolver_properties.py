@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 
 from hypothesis import event, given, settings
@@ -161,6 +162,22 @@ def test_resolution_is_deterministic_and_ignores_how_different_holders_interleav
 
     assert first == again
     assert summary(shuffled) == summary(first)
+
+
+@EXAMPLES
+@given(data=st.data(), domain=domains)
+def test_a_stored_resolution_reads_back_as_the_resolution_it_was(data, domain):
+    """``decisions.resolution`` holds ``as_dict()`` as JSON; ``from_dict`` gives back the same resolution."""
+    result = resolve(
+        domain,
+        data.draw(positions()),
+        evidence=data.draw(st.sets(st.sampled_from(EVIDENCE))),
+        rules=data.draw(rules(domain)),
+    )
+    stored = json.loads(json.dumps(result.as_dict()))
+
+    assert Resolution.from_dict(stored) == result
+    assert Resolution.from_dict(stored).as_dict() == stored
 
 
 def summary(result: Resolution) -> tuple[object, ...]:

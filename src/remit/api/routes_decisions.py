@@ -117,5 +117,5 @@ def my_queue(
         uow=store.uow(), team=caller.team, handle=caller.handle, limit=limit, before=decode_cursor(cursor)
     )
     body = result.as_dict()
-    body["next_cursor"] = encode_cursor(result.next_cursor)
+    body["next_cursor"] = encode_cursor(body["next_cursor"])
     return body

@@ -94,7 +94,10 @@ def audit_log(
 ) -> dict[str, Any]:
     items = queries.audit_log(uow=store.uow(), team=caller.team, after=decode_cursor(cursor) or 0, limit=limit + 1)
     page = items[:limit]
-    return {"items": page, "next_cursor": encode_cursor(page[-1]["seq"]) if len(items) > limit else None}
+    return {
+        "items": [entry.as_dict() for entry in page],
+        "next_cursor": encode_cursor(page[-1].seq) if len(items) > limit else None,
+    }
 
 
 @router.get("/audit/verify", tags=["ledger"], responses=ERRORS, summary="Verify the team's audit hash chain")

@@ -7,8 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Name = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,99}$", max_length=100)
-
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -145,9 +145,9 @@ def resolve_cmd(
     """Resolve DOMAIN for the given positions, without touching any database (pure)."""
     rights = _domain(pick_charter(preset, charter, ctx(typer_ctx).charter_path), domain)
     positions = [parse_position(item) for item in position or []]
-    result = resolve(rights, positions, evidence=set(evidence or [])).as_dict()
+    result = resolve(rights, positions, evidence=set(evidence or []))
     if json_out:
-        emit_json(result)
+        emit_json(result.as_dict())
     else:
         show.resolution(result)
 

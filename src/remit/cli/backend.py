@@ -120,7 +120,7 @@ class LocalBackend:
         }
 
     def audit_log(self, *, limit: int | None) -> list[Json]:
-        return queries.audit_log(uow=self._uow(), team=self._team, limit=limit)
+        return [entry.as_dict() for entry in queries.audit_log(uow=self._uow(), team=self._team, limit=limit)]
 
     def verify_audit(self) -> list[Json]:
         reports = queries.verify_audit(uow=self._uow(), team=self._context.team_name)

@@ -12,6 +12,7 @@ from remit.charter.commands import ProposeCharter
 from remit.charter.diff import diff_charters
 from remit.cli import show
 from remit.cli.context import console, ctx, emit_json, err_console, parse_deadline, pick_charter, read_file
+from remit.decisions.model import Resolution
 from remit.kernel.commands import build
 
 app = typer.Typer(no_args_is_help=True, help="The team's charter: check it, show it, compare it, change it.")
@@ -124,7 +125,7 @@ def propose(
         emit_json(outcome)
         return
     console.print(f"opened charter decision #{outcome['number']}; adopted when approved")
-    show.resolution(outcome)
+    show.resolution(Resolution.from_dict(outcome))
 
 
 @app.command()

@@ -17,6 +17,8 @@ from remit.decisions.commands import (
     RetireRule,
     WithdrawDecision,
 )
+from remit.decisions.model import Resolution
+from remit.decisions.views import DecisionSummary, DecisionView, Queue
 from remit.kernel.commands import build
 
 app = typer.Typer(no_args_is_help=True, help="Open decisions, record positions and evidence, amend, withdraw.")
@@ -34,7 +36,7 @@ def _report(outcome: dict[str, Any], json_out: bool, verb: str) -> None:
         emit_json(outcome)
         return
     console.print(f"#{outcome['number']}: {verb}")
-    show.resolution(outcome)
+    show.resolution(Resolution.from_dict(outcome))
 
 
 @app.command("open")
@@ -144,7 +146,7 @@ def show_cmd(typer_ctx: typer.Context, number: int, json_out: Json = False) -> N
     if json_out:
         emit_json(view)
     else:
-        show.decision(view)
+        show.decision(DecisionView.from_dict(view))
 
 
 @app.command("list")
@@ -160,7 +162,7 @@ def list_cmd(
     if json_out:
         emit_json(rows)
     elif rows:
-        show.decision_list(rows)
+        show.decision_list([DecisionSummary.from_dict(row) for row in rows])
     else:
         console.print("no decisions" + (f" waiting on {waiting_on}" if waiting_on else ""))
 
@@ -234,4 +236,4 @@ def queue(
     if json_out:
         emit_json(body)
     else:
-        show.queue(body)
+        show.queue(Queue.from_dict(body))

@@ -90,7 +90,7 @@ class Narrator:
         elif isinstance(result, Outcome):
             if isinstance(step.command, OpenDecision):
                 console.print(f"opened #{result.number} {escape(step.command.title)}")
-            show.resolution(result.as_dict())
+            show.resolution(result.resolution)
         elif isinstance(result, RuleView):
             needs = ", ".join(f"{item['name']} from the {item['role']}" for item in result.evidence)
             console.print(f"  rule {result.id} ({result.domain}, from #{result.origin}): “{escape(result.because)}”")

@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from remit.cli import show
 from remit.cli.context import console, ctx, emit_json, err_console, local
+from remit.decisions.views import AuditEntry
 from remit.kernel.commands import Caller
 
 audit = typer.Typer(no_args_is_help=True, help="The append-only, hash-chained audit log.")
@@ -27,14 +29,7 @@ def log(
     if json_out:
         emit_json(rows)
         return
-    for row in rows:
-        number = f" #{row['decision']}" if row["decision"] else ""
-        detail = ", ".join(
-            f"{k}={v}" for k, v in row["payload"].items() if k not in ("number",) and v not in (None, [], {}, "")
-        )
-        console.print(
-            f"{row['seq']:>5} {row['at'][:19]} [bold]{row['kind']}[/]{number} by {row['actor']}: [dim]{detail[:160]}[/]"
-        )
+    show.audit_log([AuditEntry.from_dict(row) for row in rows])
 
 
 @audit.command("verify")

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
+from rich.markup import escape
 from rich.table import Table
 
 from remit.charter import Charter, Right
 from remit.cli.context import console
-from remit.decisions.model import State
+from remit.decisions import words
+from remit.decisions.model import Resolution
+from remit.decisions.views import AuditEntry, DecisionSummary, DecisionView, Queue
 
-STYLE: dict[str, str] = {
-    State.APPROVED: "bold green",
-    State.BLOCKED: "bold red",
-    State.OPEN: "yellow",
-    State.WITHDRAWN: "dim",
-    State.EXPIRED: "dim",
-}
+ACTIVE = ("open", "blocked")
+LINE = {"blocked": "red", "consult": "dim", "crossing": "magenta"}  # the colours of words.account's lines
+STYLE = {"approved": "bold green", "blocked": "bold red", "open": "yellow", "withdrawn": "dim", "expired": "dim"}
 CELL = {
     Right.DECIDE: "[bold]DECIDE[/]",
     Right.BLOCK: "[red]block[/]",
@@ -61,130 +60,101 @@ def charter_matrix(charter: Charter, *, why: bool = False) -> None:
                     console.print(f"    [dim]Remit's choice: {grant.note}[/]")
 
 
-def resolution(result: dict[str, Any]) -> None:
-    console.print(f"state: {state_text(result['state'])}")
-    for blocker in result["blocked_by"]:
-        who = blocker.get("person") or blocker["role"]
-        console.print(f"  [red]blocked by[/] {who} ({blocker['role']}) on {blocker['basis'] or 'any'} grounds")
-    waiting = result["waiting_on"]
-    if waiting.get("roles"):
-        console.print(f"  waiting on a go from: {', '.join(waiting['roles'])}")
-    for name, role in waiting.get("evidence_from", {}).items():
-        console.print(f"  waiting on evidence: {name} (from {role})")
-    if waiting.get("consults"):
-        console.print(f"  [dim]not yet heard from (consulted): {', '.join(waiting['consults'])}[/]")
-    for crossing in result["boundary_crossings"]:
-        console.print(f"  [magenta]boundary crossing[/]: {crossing['why']}")
+def resolution(result: Resolution) -> None:
+    console.print(f"state: {state_text(result.state)}")
+    for kind, line in words.account(result):
+        style = LINE.get(kind)
+        console.print(f"  [{style}]{escape(line)}[/]" if style else f"  {escape(line)}")
 
 
-def decision(view: dict[str, Any]) -> None:
+def decision(view: DecisionView) -> None:
     console.print(
-        f"[bold]#{view['number']} {view['title']}[/]  ({view['domain']}, revision {view['revision']}, "
-        f"charter v{view['charter_version']})"
+        f"[bold]#{view.number} {escape(view.title)}[/]  ({view.domain}, revision {view.revision}, "
+        f"charter v{view.charter_version})"
     )
     console.print(
-        f"proposed by {view['proposer']} at {view['opened_at']}"
-        + (f"; deadline {view['deadline']}" if view["deadline"] else "")
+        f"proposed by {view.proposer} at {view.opened_at}" + (f"; deadline {view.deadline}" if view.deadline else "")
     )
-    console.print(f"state: {state_text(view['state'])}" + (f" at {view['settled_at']}" if view["settled_at"] else ""))
-    if view["keys"]:
+    console.print(f"state: {state_text(view.state)}" + (f" at {view.settled_at}" if view.settled_at else ""))
+    if view.keys:
         console.print(
             "keys: "
             + "  ".join(
-                f"{role} {'[green]turned[/]' if on else '[dim]not turned[/]'}" for role, on in view["keys"].items()
+                f"{role} {'[green]turned[/]' if on else '[dim]not turned[/]'}" for role, on in view.keys.items()
             )
         )
-    for blocker in view["blocked_by"]:
-        console.print(
-            f"[red]blocked by[/] {blocker.get('person') or blocker['role']} ({blocker['role']}) on "
-            f"{blocker['basis'] or 'any'} grounds"
-        )
-    waiting = view["waiting_on"]
-    if view["state"] in (State.OPEN, State.BLOCKED) and (waiting.get("roles") or waiting.get("evidence_from")):
-        parts = [f"go from {r}" for r in waiting.get("roles", [])]
-        parts += [f"evidence {n} from {r}" for n, r in waiting.get("evidence_from", {}).items()]
-        console.print("waiting on: " + "; ".join(parts))
-    if view["positions"]:
+    if view.state in ACTIVE and (view.blocked_by or view.waiting_on):
+        console.print(escape(words.standing(view, None)))
+    if view.positions:
         table = Table(title="positions")
         for column in ("rev", "person", "role", "stance", "basis", "reason", "at"):
             table.add_column(column)
-        for p in view["positions"]:
-            table.add_row(
-                str(p["revision"]), p["person"], p["role"], p["stance"], p["basis"] or "", p["reason"], p["at"][:19]
-            )
+        for p in view.positions:
+            table.add_row(str(p.revision), p.person, p.role, p.stance, p.basis or "", escape(p.reason), p.at[:19])
         console.print(table)
-    for e in view["evidence"]:
-        console.print(f"evidence [bold]{e['name']}[/] from {e['person']} ({e['role']}): {e['text']}")
-    for rule in view["rules"]:
-        console.print(f"rule {rule['id']}: {rule['because']}")
-    for c in view["consulted"]:
-        mark = "answered" if c["answered"] else "not answered"
+    for e in view.evidence:
+        console.print(f"evidence [bold]{e.name}[/] from {e.person} ({e.role}): {escape(e.text)}")
+    for rule in view.rules:
+        console.print(f"rule {rule.id}: {escape(rule.because)}")
+    for c in view.consulted:
+        mark = "answered" if c.answered else "not answered"
         console.print(
-            f"consulted {c['role']}: {mark}"
-            + ("" if c["before_settled"] or not c["answered"] else " (after it settled)")
+            f"consulted {c.role}: {mark}" + ("" if c.before_settled or not c.answered else " (after it settled)")
         )
-    if view["informed"]:
-        console.print(f"informed: {', '.join(view['informed'])}")
-    for n in view.get("reached", []):
-        seen = f"seen {n['seen_at'][:19]}" if n["seen_at"] else "[yellow]not seen yet[/]"
-        console.print(f"{n['kind']} {n['person']} ({n['role']}) of {n['event']} at {n['at'][:19]}: {seen}")
-    for c in view["crossings"]:
-        label = "refused" if c["refused"] else "recorded as voice"
-        console.print(f"[magenta]boundary crossing[/] ({label}) by {c['person']} ({c['role']}): {c['why']}")
+    if view.informed:
+        console.print(f"informed: {', '.join(view.informed)}")
+    for n in view.reached:
+        seen = f"seen {n.seen_at[:19]}" if n.seen_at else "[yellow]not seen yet[/]"
+        console.print(f"{n.kind} {n.person} ({n.role}) of {n.event} at {n.at[:19]}: {seen}")
+    for crossing in view.crossings:
+        label = "refused" if crossing.refused else "recorded as voice"
+        console.print(
+            f"[magenta]boundary crossing[/] ({label}) by {crossing.person} ({crossing.role}): {escape(crossing.why)}"
+        )
 
 
-def decision_list(rows: list[dict[str, Any]]) -> None:
+def decision_list(rows: Sequence[DecisionSummary]) -> None:
     table = Table()
-    for column in ("#", "domain", "title", "state", "proposer", "waiting on / blocked by"):
+    for column in ("#", "domain", "title", "state", "proposer", "where it stands"):
         table.add_column(column)
     for row in rows:
-        if row["blocked_by"]:
-            note = "blocked by " + ", ".join(b.get("person") or b["role"] for b in row["blocked_by"])
-        else:
-            waiting = row["waiting_on"]
-            note = ", ".join([*waiting.get("roles", []), *waiting.get("evidence", [])])
         table.add_row(
-            str(row["number"]),
-            row["domain"],
-            row["title"],
-            state_text(row["state"]),
-            row["proposer"],
-            note if row["state"] in (State.OPEN, State.BLOCKED) else "",
+            str(row.number),
+            row.domain,
+            escape(row.title),
+            state_text(row.state),
+            row.proposer,
+            escape(words.standing(row, None)) if row.state in ACTIVE else "",
         )
     console.print(table)
 
 
-def queue(body: dict[str, Any]) -> None:
+def queue(body: Queue) -> None:
     """What waits on a person, and on whom (by name) their own open decisions wait."""
-    who = f"{body['person']} ({', '.join(body['roles']) or 'no role'})"
-    if body["waiting_on_me"]:
+    who = f"{body.person} ({', '.join(body.roles) or 'no role'})"
+    if body.waiting_on_me:
         console.print(f"[bold]waiting on {who}[/]:")
-        for item in body["waiting_on_me"]:
-            console.print(
-                f"  #{item['number']} {item['title']} ({item['domain']}, {state_text(item['state'])}): "
-                + "; ".join(item["asks"])
-            )
+        for item in body.waiting_on_me:
+            console.print(f"  {card(item.summary)}: " + escape("; ".join(item.asks)))
     else:
         console.print(f"nothing is waiting on {who}")
-    if body.get("next_cursor"):
-        console.print(f"  [dim]more: --cursor {body['next_cursor']}, or --all[/]")
-    holders: dict[str, list[str]] = body["holders"]
-
-    def people(role: str) -> str:
-        return f"{role} ({', '.join(holders.get(role, [])) or 'nobody on the roster'})"
-
-    if body["mine"]:
+    if body.next_cursor:
+        console.print(f"  [dim]more: --cursor {body.next_cursor}, or --all[/]")
+    if body.mine:
         console.print("[bold]yours, still open[/]:")
-    for mine in body["mine"]:
-        waiting = mine["waiting_on"]
-        needs = [f"a go from {people(role)}" for role in waiting.get("roles", [])]
-        needs += [f"evidence {name} from {people(role)}" for name, role in waiting.get("evidence_from", {}).items()]
-        parts = [
-            f"[red]blocked by[/] {b.get('person') or people(b['role'])} on {b['basis'] or 'any'} grounds"
-            for b in mine["blocked_by"]
-        ]
-        parts += ["waiting on " + "; ".join(needs)] if needs else []
-        console.print(
-            f"  #{mine['number']} {mine['title']} ({mine['domain']}, {state_text(mine['state'])}): "
-            + (", ".join(parts) or "waiting on nobody")
+    for mine in body.mine:
+        console.print(f"  {card(mine)}: " + escape(words.standing(mine, body.holders)))
+
+
+def card(summary: DecisionSummary) -> str:
+    return f"#{summary.number} {escape(summary.title)} ({summary.domain}, {state_text(summary.state)})"
+
+
+def audit_log(entries: Sequence[AuditEntry]) -> None:
+    for entry in entries:
+        number = f" #{entry.decision}" if entry.decision else ""
+        detail = ", ".join(
+            f"{k}={v}" for k, v in entry.payload.items() if k not in ("number",) and v not in (None, [], {}, "")
         )
+        said = f"{entry.seq:>5} {entry.at[:19]} [bold]{entry.kind}[/]{number} by {entry.actor}"
+        console.print(f"{said}: [dim]{escape(detail[:160])}[/]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -65,6 +66,10 @@ class Blocker:
     def as_dict(self) -> dict[str, Any]:
         return {"role": self.role, "basis": self.basis} | ({"person": self.person} if self.person else {})
 
+    @classmethod
+    def from_dict(cls, body: Mapping[str, Any]) -> Blocker:
+        return cls(body["role"], body["basis"], body.get("person"))
+
 
 @dataclass(frozen=True)
 class Crossing:
@@ -79,6 +84,10 @@ class Crossing:
         return {"role": self.role, "basis": self.basis, "why": self.why} | (
             {"person": self.person} if self.person else {}
         )
+
+    @classmethod
+    def from_dict(cls, body: Mapping[str, Any]) -> Crossing:
+        return cls(body["role"], body["basis"], body["why"], body.get("person"))
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,15 @@ class WaitingOn:
             "consults": self.consults,
         }
 
+    @classmethod
+    def from_dict(cls, body: Mapping[str, Any]) -> WaitingOn:
+        needed_from = body["evidence_from"]
+        return cls(
+            list(body["roles"]),
+            [EvidenceNeed(name, needed_from[name]) for name in body["evidence"]],
+            list(body["consults"]),
+        )
+
 
 @dataclass(frozen=True)
 class Resolution:
@@ -115,3 +133,14 @@ class Resolution:
             "boundary_crossings": [crossing.as_dict() for crossing in self.boundary_crossings],
             "keys": self.keys,
         }
+
+    @classmethod
+    def from_dict(cls, body: Mapping[str, Any]) -> Resolution:
+        """The inverse of ``as_dict``: a resolution as a decision stores it (and as the API answers an action)."""
+        return cls(
+            State(body["state"]),
+            [Blocker.from_dict(blocker) for blocker in body["blocked_by"]],
+            WaitingOn.from_dict(body["waiting_on"]),
+            [Crossing.from_dict(crossing) for crossing in body["boundary_crossings"]],
+            dict(body["keys"]),
+        )

@@ -6,10 +6,9 @@ webhooks comes with incidents and will hear the same events."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select, update
 
+from remit.decisions.views import Reached, Unseen
 from remit.services.uow import UnitOfWork
 from remit.store.tables import DecisionRow, NoticeRow, PersonRow, TeamRow
 
@@ -43,25 +42,25 @@ def mark_seen(*, uow: UnitOfWork, team: str, handle: str, number: int) -> int:
     return len(found)
 
 
-def reached(uow: UnitOfWork, decision_id: int, handles: dict[int, str]) -> list[dict[str, Any]]:
+def reached(uow: UnitOfWork, decision_id: int, handles: dict[int, str]) -> list[Reached]:
     """Everyone the decision asked or told, with when, and whether (and when) they saw it."""
     rows = uow.session.scalars(
         select(NoticeRow).where(NoticeRow.decision_id == decision_id).order_by(NoticeRow.id)
     ).all()
     return [
-        {
-            "person": handles.get(row.person_id),
-            "role": row.role,
-            "kind": row.kind,
-            "event": row.event,
-            "at": row.created_at.isoformat(),
-            "seen_at": row.seen_at.isoformat() if row.seen_at else None,
-        }
+        Reached(
+            handles.get(row.person_id),
+            row.role,
+            row.kind,
+            row.event,
+            row.created_at.isoformat(),
+            row.seen_at.isoformat() if row.seen_at else None,
+        )
         for row in rows
     ]
 
 
-def unseen(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
+def unseen(uow: UnitOfWork, person_id: int) -> list[Unseen]:
     """What a person has been asked or told and not opened yet, newest first."""
     rows = uow.session.execute(
         select(NoticeRow, DecisionRow.number, DecisionRow.title, DecisionRow.domain, DecisionRow.state)
@@ -71,15 +70,6 @@ def unseen(uow: UnitOfWork, person_id: int) -> list[dict[str, Any]]:
         .limit(MAX_UNSEEN)
     ).all()
     return [
-        {
-            "number": number,
-            "title": title,
-            "domain": domain,
-            "state": state,
-            "kind": row.kind,
-            "role": row.role,
-            "event": row.event,
-            "at": row.created_at.isoformat(),
-        }
+        Unseen(number, title, domain, state, row.kind, row.role, row.event, row.created_at.isoformat())
         for row, number, title, domain, state in rows
     ]

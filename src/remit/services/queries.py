@@ -1,20 +1,34 @@
-"""Read-side use cases: show, list, log, gate, verify. They never write, except that reading a team first
-records any deadline that has passed (so what you see is never stale)."""
+"""Read-side use cases: show, list, log, gate, verify. Every one is a read (``with uow.reading():``): none
+writes, not even a deadline's expiry, which the sweeper and every writing command record. The gate counts a
+passed deadline as expired whether or not it is recorded yet."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 
 from remit.charter import Right
-from remit.decisions.model import State
+from remit.decisions import words
+from remit.decisions.model import Resolution, State
+from remit.decisions.views import (
+    AuditEntry,
+    ConsultEntry,
+    CrossingEntry,
+    DecisionSummary,
+    DecisionView,
+    EvidenceEntry,
+    HistoryEntry,
+    PositionEntry,
+    RuleEntry,
+)
 from remit.decisions.waiting import WaitKind
 from remit.errors import InvalidInput, NotFound
 from remit.services import notices
-from remit.services.acting import bound_charter, bound_rules, domain_rights, load_decision, open_team
+from remit.services.acting import bound_charter, bound_rules, domain_rights, load_decision
+from remit.services.teams import charter_from_text, current_version
 from remit.services.uow import UnitOfWork
 from remit.store import audit
 from remit.store.tables import (
@@ -34,64 +48,27 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-@dataclass(frozen=True)
-class DecisionSummary:
-    number: int
-    domain: str
-    title: str
-    state: str
-    proposer: str
-    opened_at: str
-    deadline: str | None
-    waiting_on: dict[str, Any]
-    blocked_by: list[dict[str, Any]]
-
-    def as_dict(self) -> dict[str, Any]:
-        """Shallow: the nested parts are fresh from the row's JSON already (``asdict`` would deep-copy them,
-        which was a third of the cost of a queue page)."""
-        return {item.name: getattr(self, item.name) for item in fields(self)}
-
-
-@dataclass(frozen=True)
-class DecisionView:
-    summary: DecisionSummary
-    revision: int
-    charter_version: int
-    settled_at: str | None
-    keys: dict[str, bool]
-    positions: list[dict[str, Any]]
-    evidence: list[dict[str, Any]]
-    rules: list[dict[str, Any]]
-    consulted: list[dict[str, Any]]
-    informed: list[str]
-    crossings: list[dict[str, Any]]
-    history: list[dict[str, Any]] = field(default_factory=list)
-    reached: list[dict[str, Any]] = field(default_factory=list)  # who was asked or told, and whether they saw it
-
-    def as_dict(self) -> dict[str, Any]:
-        body = self.summary.as_dict()
-        body.update({item.name: getattr(self, item.name) for item in fields(self) if item.name != "summary"})
-        return body
+def _summary_fields(decision: DecisionRow, proposer: str, resolution: Resolution) -> dict[str, Any]:
+    return {
+        "number": decision.number,
+        "domain": decision.domain,
+        "title": decision.title,
+        "state": decision.state,
+        "proposer": proposer,
+        "opened_at": decision.opened_at.isoformat(),
+        "deadline": _iso(decision.deadline),
+        "waiting_on": resolution.waiting_on,
+        "blocked_by": resolution.blocked_by,
+    }
 
 
 def summary_of(decision: DecisionRow, proposer: str) -> DecisionSummary:
-    resolution = decision.resolution or {}
-    return DecisionSummary(
-        decision.number,
-        decision.domain,
-        decision.title,
-        decision.state,
-        proposer,
-        decision.opened_at.isoformat(),
-        _iso(decision.deadline),
-        resolution.get("waiting_on", {}),
-        resolution.get("blocked_by", []),
-    )
+    return DecisionSummary(**_summary_fields(decision, proposer, Resolution.from_dict(decision.resolution)))
 
 
 def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
-    with uow:
-        team_row, _version, _charter = open_team(uow, team)
+    with uow.reading():
+        team_row = uow.team(team, lock=False)
         decision = load_decision(uow, team_row, number)
         rights = domain_rights(bound_charter(uow, decision), decision.domain)
         handles = dict(
@@ -113,72 +90,44 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         current = [p for p in positions if p.revision == decision.revision]
         settled = decision.settled_at
         answered = {p.role: p.recorded_at for p in current}
-        view = DecisionView(
-            summary=summary_of(decision, handles[decision.proposer_id]),
+        resolution = Resolution.from_dict(decision.resolution)
+        return DecisionView(
+            **_summary_fields(decision, handles[decision.proposer_id], resolution),
             revision=decision.revision,
             charter_version=version,
             settled_at=_iso(settled),
-            keys=(decision.resolution or {}).get("keys", {}),
+            keys=resolution.keys,
             positions=[
-                {
-                    "revision": p.revision,
-                    "person": handles[p.person_id],
-                    "role": p.role,
-                    "stance": p.stance,
-                    "basis": p.basis,
-                    "reason": p.reason,
-                    "at": p.recorded_at.isoformat(),
-                }
+                PositionEntry(
+                    p.revision, handles[p.person_id], p.role, p.stance, p.basis, p.reason, p.recorded_at.isoformat()
+                )
                 for p in positions
             ],
             evidence=[
-                {
-                    "name": e.name,
-                    "text": e.text,
-                    "person": handles[e.person_id],
-                    "role": e.role,
-                    "at": e.recorded_at.isoformat(),
-                }
-                for e in evidence
+                EvidenceEntry(e.name, e.text, handles[e.person_id], e.role, e.recorded_at.isoformat()) for e in evidence
             ],
             rules=[
-                {
-                    "id": rule.id,
-                    "because": rule.because,
-                    "evidence": [{"name": n.name, "role": n.role} for n in rule.evidence],
-                    "go": list(rule.go),
-                }
+                RuleEntry(rule.id, rule.because, list(rule.evidence), list(rule.go))
                 for rule in bound_rules(uow, decision)
             ],
             consulted=[
-                {
-                    "role": role,
-                    "answered": role in answered,
-                    "before_settled": role in answered and (settled is None or answered[role] <= settled),
-                }
+                ConsultEntry(
+                    role,
+                    answered=role in answered,
+                    before_settled=role in answered and (settled is None or answered[role] <= settled),
+                )
                 for role in rights.roles_with(Right.CONSULT)
             ],
             informed=rights.roles_with(Right.INFORM),
             crossings=[
-                {
-                    "person": handles.get(c.person_id or 0),
-                    "role": c.role,
-                    "action": c.action,
-                    "basis": c.basis,
-                    "why": c.why,
-                    "refused": c.refused,
-                    "at": c.at.isoformat(),
-                }
+                CrossingEntry(
+                    handles.get(c.person_id or 0), c.role, c.action, c.basis, c.why, c.refused, c.at.isoformat()
+                )
                 for c in crossings
             ],
-            history=[
-                {"seq": row.seq, "at": row.at, "actor": row.actor, "kind": row.kind, "payload": json.loads(row.payload)}
-                for row in history
-            ],
+            history=[HistoryEntry(row.seq, row.at, row.actor, row.kind, json.loads(row.payload)) for row in history],
             reached=notices.reached(uow, decision.id, handles),
         )
-        uow.commit()
-        return view
 
 
 def waiting_clause(team_id: int, roles: list[str], person_id: int) -> Any:
@@ -204,8 +153,8 @@ def list_decisions(
     limit: int | None = None,
 ) -> list[DecisionSummary]:
     """Decisions in number order; ``after`` a number and ``limit`` page through them."""
-    with uow:
-        team_row, _version, charter = open_team(uow, team)
+    with uow.reading():
+        team_row = uow.team(team, lock=False)
         query = (
             select(DecisionRow, PersonRow.handle)
             .join(PersonRow, PersonRow.id == DecisionRow.proposer_id)
@@ -222,6 +171,7 @@ def list_decisions(
         if domain is not None:
             query = query.where(DecisionRow.domain == domain)
         if waiting_on is not None:
+            charter = charter_from_text(current_version(uow, team_row).text)
             person = charter.person(waiting_on)
             person_id = uow.session.scalar(
                 select(PersonRow.id).where(PersonRow.team_id == team_row.id, PersonRow.handle == waiting_on)
@@ -237,14 +187,10 @@ def list_decisions(
             query = query.where(DecisionRow.number > after)
         if limit is not None:
             query = query.limit(limit)
-        summaries = [summary_of(decision, proposer) for decision, proposer in uow.session.execute(query)]
-        uow.commit()
-        return summaries
+        return [summary_of(decision, proposer) for decision, proposer in uow.session.execute(query)]
 
 
-def audit_log(
-    *, uow: UnitOfWork, team: str, limit: int | None = None, after: int | None = None
-) -> list[dict[str, Any]]:
+def audit_log(*, uow: UnitOfWork, team: str, limit: int | None = None, after: int | None = None) -> list[AuditEntry]:
     """The newest ``limit`` entries, oldest first; or, with ``after`` a sequence number, the ``limit``
     entries that follow it (a page)."""
     with uow.reading():
@@ -263,15 +209,7 @@ def audit_log(
         if after is not None:
             rows.reverse()
         return [
-            {
-                "seq": row.seq,
-                "at": row.at,
-                "actor": row.actor,
-                "kind": row.kind,
-                "decision": number,
-                "payload": json.loads(row.payload),
-                "hash": row.hash,
-            }
+            AuditEntry(row.seq, row.at, row.actor, row.kind, number, json.loads(row.payload), row.hash)
             for row, number in reversed(rows)
         ]
 
@@ -297,20 +235,13 @@ class GateAnswer:
 
 
 def gate(*, uow: UnitOfWork, team: str, number: int) -> GateAnswer:
-    """Approved release decisions pass; anything else is refused with the reason."""
-    view = show_decision(uow=uow, team=team, number=number)
-    summary = view.summary
-    if summary.domain != "release":
-        article = "an" if summary.domain[0] in "aeiou" else "a"
-        return GateAnswer(number, False, f"#{number} is {article} {summary.domain} decision, not a release")
-    if summary.state == State.APPROVED.value:
-        return GateAnswer(number, True, f"#{number} '{summary.title}' was approved at {view.settled_at}")
-    if summary.state == State.BLOCKED.value:
-        who = ", ".join(f"{b['role']} on {b['basis'] or 'any'} grounds" for b in summary.blocked_by)
-        return GateAnswer(number, False, f"#{number} is blocked by {who}")
-    if summary.state == State.OPEN.value:
-        waiting = summary.waiting_on
-        parts = [f"a go from {', '.join(waiting.get('roles', []))}"] if waiting.get("roles") else []
-        parts += [f"evidence {name} from {role}" for name, role in waiting.get("evidence_from", {}).items()]
-        return GateAnswer(number, False, f"#{number} is still open, waiting on {'; '.join(parts) or 'nothing'}")
-    return GateAnswer(number, False, f"#{number} is {summary.state}")
+    """Approved release decisions pass; anything else is refused with the reason. A decision whose deadline
+    has passed is expired, as the sweeper will record it (a read records nothing)."""
+    with uow.reading():
+        decision = load_decision(uow, uow.team(team, lock=False), number)
+        proposer = uow.session.get_one(PersonRow, decision.proposer_id).handle
+        summary, settled_at = summary_of(decision, proposer), decision.settled_at
+        if not State(decision.state).settled and decision.deadline is not None and decision.deadline <= uow.now:
+            summary, settled_at = replace(summary, state=State.EXPIRED.value), decision.deadline
+    approved = summary.domain == words.RELEASE and summary.state == State.APPROVED.value
+    return GateAnswer(number, approved, words.gate_reason(summary, _iso(settled_at)))

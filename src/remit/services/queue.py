@@ -3,63 +3,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from remit.charter import Charter
+from remit.decisions import words
 from remit.decisions.model import State
-from remit.decisions.waiting import WaitKind
+from remit.decisions.views import DecisionSummary, Queue, QueueItem
+from remit.decisions.waiting import Wait, WaitKind
 from remit.services import notices
-from remit.services.queries import DecisionSummary, summary_of, waiting_clause
+from remit.services.queries import summary_of, waiting_clause
 from remit.services.teams import charter_from_text, current_version
 from remit.services.uow import UnitOfWork
 from remit.store.tables import DecisionRow, DecisionWaitRow, PersonRow
 
 ACTIVE = (State.OPEN.value, State.BLOCKED.value)
 MAX_PAGE = 200
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    summary: DecisionSummary
-    asks: list[str]  # what it needs from me, in words
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**self.summary.as_dict(), "asks": self.asks}
-
-
-@dataclass(frozen=True)
-class Queue:
-    person: str
-    roles: list[str]
-    waiting_on_me: list[QueueItem]
-    mine: list[DecisionSummary]
-    holders: dict[str, list[str]]  # role -> the people who hold it, to say "on whom"
-    next_cursor: int | None
-    unseen: list[dict[str, Any]]  # what I was asked or told and have not opened yet
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "person": self.person,
-            "roles": self.roles,
-            "waiting_on_me": [item.as_dict() for item in self.waiting_on_me],
-            "mine": [summary.as_dict() for summary in self.mine],
-            "holders": self.holders,
-            "next_cursor": self.next_cursor,
-            "unseen": self.unseen,
-        }
-
-
-def _ask(wait: DecisionWaitRow) -> str:
-    if wait.kind == WaitKind.GO:
-        return f"your go as {wait.role}"
-    if wait.kind == WaitKind.EVIDENCE:
-        return f"evidence '{wait.what}' from {wait.role}"
-    if wait.kind == WaitKind.CONSULT:
-        return f"you are consulted as {wait.role}"
-    return f"your no-go ({wait.what or 'any grounds'}) stands: only you can lift it"
 
 
 def holders(charter: Charter) -> dict[str, list[str]]:
@@ -96,7 +56,9 @@ def my_queue(*, uow: UnitOfWork, team: str, handle: str, limit: int = 50, before
         for wait in uow.session.scalars(
             select(DecisionWaitRow).where(DecisionWaitRow.decision_id.in_(ids), waits).order_by(DecisionWaitRow.id)
         ):
-            asks.setdefault(wait.decision_id, []).append(_ask(wait))
+            asks.setdefault(wait.decision_id, []).append(
+                words.ask(Wait(WaitKind(wait.kind), wait.role, what=wait.what))
+            )
         mine = _summaries(
             uow,
             select(DecisionRow.id).where(

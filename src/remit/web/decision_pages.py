@@ -109,7 +109,7 @@ def decision_page(request: Request, who: Viewer, number: Number) -> HTMLResponse
         request,
         "decision.html",
         title=f"#{number} {view.summary.title}",
-        d=view.as_dict(),
+        d=view,
         can=can,
         holders=can.holders,
     )

@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from remit.decisions import words
 from remit.errors import RemitError
-from remit.web import charts, words
 from remit.web.session import SignInRequired, came_from, clear_flash, pop_flash, set_flash
 
 HERE = Path(__file__).resolve().parent
@@ -49,10 +49,10 @@ def _environment() -> Environment:
     )
     env.filters["when"] = when
     env.globals["who"] = words.who
-    env.globals["waiting_words"] = words.waiting
+    env.globals["standing_words"] = words.standing
     env.globals["blocked_words"] = words.blocked
+    env.globals["notice_words"] = words.notice
     env.globals["payload_words"] = words.payload
-    env.globals["bar_chart"] = charts.bar_chart
     return env
 
 

@@ -1,73 +1,16 @@
-"""A decision's state in words, naming people for roles: "waiting on a go from em (ezra)", "blocked by em
-(ezra) on technical grounds", and the message a form leaves after it is recorded."""
+"""The messages a form leaves after it acts, in the words of ``remit.decisions.words`` (which the pages'
+templates use too): "opened: #4 is open, waiting on a go from em (ezra)"."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
-from remit.decisions.model import State
+from remit.decisions import words
 from remit.decisions.results import Outcome
-
-Holders = Mapping[str, Sequence[str]]
-
-
-def who(role: str, holders: Holders) -> str:
-    """``em (ezra)``; a role nobody holds says so."""
-    people = holders.get(role, [])
-    return f"{role} ({', '.join(people)})" if people else f"{role} (nobody holds it)"
-
-
-def waiting(waiting_on: Mapping[str, Any], holders: Holders) -> str:
-    parts = []
-    if waiting_on.get("roles"):
-        parts.append("a go from " + ", ".join(who(role, holders) for role in waiting_on["roles"]))
-    for name, role in (waiting_on.get("evidence_from") or {}).items():
-        parts.append(f"evidence '{name}' from {who(role, holders)}")
-    if waiting_on.get("consults"):
-        parts.append("an answer from " + ", ".join(who(role, holders) for role in waiting_on["consults"]))
-    return "; ".join(parts) if parts else "nothing"
-
-
-def blocked(blocked_by: Sequence[Mapping[str, Any]], holders: Holders) -> str:
-    parts = []
-    for blocker in blocked_by:
-        person = blocker.get("person")
-        name = f"{blocker['role']} ({person})" if person else who(blocker["role"], holders)
-        parts.append(f"{name} on {blocker.get('basis') or 'any'} grounds")
-    return ", ".join(parts)
+from remit.decisions.words import Holders
 
 
 def state(outcome: Outcome, holders: Holders) -> str:
-    body = outcome.as_dict()
-    number, value = outcome.number, body["state"]
-    if value == State.BLOCKED:
-        return f"#{number} is blocked by {blocked(body['blocked_by'], holders)}"
-    if value == State.OPEN:
-        return f"#{number} is open, waiting on {waiting(body['waiting_on'], holders)}"
-    return f"#{number} is {value}"
+    return words.state_sentence(outcome.number, outcome.resolution, holders)
 
 
 def position_recorded(outcome: Outcome, stance: str, basis: str | None, holders: Holders) -> str:
-    said = f"your {stance}" + (f" on {basis} grounds" if basis else "")
-    if outcome.crossing:
-        return (
-            f"recorded: {said} is outside your scope: counted as voice, recorded as a boundary crossing "
-            f"({outcome.crossing}). {state(outcome, holders)}."
-        )
-    return f"recorded: {said}. {state(outcome, holders)}."
-
-
-def payload(kind: str, body: Mapping[str, Any]) -> str:
-    """One audit entry's payload as a short line (the number is on the page already)."""
-    skip = {"number", "charter_version", "consult", "inform"}
-    parts = []
-    for key, value in body.items():
-        if key in skip or value in (None, "", [], {}):
-            continue
-        if isinstance(value, list):
-            value = ", ".join(
-                " ".join(f"{v}" for v in item.values()) if isinstance(item, Mapping) else str(item) for item in value
-            )
-        parts.append(f"{key.replace('_', ' ')}: {value}")
-    return "; ".join(parts)
+    return words.position_recorded(outcome.number, outcome.resolution, outcome.crossing, stance, basis, holders)
