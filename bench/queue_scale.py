@@ -39,22 +39,15 @@ from typing import Any
 from sqlalchemy import Engine, delete, event, insert, select, text, update
 
 from loadkit import TEAM, database, load_average, machine, percentile, postgres_reachable, roster_text, write_section
-from remit.charter import Right
+from remit.charter import Right, teams
+from remit.charter.tables import CrossingRow, PersonRow
+from remit.decisions import queries, queue
 from remit.decisions.model import Position, Stance
 from remit.decisions.resolve import crossing_why, resolve
+from remit.decisions.tables import DecisionRow, DecisionWaitRow, NoticeRow, PositionRow, RevisionRow
 from remit.decisions.waiting import waits_of
-from remit.services import queries, queue, teams
-from remit.services.uow import Store
-from remit.store.tables import (
-    CrossingRow,
-    DecisionRow,
-    DecisionWaitRow,
-    NoticeRow,
-    PersonRow,
-    PositionRow,
-    RevisionRow,
-    TeamRow,
-)
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import Store
 
 SECTION = "queue_scale"  # + the largest size, e.g. queue_scale_100k: a quick run keeps the recorded 1M one
 ACTIVE_NEW, ACTIVE_OLD = 250, 50

@@ -47,10 +47,11 @@ from loadkit import (
     write_section,
 )
 from remit import capabilities  # noqa: F401
+from remit.charter import teams
 from remit.decisions.commands import AddRule, OpenDecision
+from remit.identity import accounts as identity
 from remit.kernel.commands import act
-from remit.services import identity, teams
-from remit.services.uow import Store
+from remit.kernel.uow import Store
 
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "service_load.lua"

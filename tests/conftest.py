@@ -21,13 +21,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from remit.api.app import Settings, create_app
-from remit.charter import load_preset
+from remit.charter import load_preset, teams
 from remit.charter.render import render_charter
 from remit.charter.roster import sample_roster
+from remit.identity import accounts as identity
+from remit.kernel.tables import Base
+from remit.kernel.uow import Store
 from remit.seed import DEMO_TEAM, seed_demo
-from remit.services import identity, teams
-from remit.services.uow import Store
-from remit.store.tables import Base
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -19,9 +19,9 @@ from typing import Any
 from remit import capabilities  # noqa: F401 - the handlers the story dispatches to
 from remit.decisions.commands import AddEvidence, AddRule, EvidenceItem, OpenDecision, RecordPosition
 from remit.decisions.model import Stance
-from remit.errors import RightsRefused
 from remit.kernel.commands import Command, act
-from remit.services.uow import Store
+from remit.kernel.errors import RightsRefused
+from remit.kernel.uow import Store
 
 # The decisions the story opens, numbered as the engine numbers them on a new team (the story checks it).
 ONBOARDING, REORDER, HIRE, AUTOCOMPLETE, IMAGES = 1, 2, 3, 4, 5

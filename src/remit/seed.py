@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 
 from remit import demo_story
-from remit.charter import load_preset
+from remit.charter import load_preset, teams
 from remit.charter.render import render_charter
 from remit.charter.roster import sample_roster
-from remit.services import identity, teams
-from remit.services.uow import Store
-from remit.store.tables import TeamRow
+from remit.identity import accounts as identity
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import Store
 
 DEMO_TEAM = "checkout"
 DEMO_PASSWORD = "remit-demo-pass"  # noqa: S105 - the demo's published sign-in, printed by `remit serve --demo`

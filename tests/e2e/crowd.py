@@ -17,26 +17,26 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from remit.charter import Person, load_preset
+from remit.charter import Person, load_preset, teams
 from remit.charter.render import render_charter
+from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.decisions import queries
+from remit.decisions.acting import to_rule
 from remit.decisions.model import Position, Stance
 from remit.decisions.resolve import resolve
-from remit.decisions.waiting import waits_of
-from remit.services import identity, queries, teams
-from remit.services.acting import to_rule
-from remit.services.uow import Store
-from remit.store.tables import (
-    AuditRow,
-    CharterVersionRow,
+from remit.decisions.tables import (
     DecisionRow,
     DecisionRuleRow,
     DecisionWaitRow,
     EvidenceRow,
-    PersonRow,
     PositionRow,
     RevisionRow,
     RuleRow,
 )
+from remit.decisions.waiting import waits_of
+from remit.identity import accounts as identity
+from remit.kernel.tables import AuditRow
+from remit.kernel.uow import Store
 from tests.conftest import DEFAULT_PG
 
 TEAM = "crowd"

@@ -12,10 +12,10 @@ import pytest
 
 from remit.cli import demo
 from remit.cli.app import main
+from remit.decisions import insights, queries
 from remit.decisions.rules import list_rules
+from remit.kernel.uow import Store
 from remit.seed import DEMO_TEAM, demo_text
-from remit.services import insights, queries
-from remit.services.uow import Store
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

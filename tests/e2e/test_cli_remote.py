@@ -18,10 +18,10 @@ from rich.console import Console
 import remit.cli.app
 from remit.cli.remote import RemoteBackend
 from remit.decisions.commands import RecordPosition, WithdrawDecision
-from remit.errors import RemitError
+from remit.identity import accounts as identity
 from remit.kernel.commands import build
-from remit.services import identity
-from remit.services.uow import Store
+from remit.kernel.errors import RemitError
+from remit.kernel.uow import Store
 from tests.e2e.test_cli import run
 from tests.live.server import LiveServer, free_port
 

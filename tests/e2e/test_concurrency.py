@@ -22,11 +22,13 @@ import pytest
 from sqlalchemy import func, select
 
 from remit import capabilities  # noqa: F401
+from remit.charter.tables import CrossingRow
 from remit.decisions.commands import OpenDecision, RecordPosition
 from remit.decisions.model import Stance
+from remit.decisions.tables import DecisionRow
 from remit.kernel.commands import act
-from remit.services.uow import Store
-from remit.store.tables import AuditRow, CrossingRow, DecisionRow
+from remit.kernel.tables import AuditRow
+from remit.kernel.uow import Store
 from tests.e2e.crowd import (
     TEAM,
     Crowd,

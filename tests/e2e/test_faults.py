@@ -27,9 +27,9 @@ from sqlalchemy import select
 
 from remit import capabilities  # noqa: F401
 from remit.decisions.commands import OpenDecision
+from remit.decisions.tables import DecisionRow, EvidenceRow, PositionRow
 from remit.kernel.commands import act
-from remit.services.uow import Store
-from remit.store.tables import DecisionRow, EvidenceRow, PositionRow
+from remit.kernel.uow import Store
 from tests.e2e.crowd import TEAM, Crowd, assert_whole, database, make_crowd
 from tests.live.server import REMIT, LiveServer
 

@@ -24,9 +24,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from remit.api.app import Settings, create_app
+from remit.identity import accounts as identity
+from remit.kernel.uow import Store
 from remit.seed import DEMO_TEAM, seed_demo
-from remit.services import identity
-from remit.services.uow import Store
 from tests.conftest import Clock
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

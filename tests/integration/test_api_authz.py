@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from remit.charter import teams
+from remit.identity import accounts as identity
 from remit.seed import demo_text
-from remit.services import identity, teams
 from tests.conftest import Api, team_text
 from tests.integration.test_api_support import (
     DEMO,

@@ -10,10 +10,11 @@ import httpx
 from sqlalchemy import func, select
 
 from remit.charter import Right
+from remit.charter.tables import CrossingRow
+from remit.charter.teams import charter_from_text
+from remit.kernel.tables import AuditRow, Base
+from remit.kernel.uow import Store
 from remit.seed import demo_text
-from remit.services.teams import charter_from_text
-from remit.services.uow import Store
-from remit.store.tables import AuditRow, Base, CrossingRow
 
 DEMO = charter_from_text(demo_text())  # the charter `remit serve --demo` runs under: the default preset
 ROLE = {handle: person.roles[0] for handle, person in DEMO.people.items()}  # one role each in the demo

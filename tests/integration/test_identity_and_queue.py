@@ -8,13 +8,16 @@ import pytest
 from sqlalchemy import select
 
 from remit import capabilities  # noqa: F401
+from remit.decisions import queries, queue
+from remit.decisions import reached as notices
 from remit.decisions.commands import ExpireDecisions, OpenDecision, RecordPosition, WithdrawDecision
 from remit.decisions.model import Stance
-from remit.errors import InvalidInput, NotAuthenticated, NotFound
+from remit.decisions.tables import DecisionRow, DecisionWaitRow
+from remit.identity import accounts as identity
+from remit.identity.tables import ApiTokenRow, CredentialRow, WebSessionRow
 from remit.kernel.commands import act
-from remit.services import identity, notices, queries, queue
-from remit.services.uow import Store
-from remit.store.tables import ApiTokenRow, CredentialRow, DecisionRow, DecisionWaitRow, WebSessionRow
+from remit.kernel.errors import InvalidInput, NotAuthenticated, NotFound
+from remit.kernel.uow import Store
 from tests.conftest import Clock
 
 PASSWORD = "correct horse battery"

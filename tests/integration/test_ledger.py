@@ -9,7 +9,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from remit import capabilities  # noqa: F401
+from remit.charter import teams
 from remit.charter.commands import ProposeCharter
+from remit.charter.tables import CrossingRow
+from remit.decisions import queries, queue
 from remit.decisions.commands import (
     AddEvidence,
     AddRule,
@@ -20,12 +23,12 @@ from remit.decisions.commands import (
     RecordPosition,
     WithdrawDecision,
 )
+from remit.decisions.tables import DecisionRow, PositionRow
 from remit.decisions.views import AuditEntry, DecisionSummary, DecisionView, Queue
-from remit.errors import Conflict, InvalidInput, NotFound, RightsRefused
 from remit.kernel.commands import act, build
-from remit.services import queries, queue, teams
-from remit.services.uow import Store
-from remit.store.tables import AuditRow, CrossingRow, DecisionRow, PositionRow, TeamRow
+from remit.kernel.errors import Conflict, InvalidInput, NotFound, RightsRefused
+from remit.kernel.tables import AuditRow, TeamRow
+from remit.kernel.uow import Store
 from tests.conftest import team_text
 
 RETRO = "PM flags the user metric cost of delay, EM flags the system risk of shipping, both have to explicitly agree."

@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 
 from remit import capabilities  # noqa: F401 - registers the handlers
-from remit.charter import CHARTER_DOMAIN, ROLES, Person, load_preset, preset_names
+from remit.charter import CHARTER_DOMAIN, ROLES, Person, load_preset, preset_names, teams
 from remit.charter.commands import ProposeCharter
 from remit.charter.render import render_charter
+from remit.decisions import abilities
 from remit.decisions.commands import AddEvidence, AmendDecision, OpenDecision, RecordPosition, WithdrawDecision
 from remit.decisions.model import Stance
-from remit.errors import RightsRefused
 from remit.kernel.commands import Command, act
-from remit.services import abilities, teams
-from remit.services.uow import Store
+from remit.kernel.errors import RightsRefused
+from remit.kernel.uow import Store
 
 TEAM = "matrix"
 

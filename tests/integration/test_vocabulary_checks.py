@@ -15,11 +15,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, IntegrityError
 
 from remit.charter.model import BASIS_NAME
+from remit.decisions import queries
+from remit.kernel.db import current_revision, head_revision, make_engine, upgrade
+from remit.kernel.tables import Base
+from remit.kernel.uow import Store
 from remit.seed import seed_demo
-from remit.services import queries
-from remit.services.uow import Store
-from remit.store.db import current_revision, head_revision, make_engine, upgrade
-from remit.store.tables import Base
 from tests.conftest import DEFAULT_PG, Clock
 
 REFUSED = [

@@ -11,9 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from remit.api.app import Settings, create_app
+from remit.decisions import queries
+from remit.identity import accounts as identity
+from remit.kernel.uow import Store
 from remit.seed import DEMO_PASSWORD, DEMO_TEAM
-from remit.services import identity, queries
-from remit.services.uow import Store
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 

@@ -15,7 +15,7 @@ from remit.charter.loader import read_charter_data
 from remit.charter.presets import preset_data
 from remit.charter.render import render_charter, set_roster
 from remit.charter.roster import parse_person, sample_roster
-from remit.errors import CharterInvalid
+from remit.kernel.errors import CharterInvalid
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SOURCE = "teams/checkout/remit.toml"

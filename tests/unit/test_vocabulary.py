@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from remit.audit_kinds import AuditKind
 from remit.charter import BASES, Basis, load_preset
 from remit.charter.model import BASIS_NAME
 from remit.decisions.model import State
 from remit.decisions.notices import NoticeEvent
 from remit.decisions.waiting import WaitKind, waits_of
+from remit.kernel.audit_kinds import AuditKind
 
 
 def test_the_standard_bases_are_the_basis_enum_and_every_charter_starts_with_them():
@@ -54,7 +54,7 @@ def test_audit_kinds_are_past_tense_event_names():
 
 def test_every_event_class_is_an_audit_kind_and_every_kind_an_event():
     from remit import capabilities  # noqa: F401 - every capability's events are defined on import
-    from remit.audit_kinds import AuditKind
+    from remit.kernel.audit_kinds import AuditKind
     from remit.kernel.events import Event
 
     assert set(Event.kinds) == {kind.value for kind in AuditKind}

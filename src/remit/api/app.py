@@ -18,15 +18,16 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import select, text
 from starlette.exceptions import HTTPException
 
-from remit.api import routes_decisions, routes_team
+from remit.api import routes_team
 from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
+from remit.decisions import api as routes_decisions
 from remit.decisions import handlers  # noqa: F401 - the decision handlers the sweeper dispatches to
 from remit.decisions.commands import ExpireDecisions
-from remit.errors import RemitError
 from remit.kernel.commands import COMMANDS, Caller
-from remit.services.uow import Store
-from remit.store.db import READ_ONLY
-from remit.store.tables import TeamRow
+from remit.kernel.db import READ_ONLY
+from remit.kernel.errors import RemitError
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import Store
 
 log = logging.getLogger("remit.server")
 

@@ -16,12 +16,12 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from remit.errors import InvalidInput, NotAuthenticated, RemitError
+from remit.identity import accounts as identity
+from remit.identity.accounts import Identity
 from remit.kernel.commands import COMMANDS, Command, as_json
-from remit.services import identity
-from remit.services.identity import Identity
-from remit.services.uow import Claim, Store
-from remit.store.tables import IdempotencyRow
+from remit.kernel.errors import InvalidInput, NotAuthenticated, RemitError
+from remit.kernel.tables import IdempotencyRow
+from remit.kernel.uow import Claim, Store
 
 MAX_CURSOR = 2**31 - 1  # numbers, sequence numbers and ids are 32-bit columns
 bearer = HTTPBearer(auto_error=False, description="an API token: create one on your tokens page")

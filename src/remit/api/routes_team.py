@@ -12,14 +12,16 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from remit.api.commands import route
 from remit.api.deps import Caller, StoreDep, decode_cursor, encode_cursor
-from remit.api.routes_decisions import ERRORS, WRITE_ERRORS, Limit, text_body
 from remit.api.schemas import Page, ResolveRequest, TokenCreate
+from remit.charter import handlers as charters
+from remit.charter import teams
 from remit.charter.commands import ProposeCharter
-from remit.decisions import rules
+from remit.decisions import insights, queries, rules
+from remit.decisions.acting import domain_rights, parse_position
+from remit.decisions.api import ERRORS, WRITE_ERRORS, Limit, text_body
 from remit.decisions.commands import AddRule, RetireRule
 from remit.decisions.resolve import resolve, who
-from remit.services import charters, identity, insights, queries, teams
-from remit.services.acting import domain_rights, parse_position
+from remit.identity import accounts as identity
 
 router = APIRouter(prefix="/api/v1")
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]

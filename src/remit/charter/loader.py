@@ -25,7 +25,7 @@ from remit.charter.model import (
     Right,
 )
 from remit.charter.problems import Problem, toml_key
-from remit.errors import CharterInvalid
+from remit.kernel.errors import CharterInvalid
 
 
 def _did_you_mean(word: str, choices: object) -> str:

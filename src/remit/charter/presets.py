@@ -14,7 +14,7 @@ from typing import Any
 
 from remit.charter.loader import read_charter_data
 from remit.charter.model import Charter
-from remit.errors import CharterInvalid, NotFound
+from remit.kernel.errors import CharterInvalid, NotFound
 
 
 def preset_names() -> list[str]:

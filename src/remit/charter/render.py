@@ -14,7 +14,7 @@ from tomlkit.items import InlineTable, Table
 
 from remit.charter.model import BASES, DOMAINS, Charter, Grant, Person
 from remit.charter.problems import Problem
-from remit.errors import CharterInvalid
+from remit.kernel.errors import CharterInvalid
 
 HEADER = (
     "Remit charter for team {team}: who holds which right in which domain, and who plays which role.",

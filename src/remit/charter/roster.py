@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from remit.charter.model import ROLES, Charter, Person
-from remit.errors import InvalidInput
+from remit.kernel.errors import InvalidInput
 
 SAMPLE = (
     Person("hana", "Hana Okafor (VP Product)", ("product-leadership",)),

@@ -9,15 +9,16 @@ from typing import Annotated
 
 import typer
 
-from remit.charter import Charter, DomainRights, preset_names
+from remit.charter import Charter, DomainRights, preset_names, teams
+from remit.charter import cli as charter_cmds
 from remit.charter.render import render_charter
 from remit.charter.roster import parse_person, sample_roster
-from remit.cli import charter_cmds, decision_cmds, ledger_cmds, server_cmds, show
+from remit.cli import ledger_cmds, server_cmds, show
 from remit.cli.context import Context, console, ctx, emit_json, err_console, local, pick_charter
+from remit.decisions import cli as decision_cmds
+from remit.decisions.acting import parse_position
 from remit.decisions.resolve import resolve, who
-from remit.errors import Conflict, InvalidInput, RemitError
-from remit.services import teams
-from remit.services.acting import parse_position
+from remit.kernel.errors import Conflict, InvalidInput, RemitError
 
 app = typer.Typer(
     name="remit",

@@ -11,12 +11,12 @@ import dataclasses
 from typing import TYPE_CHECKING, Any, Protocol
 
 from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
-from remit.decisions import rules
-from remit.errors import InvalidInput, NotFound
+from remit.charter import teams
+from remit.decisions import queries, queue, rules
 from remit.integrations import madr
 from remit.kernel.commands import COMMANDS, Caller, Command, as_json
-from remit.services import queries, queue, teams
-from remit.services.uow import UnitOfWork
+from remit.kernel.errors import InvalidInput, NotFound
+from remit.kernel.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from remit.cli.context import Context

@@ -16,8 +16,8 @@ import typer
 from rich.console import Console
 
 from remit.charter import Charter, load_preset, parse_charter
-from remit.errors import InvalidInput, NotFound
-from remit.services.uow import Store
+from remit.kernel.errors import InvalidInput, NotFound
+from remit.kernel.uow import Store
 
 if TYPE_CHECKING:
     from remit.cli.backend import Backend

@@ -13,15 +13,15 @@ from pathlib import Path
 from rich.markup import escape
 from rich.rule import Rule as Line
 
-from remit.charter import Charter, Right
+from remit.charter import Charter, Right, teams
 from remit.cli import show
 from remit.cli.context import console
+from remit.decisions import insights, queries
 from remit.decisions.commands import OpenDecision
 from remit.decisions.results import Outcome, RuleView
 from remit.demo_story import Played, play
+from remit.kernel.uow import Store
 from remit.seed import DEMO_PASSWORD, DEMO_TEAM, demo_text
-from remit.services import insights, queries, teams
-from remit.services.uow import Store
 
 QUOTED = (Right.DECIDE, Right.BLOCK, Right.VOICE)  # the rights whose seed sentence the demo quotes
 

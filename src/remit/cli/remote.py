@@ -15,13 +15,12 @@ from typing import Any
 import httpx
 
 from remit import __version__
-from remit.api import routes_decisions, routes_team  # noqa: F401 - declare the routes ROUTES maps to
 from remit.api.commands import ROUTES
+from remit.charter.teams import sha256
 from remit.cli.backend import SETTLED, Json
-from remit.errors import InvalidInput, RemitError
 from remit.integrations import madr
 from remit.kernel.commands import Command
-from remit.services.teams import sha256
+from remit.kernel.errors import InvalidInput, RemitError
 
 API = "/api/v1"
 PAGE = 200  # the most the API gives per page

@@ -13,8 +13,8 @@ from typing import Annotated
 import typer
 
 from remit.cli.context import console, local
-from remit.errors import InvalidInput
-from remit.services import identity
+from remit.identity import accounts as identity
+from remit.kernel.errors import InvalidInput
 
 people = typer.Typer(no_args_is_help=True, help="Sign-ins and API tokens for the people on a team's roster.")
 DEMO_DATABASE = "sqlite:///remit-demo.db"
@@ -31,8 +31,8 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from remit.kernel.uow import Store
     from remit.seed import seed_demo
-    from remit.services.uow import Store
 
     context = local(typer_ctx)
     url = context.database or os.environ.get("REMIT_DATABASE_URL") or (DEMO_DATABASE if demo else None)

@@ -10,6 +10,23 @@ from sqlalchemy import select
 from remit.charter import CHARTER_DOMAIN, Right, parse_charter
 from remit.charter.rights import Action
 from remit.decisions import subscribers  # noqa: F401 - the notices hear the events raised here
+from remit.decisions.acting import (
+    Actor,
+    Refusal,
+    acting,
+    add_crossing,
+    apply_resolution,
+    bound_charter,
+    bound_rules,
+    check,
+    domain_rights,
+    evaluate,
+    expire_overdue,
+    load_decision,
+    open_team,
+    require_active,
+    store_waits,
+)
 from remit.decisions.commands import (
     AddEvidence,
     AmendDecision,
@@ -28,35 +45,11 @@ from remit.decisions.events import (
 from remit.decisions.model import Position, Stance, State
 from remit.decisions.resolve import crossing_why
 from remit.decisions.results import Outcome
-from remit.errors import InvalidInput
+from remit.decisions.tables import DecisionRow, DecisionRuleRow, EvidenceRow, PositionRow, RevisionRow, RuleRow
 from remit.kernel.commands import COMMANDS, Caller
-from remit.services.acting import (
-    Actor,
-    Refusal,
-    acting,
-    add_crossing,
-    apply_resolution,
-    bound_charter,
-    bound_rules,
-    check,
-    domain_rights,
-    evaluate,
-    expire_overdue,
-    load_decision,
-    open_team,
-    require_active,
-    store_waits,
-)
-from remit.services.uow import UnitOfWork
-from remit.store.tables import (
-    DecisionRow,
-    DecisionRuleRow,
-    EvidenceRow,
-    PositionRow,
-    RevisionRow,
-    RuleRow,
-    TeamRow,
-)
+from remit.kernel.errors import InvalidInput
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import UnitOfWork
 
 
 def _add_evidence(uow: UnitOfWork, team: TeamRow, decision: DecisionRow, actor: Actor, name: str, text: str) -> None:

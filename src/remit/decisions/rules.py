@@ -7,14 +7,15 @@ from sqlalchemy import select
 
 from remit.charter import ROLES
 from remit.charter.rights import Action
+from remit.charter.tables import PersonRow
+from remit.decisions.acting import acting, check, domain_rights, load_decision, open_team
 from remit.decisions.commands import AddRule, RetireRule
 from remit.decisions.events import RuleAdded, RuleRetired
 from remit.decisions.results import RuleView
-from remit.errors import InvalidInput, NotFound
+from remit.decisions.tables import DecisionRow, RuleRow
 from remit.kernel.commands import COMMANDS, Caller, check_name
-from remit.services.acting import acting, check, domain_rights, load_decision, open_team
-from remit.services.uow import UnitOfWork
-from remit.store.tables import DecisionRow, PersonRow, RuleRow
+from remit.kernel.errors import InvalidInput, NotFound
+from remit.kernel.uow import UnitOfWork
 
 
 def parse_requirement(text: str) -> tuple[str, str]:

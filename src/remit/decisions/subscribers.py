@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from remit.charter import DomainRights, Right
+from remit.charter.tables import PersonRow
+from remit.charter.teams import charter_from_text, current_version
+from remit.decisions.acting import bound_charter, domain_rights
 from remit.decisions.events import DecisionExpired, DecisionOpened, DecisionStateChanged, DecisionWithdrawn
 from remit.decisions.notices import NoticeEvent, NoticeKind
+from remit.decisions.tables import DecisionRow, NoticeRow
 from remit.kernel.events import BUS, Recorded
-from remit.services.acting import bound_charter, domain_rights
-from remit.services.teams import charter_from_text, current_version
-from remit.services.uow import Store, UnitOfWork
-from remit.store.tables import DecisionRow, NoticeRow, PersonRow, TeamRow
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import Store, UnitOfWork
 
 
 def _news(record: Recorded) -> NoticeEvent:

@@ -20,10 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJson
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
-from remit.errors import InvalidInput, RemitError
+from remit.kernel.errors import InvalidInput, RemitError
 
 if TYPE_CHECKING:
-    from remit.services.uow import Claim, Store, UnitOfWork
+    from remit.kernel.uow import Claim, Store, UnitOfWork
 
 R = TypeVar("R")
 C = TypeVar("C", bound="Command[Any]")

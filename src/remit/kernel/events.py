@@ -16,7 +16,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from remit.services.uow import Store
+    from remit.kernel.uow import Store
 
 log = logging.getLogger("remit.events")
 

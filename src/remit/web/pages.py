@@ -6,7 +6,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from remit.web import account, decision_pages, team_pages
+from remit.decisions import web as decision_pages
+from remit.identity import web as account
+from remit.web import team_pages
 from remit.web.render import STATIC, error_page
 
 __all__ = ["error_page", "mount_web"]

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from remit.decisions import words
-from remit.errors import RemitError
+from remit.kernel.errors import RemitError
 from remit.web.session import SignInRequired, came_from, clear_flash, pop_flash, set_flash
 
 HERE = Path(__file__).resolve().parent

@@ -19,11 +19,11 @@ from urllib.parse import quote, urlsplit
 from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from remit.errors import NotAuthenticated, RemitError
+from remit.identity import accounts as identity
+from remit.identity.accounts import Identity, NewSession
 from remit.kernel.commands import COMMANDS, Command
-from remit.services import identity
-from remit.services.identity import Identity, NewSession
-from remit.services.uow import Store
+from remit.kernel.errors import NotAuthenticated, RemitError
+from remit.kernel.uow import Store
 
 R = TypeVar("R")
 

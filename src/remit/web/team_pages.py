@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from remit.charter import handlers as charters
 from remit.charter.commands import ProposeCharter
+from remit.decisions import abilities, insights
 from remit.kernel.commands import build
-from remit.services import abilities, charters, insights
 from remit.web.charts import BarChart, Row, bar_chart, hours
 from remit.web.render import PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of

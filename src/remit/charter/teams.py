@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from remit.charter import Charter, parse_charter
 from remit.charter.events import CharterAdopted
-from remit.errors import Conflict, InvalidInput, NotFound
-from remit.services.uow import UnitOfWork
-from remit.store.tables import CharterVersionRow, PersonRow, TeamRow
+from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.kernel.errors import Conflict, InvalidInput, NotFound
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import UnitOfWork
 
 
 @functools.lru_cache(maxsize=128)

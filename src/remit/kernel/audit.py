@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remit.store.tables import AuditRow, TeamRow
+from remit.kernel.tables import AuditRow, TeamRow
 
 GENESIS = "0" * 64
 

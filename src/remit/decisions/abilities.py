@@ -13,11 +13,13 @@ from sqlalchemy import select
 
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
 from remit.charter.rights import Action, Standing, allows, strongest_first
+from remit.charter.tables import PersonRow
+from remit.decisions.acting import bound_charter, bound_rules, load_decision, team_charter
 from remit.decisions.model import State
-from remit.services.acting import bound_charter, bound_rules, load_decision, team_charter
-from remit.services.queue import holders
-from remit.services.uow import UnitOfWork
-from remit.store.tables import EvidenceRow, PersonRow, RevisionRow, TeamRow
+from remit.decisions.queue import holders
+from remit.decisions.tables import EvidenceRow, RevisionRow
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

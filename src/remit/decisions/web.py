@@ -9,13 +9,19 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from remit.decisions import handlers  # noqa: F401 - registers the handlers the forms dispatch to
+from remit.charter import handlers as charters
+from remit.decisions import (
+    abilities,
+    handlers,  # noqa: F401 - registers the handlers the forms dispatch to
+    queries,
+    queue,
+)
+from remit.decisions import reached as notices
 from remit.decisions.commands import AddEvidence, AmendDecision, OpenDecision, RecordPosition, WithdrawDecision
 from remit.decisions.model import State
-from remit.errors import InvalidInput
+from remit.decisions.queue import holders
 from remit.kernel.commands import build
-from remit.services import abilities, charters, notices, queries, queue
-from remit.services.queue import holders
+from remit.kernel.errors import InvalidInput
 from remit.web import words
 from remit.web.render import PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of

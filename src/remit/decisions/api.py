@@ -11,10 +11,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from remit.api.commands import route
 from remit.api.deps import Caller, StoreDep, decode_cursor, encode_cursor
 from remit.api.schemas import GateRead, Page, Problem
-from remit.decisions import handlers  # noqa: F401 - registers the handlers the routes dispatch to
+from remit.decisions import (
+    handlers,  # noqa: F401 - registers the handlers the routes dispatch to
+    queries,
+    queue,
+)
+from remit.decisions import reached as notices
 from remit.decisions.commands import AddEvidence, AmendDecision, OpenDecision, RecordPosition, WithdrawDecision
 from remit.integrations import madr
-from remit.services import notices, queries, queue
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="the decision's number in the team")]

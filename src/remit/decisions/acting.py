@@ -10,27 +10,25 @@ from sqlalchemy import delete, select
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights, Grant
 from remit.charter.events import ActionRefused
 from remit.charter.rights import Action, Standing, denial, strongest_first
+from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
+from remit.charter.teams import adopt_charter, charter_from_text, current_version
 from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionStateChanged
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
 from remit.decisions.resolve import resolve
-from remit.decisions.waiting import waits_of
-from remit.errors import Conflict, InvalidInput, NotFound, RemitError, RightsRefused
-from remit.kernel.commands import MustRecord
-from remit.services.teams import adopt_charter, charter_from_text, current_version
-from remit.services.uow import UnitOfWork
-from remit.store.tables import (
-    CharterVersionRow,
-    CrossingRow,
+from remit.decisions.tables import (
     DecisionRow,
     DecisionRuleRow,
     DecisionWaitRow,
     EvidenceRow,
-    PersonRow,
     PositionRow,
     RevisionRow,
     RuleRow,
-    TeamRow,
 )
+from remit.decisions.waiting import waits_of
+from remit.kernel.commands import MustRecord
+from remit.kernel.errors import Conflict, InvalidInput, NotFound, RemitError, RightsRefused
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import UnitOfWork
 
 SYSTEM = "remit"
 

@@ -9,13 +9,13 @@ from typing import Any
 from remit.charter import CHARTER_DOMAIN, ROLES, Charter, load_preset, read_charter
 from remit.charter.commands import ProposeCharter
 from remit.charter.diff import diff_charters
+from remit.charter.teams import charter_from_text, charter_status
 from remit.decisions.commands import OpenDecision
 from remit.decisions.handlers import open_decision
 from remit.decisions.results import Outcome
-from remit.errors import CharterInvalid, InvalidInput
 from remit.kernel.commands import COMMANDS, Caller
-from remit.services.teams import charter_from_text, charter_status
-from remit.services.uow import UnitOfWork
+from remit.kernel.errors import CharterInvalid, InvalidInput
+from remit.kernel.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from typing import Any, Self
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from remit.errors import NotFound, RemitError
+from remit.kernel import audit
+from remit.kernel.db import READ_ONLY, current_revision, database_url, head_revision, make_engine, upgrade
+from remit.kernel.errors import NotFound, RemitError
 from remit.kernel.events import BUS, Bus, Event, Recorded
-from remit.store import audit
-from remit.store.db import READ_ONLY, current_revision, database_url, head_revision, make_engine, upgrade
-from remit.store.tables import IdempotencyRow, TeamRow
+from remit.kernel.tables import IdempotencyRow, TeamRow
 
 Clock = Callable[[], datetime]
 NOTHING: Any = object()

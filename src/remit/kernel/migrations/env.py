@@ -1,8 +1,8 @@
-"""Alembic environment: always run with a connection handed over by ``remit.store.db.upgrade``."""
+"""Alembic environment: always run with a connection handed over by ``remit.kernel.db.upgrade``."""
 
 from alembic import context
 
-from remit.store.tables import Base
+from remit.kernel.tables import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only when someone runs the alembic CLI by hand

@@ -6,7 +6,7 @@ and a basis (on a position or a crossing) must be a name. The value lists are wr
 stand at this revision; a later change to an enum comes with a migration of its own.
 
 SQLite cannot add a CHECK constraint to a table, so the batch operations copy each table into a new one
-(``remit.store.db.upgrade`` switches SQLite's foreign key enforcement off meanwhile, then checks every
+(``remit.kernel.db.upgrade`` switches SQLite's foreign key enforcement off meanwhile, then checks every
 key). Before anything changes, existing rows are read, and the upgrade stops naming any value that
 would not fit, rather than failing half-way on one of them.
 

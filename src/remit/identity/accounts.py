@@ -18,19 +18,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
-from remit.errors import InvalidInput, NotAuthenticated, NotFound
+from remit.charter.tables import PersonRow
+from remit.charter.teams import charter_from_text, current_version
 from remit.identity.events import LoginLinkIssued, PasswordSet, TokenIssued, TokenRevoked
+from remit.identity.tables import ApiTokenRow, CredentialRow, LoginLinkRow, WebSessionRow
 from remit.kernel.commands import Caller
-from remit.services.teams import charter_from_text, current_version
-from remit.services.uow import UnitOfWork
-from remit.store.tables import (
-    ApiTokenRow,
-    CredentialRow,
-    LoginLinkRow,
-    PersonRow,
-    TeamRow,
-    WebSessionRow,
-)
+from remit.kernel.errors import InvalidInput, NotAuthenticated, NotFound
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import UnitOfWork
 
 HASHER = PasswordHasher()
 

@@ -11,8 +11,13 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from remit.charter import Right
+from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
+from remit.charter.teams import charter_from_text, current_version
+from remit.decisions import reached as notices
 from remit.decisions import words
+from remit.decisions.acting import bound_charter, bound_rules, domain_rights, load_decision
 from remit.decisions.model import Resolution, State
+from remit.decisions.tables import DecisionRow, DecisionWaitRow, EvidenceRow, PositionRow
 from remit.decisions.views import (
     AuditEntry,
     ConsultEntry,
@@ -25,23 +30,10 @@ from remit.decisions.views import (
     RuleEntry,
 )
 from remit.decisions.waiting import WaitKind
-from remit.errors import InvalidInput, NotFound
-from remit.services import notices
-from remit.services.acting import bound_charter, bound_rules, domain_rights, load_decision
-from remit.services.teams import charter_from_text, current_version
-from remit.services.uow import UnitOfWork
-from remit.store import audit
-from remit.store.tables import (
-    AuditRow,
-    CharterVersionRow,
-    CrossingRow,
-    DecisionRow,
-    DecisionWaitRow,
-    EvidenceRow,
-    PersonRow,
-    PositionRow,
-    TeamRow,
-)
+from remit.kernel import audit
+from remit.kernel.errors import InvalidInput, NotFound
+from remit.kernel.tables import AuditRow, TeamRow
+from remit.kernel.uow import UnitOfWork
 
 
 def _iso(value: Any) -> str | None:

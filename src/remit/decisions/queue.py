@@ -8,15 +8,16 @@ from typing import Any
 from sqlalchemy import select
 
 from remit.charter import Charter
+from remit.charter.tables import PersonRow
+from remit.charter.teams import charter_from_text, current_version
+from remit.decisions import reached as notices
 from remit.decisions import words
 from remit.decisions.model import State
+from remit.decisions.queries import summary_of, waiting_clause
+from remit.decisions.tables import DecisionRow, DecisionWaitRow
 from remit.decisions.views import DecisionSummary, Queue, QueueItem
 from remit.decisions.waiting import Wait, WaitKind
-from remit.services import notices
-from remit.services.queries import summary_of, waiting_clause
-from remit.services.teams import charter_from_text, current_version
-from remit.services.uow import UnitOfWork
-from remit.store.tables import DecisionRow, DecisionWaitRow, PersonRow
+from remit.kernel.uow import UnitOfWork
 
 ACTIVE = (State.OPEN.value, State.BLOCKED.value)
 MAX_PAGE = 200

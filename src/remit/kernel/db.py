@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from remit.errors import InvalidInput, RemitError
+from remit.kernel.errors import InvalidInput, RemitError
 
 DEFAULT_URL = "sqlite:///remit.db"
 READ_ONLY = "remit_read_only"  # a connection execution option: this transaction never writes
@@ -68,7 +68,7 @@ def make_engine(url: str) -> Engine:
 
 def _alembic_config() -> Config:
     config = Config()
-    config.set_main_option("script_location", "remit.store:migrations")
+    config.set_main_option("script_location", "remit.kernel:migrations")
     return config
 
 

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from remit.errors import InvalidInput, NotAuthenticated
-from remit.services import abilities, identity
+from remit.decisions import abilities
+from remit.identity import accounts as identity
+from remit.kernel.errors import InvalidInput, NotAuthenticated
 from remit.web.render import PageRoute, page, redirect
 from remit.web.session import (
     LOGIN_CSRF_COOKIE,

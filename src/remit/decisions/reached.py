@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from remit.charter.tables import PersonRow
+from remit.decisions.tables import DecisionRow, NoticeRow
 from remit.decisions.views import Reached, Unseen
-from remit.services.uow import UnitOfWork
-from remit.store.tables import DecisionRow, NoticeRow, PersonRow, TeamRow
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import UnitOfWork
 
 MAX_UNSEEN = 50
 

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
+from remit.charter.tables import CrossingRow
 from remit.decisions.model import State
-from remit.services.uow import UnitOfWork
-from remit.store.tables import CrossingRow, DecisionRow, DecisionRuleRow, RuleRow
+from remit.decisions.tables import DecisionRow, DecisionRuleRow, RuleRow
+from remit.kernel.uow import UnitOfWork
 
 AGE_BUCKETS = ((1, "under 1 day"), (3, "1–3 days"), (7, "3–7 days"), (30, "1–4 weeks"), (None, "over 4 weeks"))
 
