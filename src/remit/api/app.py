@@ -18,11 +18,12 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import select, text
 from starlette.exceptions import HTTPException
 
-from remit.api import routes_team
 from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
-from remit.decisions import api as routes_decisions
+from remit.charter import api as charter_api
+from remit.decisions import api as decision_api
 from remit.decisions import handlers  # noqa: F401 - the decision handlers the sweeper dispatches to
 from remit.decisions.commands import ExpireDecisions
+from remit.identity import api as identity_api
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.db import READ_ONLY
 from remit.kernel.errors import RemitError
@@ -181,8 +182,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    app.include_router(routes_decisions.router)
-    app.include_router(routes_team.router)
+    for capability in (decision_api, charter_api, identity_api):
+        app.include_router(capability.router)
     metrics = Metrics()
     app.state.metrics = metrics
 

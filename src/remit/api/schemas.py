@@ -3,8 +3,9 @@ services check everything again."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -43,3 +44,21 @@ class GateRead(BaseModel):
     number: int
     approved: bool
     reason: str
+
+
+Limit = Annotated[int, Query(ge=1, le=200, description="items per page")]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "no valid API token"},
+    404: {"model": Problem, "description": "no such decision"},
+    422: {"model": Problem, "description": "the request is not valid"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    403: {"model": Problem, "description": "the charter gives your role no right to this (recorded)"},
+    409: {"model": Problem, "description": "the decision is settled"},
+}
+
+
+def text_body(media_type: str, description: str) -> dict[str, Any]:
+    """A 200 that is text, on a route whose errors are still JSON ``Problem`` bodies."""
+    return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}

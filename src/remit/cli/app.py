@@ -16,8 +16,8 @@ from remit.charter.roster import parse_person, sample_roster
 from remit.cli import ledger_cmds, server_cmds, show
 from remit.cli.context import Context, console, ctx, emit_json, err_console, local, pick_charter
 from remit.decisions import cli as decision_cmds
-from remit.decisions.acting import parse_position
-from remit.decisions.resolve import resolve, who
+from remit.decisions.resolve import parse_position, resolve, who
+from remit.identity import cli as identity_cli
 from remit.kernel.errors import Conflict, InvalidInput, RemitError
 
 app = typer.Typer(
@@ -33,7 +33,7 @@ app.add_typer(decision_cmds.rules, name="rule")
 app.add_typer(ledger_cmds.audit, name="audit")
 app.add_typer(ledger_cmds.export, name="export")
 app.add_typer(ledger_cmds.db, name="db")
-app.add_typer(server_cmds.people, name="people")
+app.add_typer(identity_cli.people, name="people")
 app.command()(server_cmds.serve)
 for command in (decision_cmds.queue, ledger_cmds.log, ledger_cmds.gate, ledger_cmds.expire, ledger_cmds.demo):
     app.command()(command)

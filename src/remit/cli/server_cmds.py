@@ -1,22 +1,15 @@
-"""Running the team service, and the operator's identity commands: passwords, sign-in links, tokens.
-
-Whoever can open the server's database is its operator; these commands act on it directly. People then
-manage their own passwords and tokens through the web app and the API."""
+"""``remit serve``: the team service (the web app and the JSON API), optionally with the demo team."""
 
 from __future__ import annotations
 
 import os
 import socket
-from datetime import timedelta
 from typing import Annotated
 
 import typer
 
 from remit.cli.context import console, local
-from remit.identity import accounts as identity
-from remit.kernel.errors import InvalidInput
 
-people = typer.Typer(no_args_is_help=True, help="Sign-ins and API tokens for the people on a team's roster.")
 DEMO_DATABASE = "sqlite:///remit-demo.db"
 
 
@@ -66,57 +59,3 @@ def serve(
     sock = config.bind_socket()
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     Multiprocess(config, sockets=[sock]).run()
-
-
-@people.command("password")
-def set_password(
-    typer_ctx: typer.Context,
-    handle: str,
-    password: Annotated[
-        str | None, typer.Option(envvar="REMIT_PASSWORD", help="the new password (asked for when not given)")
-    ] = None,
-) -> None:
-    """Set HANDLE's password for the web app (stored as an argon2id hash)."""
-    context = local(typer_ctx)  # before asking for the password: with --server there is nothing to set
-    if password is None:
-        password = str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
-    identity.set_password(uow=context.store().uow(), team=context.team, handle=handle, password=password)
-    console.print(f"{handle} can now sign in to team {context.team}")
-
-
-@people.command("login-link")
-def login_link(
-    typer_ctx: typer.Context,
-    handle: str,
-    base_url: Annotated[str, typer.Option("--url", help="where the server is")] = "http://127.0.0.1:8000",
-    minutes: Annotated[int, typer.Option(help="how long the link works")] = 30,
-) -> None:
-    """A one-time sign-in link for HANDLE (first sign-in, or a forgotten password)."""
-    if not 1 <= minutes <= 7 * 24 * 60:
-        raise InvalidInput("a sign-in link lasts between 1 minute and 7 days")
-    context = local(typer_ctx)
-    token = identity.create_login_link(
-        uow=context.store().uow(), team=context.team, handle=handle, ttl=timedelta(minutes=minutes)
-    )
-    typer.echo(f"{base_url.rstrip('/')}/login/link/{token}")
-
-
-@people.command("token")
-def create_token(
-    typer_ctx: typer.Context,
-    handle: str,
-    name: Annotated[str, typer.Option(help="what the token is for, e.g. deploy-pipeline")],
-    days: Annotated[int | None, typer.Option(help="expire after this many days")] = None,
-) -> None:
-    """Create an API token for HANDLE and print it (once: only its hash is kept)."""
-    if days is not None and days < 1:
-        raise InvalidInput("--days must be at least 1")
-    context = local(typer_ctx)
-    new = identity.create_token(
-        uow=context.store().uow(),
-        team=context.team,
-        handle=handle,
-        name=name,
-        expires_in=timedelta(days=days) if days else None,
-    )
-    typer.echo(new.token)

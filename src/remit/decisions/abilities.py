@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
+from remit.charter.enforce import team_charter
 from remit.charter.rights import Action, Standing, allows, strongest_first
 from remit.charter.tables import PersonRow
-from remit.decisions.acting import bound_charter, bound_rules, load_decision, team_charter
+from remit.decisions.acting import bound_charter, bound_rules, load_decision
 from remit.decisions.model import State
 from remit.decisions.queue import holders
 from remit.decisions.tables import EvidenceRow, RevisionRow

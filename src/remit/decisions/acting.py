@@ -1,17 +1,16 @@
-"""What every decision action shares: who is acting in which role, refusing (and recording) what the
-charter's rights table does not allow, and re-resolving a decision after each change."""
+"""What every decision action shares: loading a decision and the charter it is bound to, recording passed
+deadlines first, and re-resolving a decision after each change (who acts, and what the rights table
+refuses, is ``charter/enforce.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import delete, select
 
-from remit.charter import CHARTER_DOMAIN, Charter, DomainRights, Grant
-from remit.charter.events import ActionRefused
-from remit.charter.rights import Action, Standing, denial, strongest_first
-from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
-from remit.charter.teams import adopt_charter, charter_from_text, current_version
+from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
+from remit.charter.enforce import Actor, check, team_charter
+from remit.charter.rights import Action
+from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.charter.teams import adopt_charter, charter_from_text
 from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionStateChanged
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
 from remit.decisions.resolve import resolve
@@ -25,154 +24,17 @@ from remit.decisions.tables import (
     RuleRow,
 )
 from remit.decisions.waiting import waits_of
-from remit.kernel.commands import MustRecord
-from remit.kernel.errors import Conflict, InvalidInput, NotFound, RemitError, RightsRefused
+from remit.kernel.errors import Conflict, NotFound
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
 SYSTEM = "remit"
 
 
-@dataclass(frozen=True)
-class Actor:
-    """A person on the roster acting in one role (plain values: a refusal outlives the transaction)."""
-
-    person_id: int
-    handle: str
-    role: str
-    grant: Grant | None
-
-
-@dataclass
-class Refusal(MustRecord):
-    """An action the rights table refuses: the registry undoes it, then ``record`` writes the boundary
-    crossing and an ``ActionRefused`` entry in a transaction of their own."""
-
-    team: str
-    actor: Actor
-    action: Action
-    domain: str
-    why: str
-    hint: str = ""
-    basis: str | None = None
-    decision_id: int | None = None
-
-    def record(self, uow: UnitOfWork) -> RemitError:
-        with uow:
-            team = uow.team(self.team)
-            if self.decision_id is not None and uow.session.get(DecisionRow, self.decision_id) is None:
-                self.decision_id = None  # refused while opening it: the decision itself was never written
-            add_crossing(uow, team, self.actor, self.action, self.domain, self.why, self.decision_id, refused=True)
-            uow.record(
-                team,
-                ActionRefused(self.action.value, self.domain, self.actor.role, self.why),
-                actor=self.actor.handle,
-                decision_id=self.decision_id,
-            )
-            error = RightsRefused(f"refused: {self.why}", hint=self.hint)
-            uow.commit(error)
-            return error
-
-
-def add_crossing(
-    uow: UnitOfWork,
-    team: TeamRow,
-    actor: Actor,
-    action: Action,
-    domain: str,
-    why: str,
-    decision_id: int | None,
-    *,
-    basis: str | None = None,
-    refused: bool,
-) -> None:
-    """A boundary crossing on the record: refused (the action was undone) or heard as voice."""
-    uow.session.add(
-        CrossingRow(
-            team_id=team.id,
-            decision_id=decision_id,
-            domain=domain,
-            person_id=actor.person_id,
-            role=actor.role,
-            action=action.value,
-            basis=basis,
-            why=why,
-            refused=refused,
-            at=uow.now,
-        )
-    )
-
-
-def check(
-    team: TeamRow,
-    action: Action,
-    actor: Actor,
-    rights: DomainRights,
-    decision: DecisionRow | None = None,
-) -> None:
-    """Refuse (``Refusal``) unless the rights table lets ``actor`` take ``action`` (on ``decision``)."""
-    standing = Standing(
-        actor.handle,
-        actor.role,
-        rights,
-        proposer=decision is not None and decision.proposer_id == actor.person_id,
-        number=decision.number if decision is not None else None,
-    )
-    refused = denial(action, standing)
-    if refused is not None:
-        raise Refusal(
-            team.name,
-            actor,
-            action,
-            rights.name,
-            refused.why,
-            hint=refused.hint,
-            decision_id=decision.id if decision is not None else None,
-        )
-
-
-def team_charter(uow: UnitOfWork, team: TeamRow) -> tuple[CharterVersionRow, Charter]:
-    row = current_version(uow, team)
-    return row, charter_from_text(row.text)
-
-
-def domain_rights(charter: Charter, domain: str) -> DomainRights:
-    rights = charter.domain(domain)
-    if rights is None:
-        raise InvalidInput(f"the charter has no domain '{domain}'", hint=f"domains: {', '.join(charter.domains)}")
-    return rights
-
-
-def acting(
-    uow: UnitOfWork, team: TeamRow, charter: Charter, rights: DomainRights, handle: str, role: str | None = None
-) -> Actor:
-    """The person and the role they act in. With no ``role``, their strongest right in the domain."""
-    person_row = uow.session.scalars(
-        select(PersonRow).where(PersonRow.team_id == team.id, PersonRow.handle == handle)
-    ).one_or_none()
-    person = charter.person(handle)
-    if person_row is None or person is None or not person_row.active:
-        raise NotFound(
-            f"nobody called '{handle}' is on team {team.name}'s roster", hint=f"people: {', '.join(charter.people)}"
-        )
-    if role is not None:
-        if role not in person.roles:
-            raise InvalidInput(
-                f"{handle} is not {role} (roles: {', '.join(person.roles)})",
-                hint="a person acts only in the roles the roster gives them",
-            )
-        return Actor(person_row.id, person_row.handle, role, rights.grant(role))
-    ranked = strongest_first(rights, person.roles)
-    if not ranked:
-        return Actor(person_row.id, person_row.handle, person.roles[0], None)
-    strongest = rights.grants[ranked[0]].right
-    best = [role for role in ranked if rights.grants[role].right is strongest]
-    if len(best) > 1:
-        raise InvalidInput(
-            f"{handle} holds {strongest.value} in {rights.name} as {' and '.join(best)}",
-            hint=f"say which with --role {best[0]}",
-        )
-    return Actor(person_row.id, person_row.handle, ranked[0], rights.grant(ranked[0]))
+def check_on(team: TeamRow, action: Action, actor: Actor, rights: DomainRights, decision: DecisionRow) -> None:
+    """The rights table's check for an action on a decision (proposer or not)."""
+    proposer = decision.proposer_id == actor.person_id
+    check(team, action, actor, rights, proposer=proposer, number=decision.number, decision_id=decision.id)
 
 
 def load_decision(uow: UnitOfWork, team: TeamRow, number: int) -> DecisionRow:
@@ -308,19 +170,3 @@ def open_team(uow: UnitOfWork, team_name: str) -> tuple[TeamRow, CharterVersionR
         team = uow.team(team_name)
     version, charter = team_charter(uow, team)
     return team, version, charter
-
-
-def stance_of(value: str) -> Stance:
-    try:
-        return Stance(value)
-    except ValueError:
-        raise InvalidInput(f"unknown stance '{value}'", hint="say go, no-go or abstain") from None
-
-
-def parse_position(text: str) -> Position:
-    """``ROLE=STANCE[:BASIS]``, e.g. ``em=no-go:technical``: a position to resolve without a database."""
-    role, sep, rest = text.partition("=")
-    if not sep or not role.strip():
-        raise InvalidInput(f"position '{text}' is not ROLE=STANCE[:BASIS]", hint="e.g. em=no-go:technical")
-    stance, _, basis = rest.partition(":")
-    return Position(role.strip(), stance_of(stance.strip()), basis.strip() or None)

@@ -1,8 +1,10 @@
-"""/api/v1: decisions, positions, evidence, the queue and the release gate. Every route is thin: parse,
-call one service as the caller (never as anyone else), render."""
+"""/api/v1: decisions, positions, evidence, the queue, the release gate, the team's rules, the ledger and
+insights. Every route is thin: a write is one command dispatched as the caller (never as anyone else); a
+read calls one query and renders it."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -10,29 +12,29 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from remit.api.commands import route
 from remit.api.deps import Caller, StoreDep, decode_cursor, encode_cursor
-from remit.api.schemas import GateRead, Page, Problem
+from remit.api.schemas import ERRORS, WRITE_ERRORS, GateRead, Limit, Page, text_body
 from remit.decisions import (
     handlers,  # noqa: F401 - registers the handlers the routes dispatch to
+    insights,
     queries,
     queue,
+    rules,
 )
 from remit.decisions import reached as notices
-from remit.decisions.commands import AddEvidence, AmendDecision, OpenDecision, RecordPosition, WithdrawDecision
+from remit.decisions.commands import (
+    AddEvidence,
+    AddRule,
+    AmendDecision,
+    OpenDecision,
+    RecordPosition,
+    RetireRule,
+    WithdrawDecision,
+)
 from remit.integrations import madr
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="the decision's number in the team")]
-Limit = Annotated[int, Query(ge=1, le=200, description="items per page")]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem, "description": "no valid API token"},
-    404: {"model": Problem, "description": "no such decision"},
-    422: {"model": Problem, "description": "the request is not valid"},
-}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **ERRORS,
-    403: {"model": Problem, "description": "the charter gives your role no right to this (recorded)"},
-    409: {"model": Problem, "description": "the decision is settled"},
-}
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 route(router, "POST", "/decisions", OpenDecision, status=201, responses=WRITE_ERRORS)
@@ -40,11 +42,8 @@ route(router, "POST", "/decisions/{number}/positions", RecordPosition, status=20
 route(router, "POST", "/decisions/{number}/evidence", AddEvidence, status=201, responses=WRITE_ERRORS)
 route(router, "POST", "/decisions/{number}/amend", AmendDecision, responses=WRITE_ERRORS)
 route(router, "POST", "/decisions/{number}/withdraw", WithdrawDecision, responses=WRITE_ERRORS)
-
-
-def text_body(media_type: str, description: str) -> dict[str, Any]:
-    """A 200 that is text, on a route whose errors are still JSON ``Problem`` bodies."""
-    return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
+route(router, "POST", "/rules", AddRule, status=201, responses=WRITE_ERRORS, tags=["rules"])
+route(router, "POST", "/rules/{rule_id}/retire", RetireRule, responses=WRITE_ERRORS, tags=["rules"])
 
 
 @router.get("/decisions", response_model=Page, responses=ERRORS, summary="List the team's decisions")
@@ -123,3 +122,50 @@ def my_queue(
     body = result.as_dict()
     body["next_cursor"] = encode_cursor(body["next_cursor"])
     return body
+
+
+@router.get("/rules", tags=["rules"], response_model=Page, responses=ERRORS, summary="The team's decision rules")
+def list_rules(
+    store: StoreDep,
+    caller: Caller,
+    include_retired: bool = False,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    after = decode_cursor(cursor) or 0
+    found = [
+        rule
+        for rule in rules.list_rules(uow=store.uow(), team=caller.team, include_retired=include_retired)
+        if rule.id > after
+    ]
+    page = found[:limit]
+    return {
+        "items": [rule.as_dict() for rule in page],
+        "next_cursor": encode_cursor(page[-1].id) if len(found) > limit else None,
+    }
+
+
+@router.get("/log", tags=["ledger"], response_model=Page, responses=ERRORS, summary="The audit log, oldest first")
+def audit_log(
+    store: StoreDep,
+    caller: Caller,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    items = queries.audit_log(uow=store.uow(), team=caller.team, after=decode_cursor(cursor) or 0, limit=limit + 1)
+    page = items[:limit]
+    return {
+        "items": [entry.as_dict() for entry in page],
+        "next_cursor": encode_cursor(page[-1].seq) if len(items) > limit else None,
+    }
+
+
+@router.get("/audit/verify", tags=["ledger"], responses=ERRORS, summary="Verify the team's audit hash chain")
+def verify_audit(store: StoreDep, caller: Caller) -> dict[str, Any]:
+    (report,) = queries.verify_audit(uow=store.uow(), team=caller.team)
+    return dataclasses.asdict(report)
+
+
+@router.get("/insights", tags=["ledger"], responses=ERRORS, summary="Time to decision, crossings, open by age")
+def team_insights(store: StoreDep, caller: Caller) -> dict[str, Any]:
+    return insights.team_insights(uow=store.uow(), team=caller.team).as_dict()

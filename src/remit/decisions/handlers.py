@@ -8,18 +8,14 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from remit.charter import CHARTER_DOMAIN, Right, parse_charter
+from remit.charter.enforce import Actor, Refusal, acting, add_crossing, check, domain_rights
 from remit.charter.rights import Action
 from remit.decisions import subscribers  # noqa: F401 - the notices hear the events raised here
 from remit.decisions.acting import (
-    Actor,
-    Refusal,
-    acting,
-    add_crossing,
     apply_resolution,
     bound_charter,
     bound_rules,
-    check,
-    domain_rights,
+    check_on,
     evaluate,
     expire_overdue,
     load_decision,
@@ -52,7 +48,11 @@ from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
 
-def _add_evidence(uow: UnitOfWork, team: TeamRow, decision: DecisionRow, actor: Actor, name: str, text: str) -> None:
+def _add_evidence(
+    uow: UnitOfWork, team: TeamRow, decision: DecisionRow, actor: Actor, name: str, text: str, *, opening: bool = False
+) -> None:
+    """Add evidence; a rule may say which role must supply it (refused while ``opening``: the decision itself is
+    undone with the refusal, so the crossing names no decision)."""
     for rule in bound_rules(uow, decision):
         for need in rule.evidence:
             if need.name == name and need.role != actor.role:
@@ -63,7 +63,7 @@ def _add_evidence(uow: UnitOfWork, team: TeamRow, decision: DecisionRow, actor: 
                     decision.domain,
                     f"{name} must come from {need.role}, not {actor.role} ({actor.handle})",
                     hint=f"rule {rule.id}: {rule.because}",
-                    decision_id=decision.id,
+                    decision_id=None if opening else decision.id,
                 )
     uow.session.add(
         EvidenceRow(
@@ -151,7 +151,7 @@ def open_decision(
         )
         uow.record(team, opened, actor=who.handle, decision_id=decision.id)
         for item in command.evidence:
-            _add_evidence(uow, team, decision, who, item.name, item.text)
+            _add_evidence(uow, team, decision, who, item.name, item.text, opening=True)
         resolution = apply_resolution(uow, team, decision, rights, who.handle)
         outcome = Outcome(decision.number, resolution)
         uow.commit(outcome)
@@ -176,7 +176,7 @@ def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) ->
         team, decision, who = _active(uow, caller, command.number, command.role)
         bound = bound_charter(uow, decision)
         rights = domain_rights(bound, decision.domain)
-        check(team, Action.RECORD_POSITION, who, rights, decision)
+        check_on(team, Action.RECORD_POSITION, who, rights, decision)
         grant = who.grant
         assert grant is not None  # noqa: S101 - the rights table refused a role with no grant
         if basis is not None and basis not in bound.bases:
@@ -218,7 +218,7 @@ def add_evidence(uow: UnitOfWork, caller: Caller, command: AddEvidence) -> Outco
     with uow:
         team, decision, who = _active(uow, caller, command.number, command.role)
         rights = domain_rights(bound_charter(uow, decision), decision.domain)
-        check(team, Action.ADD_EVIDENCE, who, rights, decision)
+        check_on(team, Action.ADD_EVIDENCE, who, rights, decision)
         _add_evidence(uow, team, decision, who, command.name, command.text)
         resolution = apply_resolution(uow, team, decision, rights, who.handle)
         outcome = Outcome(decision.number, resolution)
@@ -233,7 +233,7 @@ def amend_decision(uow: UnitOfWork, caller: Caller, command: AmendDecision) -> O
     with uow:
         team, decision, who = _active(uow, caller, command.number, command.role)
         rights = domain_rights(bound_charter(uow, decision), decision.domain)
-        check(team, Action.AMEND_DECISION, who, rights, decision)
+        check_on(team, Action.AMEND_DECISION, who, rights, decision)
         standing = sorted({blocker.role for blocker in evaluate(uow, decision, rights).blocked_by})
         decision.revision += 1
         decision.title = command.title or decision.title
@@ -262,7 +262,7 @@ def withdraw_decision(uow: UnitOfWork, caller: Caller, command: WithdrawDecision
     with uow:
         team, decision, who = _active(uow, caller, command.number, None)
         rights = domain_rights(bound_charter(uow, decision), decision.domain)
-        check(team, Action.WITHDRAW_DECISION, who, rights, decision)
+        check_on(team, Action.WITHDRAW_DECISION, who, rights, decision)
         resolution = replace(evaluate(uow, decision, rights), state=State.WITHDRAWN)  # as it now stands
         decision.state, decision.settled_at = State.WITHDRAWN.value, uow.now
         store_waits(uow, team, decision)

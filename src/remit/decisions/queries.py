@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from remit.charter import Right
+from remit.charter.enforce import domain_rights
 from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
 from remit.charter.teams import charter_from_text, current_version
 from remit.decisions import reached as notices
 from remit.decisions import words
-from remit.decisions.acting import bound_charter, bound_rules, domain_rights, load_decision
+from remit.decisions.acting import bound_charter, bound_rules, load_decision
 from remit.decisions.model import Resolution, State
 from remit.decisions.tables import DecisionRow, DecisionWaitRow, EvidenceRow, PositionRow
 from remit.decisions.views import (

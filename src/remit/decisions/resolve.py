@@ -28,6 +28,7 @@ from remit.decisions.model import (
     State,
     WaitingOn,
 )
+from remit.kernel.errors import InvalidInput
 
 
 def crossing_why(domain: DomainRights, grant: Grant | None, position: Position) -> str | None:
@@ -113,4 +114,20 @@ def who(domain: DomainRights) -> dict[str, object]:
     }
 
 
-__all__ = ["EvidenceNeed", "crossing_why", "resolve", "who"]
+def stance_of(value: str) -> Stance:
+    try:
+        return Stance(value)
+    except ValueError:
+        raise InvalidInput(f"unknown stance '{value}'", hint="say go, no-go or abstain") from None
+
+
+def parse_position(text: str) -> Position:
+    """``ROLE=STANCE[:BASIS]``, e.g. ``em=no-go:technical``: a position to resolve without a database."""
+    role, sep, rest = text.partition("=")
+    if not sep or not role.strip():
+        raise InvalidInput(f"position '{text}' is not ROLE=STANCE[:BASIS]", hint="e.g. em=no-go:technical")
+    stance, _, basis = rest.partition(":")
+    return Position(role.strip(), stance_of(stance.strip()), basis.strip() or None)
+
+
+__all__ = ["EvidenceNeed", "crossing_why", "parse_position", "resolve", "who"]

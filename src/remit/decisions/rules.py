@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from remit.charter import ROLES
+from remit.charter.enforce import acting, check, domain_rights
 from remit.charter.rights import Action
 from remit.charter.tables import PersonRow
-from remit.decisions.acting import acting, check, domain_rights, load_decision, open_team
+from remit.decisions.acting import load_decision, open_team
 from remit.decisions.commands import AddRule, RetireRule
 from remit.decisions.events import RuleAdded, RuleRetired
 from remit.decisions.results import RuleView

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from remit.charter import DomainRights, Right
+from remit.charter.enforce import domain_rights
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version
-from remit.decisions.acting import bound_charter, domain_rights
+from remit.decisions.acting import bound_charter
 from remit.decisions.events import DecisionExpired, DecisionOpened, DecisionStateChanged, DecisionWithdrawn
 from remit.decisions.notices import NoticeEvent, NoticeKind
 from remit.decisions.tables import DecisionRow, NoticeRow

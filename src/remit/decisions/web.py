@@ -13,6 +13,7 @@ from remit.charter import handlers as charters
 from remit.decisions import (
     abilities,
     handlers,  # noqa: F401 - registers the handlers the forms dispatch to
+    insights,
     queries,
     queue,
 )
@@ -23,6 +24,7 @@ from remit.decisions.queue import holders
 from remit.kernel.commands import build
 from remit.kernel.errors import InvalidInput
 from remit.web import words
+from remit.web.charts import BarChart, Row, bar_chart, hours
 from remit.web.render import PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of
 
@@ -175,3 +177,74 @@ def amend_decision(
 def withdraw_decision(request: Request, who: Poster, number: Number, reason: Long = "") -> Response:
     act(request, who, build(WithdrawDecision, number=number, reason=reason))
     return redirect(f"/decisions/{number}", flash=f"withdrawn: #{number} is settled as withdrawn")
+
+
+def insight_charts(found: insights.Insights) -> list[BarChart]:
+    timing = bar_chart(
+        "timing",
+        "Time to decision, per domain",
+        "Median time from opening to approval of the approved decisions in each domain.",
+        ("domain", "median time to approval"),
+        [
+            Row(
+                item.domain,
+                item.median_hours,
+                hours(item.median_hours),
+                f"{item.domain}: median {hours(item.median_hours)} over {item.settled} approved decision(s)",
+            )
+            for item in found.timing
+        ],
+    )
+    rule_rows = []
+    for rule in found.rules:
+        for when, median, count in (
+            ("before", rule.before_median_hours, rule.before_count),
+            ("after", rule.after_median_hours, rule.after_count),
+        ):
+            rule_rows.append(
+                Row(
+                    f"rule {rule.rule} ({rule.domain}), {when}",
+                    median,
+                    hours(median),
+                    f"rule {rule.rule} {when} it came in: median {hours(median)} over {count} decision(s)",
+                )
+            )
+    rules = bar_chart(
+        "rules",
+        "Time to decision before and after each rule",
+        "For each decision rule, the median time to approval of its domain's decisions before the rule and of "
+        "the decisions bound to it.",
+        ("rule", "median time to approval"),
+        rule_rows,
+    )
+    crossings = bar_chart(
+        "crossings",
+        "Boundary crossings, per domain and role",
+        "How often each role stepped over the charter's line in each domain; the darker part was refused.",
+        ("domain · role", "crossings (refused)"),
+        [
+            Row(
+                f"{item.domain} · {item.role}",
+                item.crossings,
+                f"{item.crossings} ({item.refused} refused)",
+                f"{item.role} in {item.domain}: {item.crossings} crossing(s), {item.refused} refused",
+                part=item.refused,
+            )
+            for item in found.crossings
+        ],
+        part_label="refused",
+    )
+    ages = bar_chart(
+        "ages",
+        "Open decisions, by age",
+        "How many decisions are still open or blocked, by how long ago they were opened.",
+        ("age", "open decisions"),
+        [Row(label, count, str(count), f"{count} open decision(s) {label} old") for label, count in found.open_by_age],
+    )
+    return [timing, rules, crossings, ages]
+
+
+@router.get("/insights")
+def insights_page(request: Request, who: Viewer) -> HTMLResponse:
+    found = insights.team_insights(uow=store_of(request).uow(), team=who.team)
+    return page(request, "insights.html", title="Insights", charts=insight_charts(found), rules=found.rules)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from remit.charter import web as charter_pages
 from remit.decisions import web as decision_pages
 from remit.identity import web as account
-from remit.web import team_pages
 from remit.web.render import STATIC, error_page
 
 __all__ = ["error_page", "mount_web"]
@@ -17,5 +17,5 @@ __all__ = ["error_page", "mount_web"]
 def mount_web(app: FastAPI) -> None:
     app.include_router(account.router)
     app.include_router(decision_pages.router)
-    app.include_router(team_pages.router)
+    app.include_router(charter_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
