@@ -3,9 +3,8 @@ roots (the server, the CLI, the demo) import this module; importing it touches n
 
 from __future__ import annotations
 
-from remit.charter import handlers as charter_handlers
 from remit.decisions import handlers as decision_handlers
 from remit.decisions import rules as decision_rules
 from remit.decisions import subscribers as decision_subscribers
 
-LOADED = (decision_handlers, decision_subscribers, decision_rules, charter_handlers)
+LOADED = (decision_handlers, decision_subscribers, decision_rules)

@@ -10,7 +10,6 @@ from sqlalchemy import func, select, text
 
 from remit import capabilities  # noqa: F401
 from remit.charter import teams
-from remit.charter.commands import ProposeCharter
 from remit.charter.tables import CrossingRow
 from remit.decisions import queries, queue
 from remit.decisions.commands import (
@@ -20,6 +19,7 @@ from remit.decisions.commands import (
     EvidenceItem,
     ExpireDecisions,
     OpenDecision,
+    ProposeCharter,
     RecordPosition,
     WithdrawDecision,
 )

@@ -17,10 +17,17 @@ import pytest
 
 from remit import capabilities  # noqa: F401 - registers the handlers
 from remit.charter import CHARTER_DOMAIN, ROLES, Person, load_preset, preset_names, teams
-from remit.charter.commands import ProposeCharter
+from remit.charter import abilities as charter_abilities
 from remit.charter.render import render_charter
 from remit.decisions import abilities
-from remit.decisions.commands import AddEvidence, AmendDecision, OpenDecision, RecordPosition, WithdrawDecision
+from remit.decisions.commands import (
+    AddEvidence,
+    AmendDecision,
+    OpenDecision,
+    ProposeCharter,
+    RecordPosition,
+    WithdrawDecision,
+)
 from remit.decisions.model import Stance
 from remit.kernel.commands import Command, act
 from remit.kernel.errors import RightsRefused
@@ -56,7 +63,7 @@ def test_what_a_page_offers_is_what_the_handler_accepts(preset: str, tmp_path: P
         teams.init_team(uow=store.uow(), text=text, source="matrix")
         charter = teams.charter_from_text(text)
         for handle in ROLES:
-            can = abilities.open_abilities(uow=store.uow(), team=TEAM, handle=handle)
+            can = charter_abilities.open_abilities(uow=store.uow(), team=TEAM, handle=handle)
             offered = {name for name, _about in can.domains}
             for domain in charter.domains:
                 if domain == CHARTER_DOMAIN:

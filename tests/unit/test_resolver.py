@@ -12,8 +12,9 @@ import pytest
 
 from remit.charter import load_preset
 from remit.charter.model import DomainRights
+from remit.charter.rights import who
 from remit.decisions.model import EvidenceNeed, Position, Rule, Stance
-from remit.decisions.resolve import resolve, who
+from remit.decisions.resolve import resolve
 
 
 def rights(domain: str, preset: str = "default") -> DomainRights:

@@ -1,5 +1,5 @@
-"""/api/v1: the charter (its matrix, sources and diff; adopted versions), who decides what, resolving
-positions without writing, and proposals to change the charter."""
+"""/api/v1: the charter (its matrix, sources and diff; adopted versions) and who decides what. (Proposing a
+change opens a decision: ``POST /charter/proposals`` is in ``decisions/api.py``.)"""
 
 from __future__ import annotations
 
@@ -8,18 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import PlainTextResponse, Response
 
-from remit.api.commands import route
 from remit.api.deps import Caller, StoreDep
-from remit.api.schemas import ERRORS, WRITE_ERRORS, ResolveRequest, text_body
-from remit.charter import handlers as charters
+from remit.api.schemas import ERRORS, text_body
 from remit.charter import teams
-from remit.charter.commands import ProposeCharter
+from remit.charter import views as charters
 from remit.charter.enforce import domain_rights
-from remit.decisions.resolve import parse_position, resolve, who
+from remit.charter.rights import who
 
 router = APIRouter(prefix="/api/v1", tags=["charter"])
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
-route(router, "POST", "/charter/proposals", ProposeCharter, status=201, responses=WRITE_ERRORS, tags=["charter"])
 
 
 @router.get("/charter", tags=["charter"], responses=ERRORS, summary="The adopted charter: matrix, sources, diff")
@@ -42,12 +39,3 @@ def charter_version(version: Id, store: StoreDep, caller: Caller) -> PlainTextRe
 @router.get("/who/{domain}", tags=["charter"], responses=ERRORS, summary="Who decides, blocks, has voice, ...")
 def who_decides(domain: Annotated[str, Path(max_length=100)], store: StoreDep, caller: Caller) -> dict[str, Any]:
     return who(domain_rights(charters.team_charter(uow=store.uow(), team=caller.team), domain))
-
-
-@router.post(
-    "/resolve", tags=["charter"], responses=ERRORS, summary="Resolve positions under the charter (writes nothing)"
-)
-def resolve_positions(body: ResolveRequest, store: StoreDep, caller: Caller) -> dict[str, Any]:
-    rights = domain_rights(charters.team_charter(uow=store.uow(), team=caller.team), body.domain)
-    positions = [parse_position(item) for item in body.positions]
-    return resolve(rights, positions, evidence=set(body.evidence)).as_dict()

@@ -8,12 +8,9 @@ from typing import Annotated
 import typer
 
 from remit.charter import load_preset, preset_names, read_charter
-from remit.charter.commands import ProposeCharter
 from remit.charter.diff import diff_charters
 from remit.cli import show
-from remit.cli.context import console, ctx, emit_json, err_console, parse_deadline, pick_charter, read_file
-from remit.decisions.model import Resolution
-from remit.kernel.commands import build
+from remit.cli.context import console, ctx, emit_json, err_console, pick_charter, read_file
 
 app = typer.Typer(no_args_is_help=True, help="The team's charter: check it, show it, compare it, change it.")
 
@@ -98,34 +95,6 @@ def diff(
         console.print(f"{path} grants exactly the rights of preset {base_name}")
     for change in changes:
         console.print(f"{change.domain} · {change.role}: {change.text}")
-
-
-@app.command()
-def propose(
-    typer_ctx: typer.Context,
-    actor: Annotated[
-        str | None, typer.Option("--as", help="who proposes (a handle); with --server, the token's person")
-    ] = None,
-    file: FileArg = None,
-    title: Annotated[str | None, typer.Option(help="what the change is")] = None,
-    deadline: Annotated[str | None, typer.Option(help="3d, 48h, or an ISO time")] = None,
-    json_out: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """Open a decision in the `charter` domain to adopt FILE as the team's new charter."""
-    context = ctx(typer_ctx)
-    backend = context.backend()
-    path = file or context.charter_path
-    text = read_file(path)
-    who = backend.actor(actor)
-    if title is None:
-        title = f"adopt {path.name} as charter v{backend.charter_status(file_text=None)['version'] + 1}"
-    command = build(ProposeCharter, text=text, title=title, deadline=parse_deadline(deadline), source=str(path))
-    outcome = backend.act(who, command)
-    if json_out:
-        emit_json(outcome)
-        return
-    console.print(f"opened charter decision #{outcome['number']}; adopted when approved")
-    show.resolution(Resolution.from_dict(outcome))
 
 
 @app.command()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from remit.charter.model import READ_ONLY_ROLES, DomainRights, Grant, Right
+from remit.charter.model import READ_ONLY_ROLES, Charter, DomainRights, Grant, Right
 
 STRENGTH = {Right.DECIDE: 0, Right.BLOCK: 1, Right.VOICE: 2, Right.CONSULT: 3, Right.INFORM: 4}
 
@@ -133,3 +133,24 @@ def strongest_first(rights: DomainRights, roles: tuple[str, ...] | list[str]) ->
         (STRENGTH[grant.right], index, role) for index, role in enumerate(roles) if (grant := rights.grant(role))
     ]
     return [role for _strength, _index, role in sorted(granted)]
+
+
+def holders(charter: Charter) -> dict[str, list[str]]:
+    """Who holds each role today (role -> handles), to say "on whom" a decision waits."""
+    found: dict[str, list[str]] = {}
+    for person in charter.people.values():
+        for role in person.roles:
+            found.setdefault(role, []).append(person.handle)
+    return found
+
+
+def who(domain: DomainRights) -> dict[str, object]:
+    """Who holds which right in a domain: the contract of ``remit who --json``."""
+    return {
+        "domain": domain.name,
+        "decide": domain.deciders,
+        "block": domain.block_scopes,
+        "voice": domain.roles_with(Right.VOICE),
+        "consult": domain.roles_with(Right.CONSULT),
+        "inform": domain.roles_with(Right.INFORM),
+    }

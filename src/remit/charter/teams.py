@@ -120,3 +120,9 @@ def version_text(*, uow: UnitOfWork, team: str, version: int) -> str:
             latest = current_version(uow, team_row).version
             raise NotFound(f"team {team} has no charter version {version}", hint=f"its versions are 1 to {latest}")
         return row.text
+
+
+def team_names(*, uow: UnitOfWork) -> list[str]:
+    """The teams in this database (the sign-in form fills the team in when there is only one)."""
+    with uow.reading():
+        return list(uow.session.scalars(select(TeamRow.name).order_by(TeamRow.name)))

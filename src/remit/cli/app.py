@@ -12,11 +12,12 @@ import typer
 from remit.charter import Charter, DomainRights, preset_names, teams
 from remit.charter import cli as charter_cmds
 from remit.charter.render import render_charter
+from remit.charter.rights import who
 from remit.charter.roster import parse_person, sample_roster
 from remit.cli import ledger_cmds, server_cmds, show
 from remit.cli.context import Context, console, ctx, emit_json, err_console, local, pick_charter
 from remit.decisions import cli as decision_cmds
-from remit.decisions.resolve import parse_position, resolve, who
+from remit.decisions.resolve import parse_position, resolve
 from remit.identity import cli as identity_cli
 from remit.kernel.errors import Conflict, InvalidInput, RemitError
 

@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
+from remit.charter.abilities import roles_allowed as _roles
 from remit.charter.enforce import team_charter
-from remit.charter.rights import Action, Standing, allows, strongest_first
+from remit.charter.rights import Action, holders
 from remit.charter.tables import PersonRow
 from remit.decisions.acting import bound_charter, bound_rules, load_decision
 from remit.decisions.model import State
-from remit.decisions.queue import holders
 from remit.decisions.tables import EvidenceRow, RevisionRow
-from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
 
@@ -62,13 +60,6 @@ class DecisionAbilities:
         return self.amend_roles[0] if self.amend_roles else None
 
 
-def _roles(charter: Charter, rights: DomainRights, handle: str, action: Action, *, proposer: bool = False) -> list[str]:
-    """The person's roles in which the rights table lets them take ``action``, strongest first."""
-    person = charter.person(handle)
-    roles = strongest_first(rights, person.roles) if person else []
-    return [role for role in roles if allows(action, Standing(handle, role, rights, proposer=proposer))]
-
-
 def decision_abilities(*, uow: UnitOfWork, team: str, handle: str, number: int) -> DecisionAbilities:
     with uow.reading():
         team_row = uow.team(team, lock=False)
@@ -101,31 +92,3 @@ def decision_abilities(*, uow: UnitOfWork, team: str, handle: str, number: int) 
             context=revision.context,
             holders=holders(today),
         )
-
-
-@dataclass(frozen=True)
-class OpenAbilities:
-    """The domains a person may open a decision in (and propose a charter change), and who holds each role."""
-
-    domains: list[tuple[str, str]]  # name, about
-    propose_charter: bool
-    holders: dict[str, list[str]]
-
-
-def open_abilities(*, uow: UnitOfWork, team: str, handle: str) -> OpenAbilities:
-    with uow.reading():
-        _version, charter = team_charter(uow, uow.team(team, lock=False))
-        domains = [
-            (rights.name, rights.about)
-            for rights in charter.domains.values()
-            if rights.name != CHARTER_DOMAIN and _roles(charter, rights, handle, Action.OPEN_DECISION)
-        ]
-        charter_rights = charter.domain(CHARTER_DOMAIN)
-        proposes = charter_rights is not None and bool(_roles(charter, charter_rights, handle, Action.OPEN_DECISION))
-        return OpenAbilities(domains, proposes, holders(charter))
-
-
-def team_names(*, uow: UnitOfWork) -> list[str]:
-    """The teams in this database (the sign-in form fills the team in when there is only one)."""
-    with uow.reading():
-        return list(uow.session.scalars(select(TeamRow.name).order_by(TeamRow.name)))

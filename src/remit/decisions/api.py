@@ -12,7 +12,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from remit.api.commands import route
 from remit.api.deps import Caller, StoreDep, decode_cursor, encode_cursor
-from remit.api.schemas import ERRORS, WRITE_ERRORS, GateRead, Limit, Page, text_body
+from remit.api.schemas import ERRORS, WRITE_ERRORS, GateRead, Limit, Page, ResolveRequest, text_body
+from remit.charter.enforce import domain_rights
+from remit.charter.views import team_charter
 from remit.decisions import (
     handlers,  # noqa: F401 - registers the handlers the routes dispatch to
     insights,
@@ -26,10 +28,12 @@ from remit.decisions.commands import (
     AddRule,
     AmendDecision,
     OpenDecision,
+    ProposeCharter,
     RecordPosition,
     RetireRule,
     WithdrawDecision,
 )
+from remit.decisions.resolve import parse_position, resolve
 from remit.integrations import madr
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
@@ -42,6 +46,7 @@ route(router, "POST", "/decisions/{number}/positions", RecordPosition, status=20
 route(router, "POST", "/decisions/{number}/evidence", AddEvidence, status=201, responses=WRITE_ERRORS)
 route(router, "POST", "/decisions/{number}/amend", AmendDecision, responses=WRITE_ERRORS)
 route(router, "POST", "/decisions/{number}/withdraw", WithdrawDecision, responses=WRITE_ERRORS)
+route(router, "POST", "/charter/proposals", ProposeCharter, status=201, responses=WRITE_ERRORS, tags=["charter"])
 route(router, "POST", "/rules", AddRule, status=201, responses=WRITE_ERRORS, tags=["rules"])
 route(router, "POST", "/rules/{rule_id}/retire", RetireRule, responses=WRITE_ERRORS, tags=["rules"])
 
@@ -169,3 +174,12 @@ def verify_audit(store: StoreDep, caller: Caller) -> dict[str, Any]:
 @router.get("/insights", tags=["ledger"], responses=ERRORS, summary="Time to decision, crossings, open by age")
 def team_insights(store: StoreDep, caller: Caller) -> dict[str, Any]:
     return insights.team_insights(uow=store.uow(), team=caller.team).as_dict()
+
+
+@router.post(
+    "/resolve", tags=["charter"], responses=ERRORS, summary="Resolve positions under the charter (writes nothing)"
+)
+def resolve_positions(body: ResolveRequest, store: StoreDep, caller: Caller) -> dict[str, Any]:
+    rights = domain_rights(team_charter(uow=store.uow(), team=caller.team), body.domain)
+    positions = [parse_position(item) for item in body.positions]
+    return resolve(rights, positions, evidence=set(body.evidence)).as_dict()

@@ -6,13 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
+from remit.charter.cli import FileArg
+from remit.charter.cli import app as charter_app
 from remit.cli import show
-from remit.cli.context import console, ctx, emit_json, pairs, parse_deadline
+from remit.cli.context import console, ctx, emit_json, pairs, parse_deadline, read_file
 from remit.decisions.commands import (
     AddEvidence,
     AddRule,
     AmendDecision,
     OpenDecision,
+    ProposeCharter,
     RecordPosition,
     RetireRule,
     WithdrawDecision,
@@ -237,3 +240,31 @@ def queue(
         emit_json(body)
     else:
         show.queue(Queue.from_dict(body))
+
+
+@charter_app.command()
+def propose(
+    typer_ctx: typer.Context,
+    actor: Annotated[
+        str | None, typer.Option("--as", help="who proposes (a handle); with --server, the token's person")
+    ] = None,
+    file: FileArg = None,
+    title: Annotated[str | None, typer.Option(help="what the change is")] = None,
+    deadline: Annotated[str | None, typer.Option(help="3d, 48h, or an ISO time")] = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Open a decision in the `charter` domain to adopt FILE as the team's new charter."""
+    context = ctx(typer_ctx)
+    backend = context.backend()
+    path = file or context.charter_path
+    text = read_file(path)
+    who = backend.actor(actor)
+    if title is None:
+        title = f"adopt {path.name} as charter v{backend.charter_status(file_text=None)['version'] + 1}"
+    command = build(ProposeCharter, text=text, title=title, deadline=parse_deadline(deadline), source=str(path))
+    outcome = backend.act(who, command)
+    if json_out:
+        emit_json(outcome)
+        return
+    console.print(f"opened charter decision #{outcome['number']}; adopted when approved")
+    show.resolution(Resolution.from_dict(outcome))

@@ -97,5 +97,17 @@ class RetireRule(Command[RuleView]):
     ]
 
 
+class ProposeCharter(Command[Outcome]):
+    """Propose a new charter: opens a decision in the charter domain."""
+
+    action: ClassVar[str | None] = Action.OPEN_DECISION
+    text: Annotated[
+        str, Text("proposed charter", 500_000, strip=False), Field(description="the whole proposed remit.toml")
+    ]
+    title: Annotated[str | None, Text("title", 300)] = None
+    deadline: AwareDatetime | None = Field(default=None, description="ISO 8601 time with its offset")
+    source: Annotated[str, Field(max_length=500, exclude=True)] = "proposed charter"
+
+
 class ExpireDecisions(Command[list[int]]):
     """Record the expiry of every overdue decision (the sweeper and `remit expire`)."""

@@ -7,9 +7,10 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from remit.charter import CHARTER_DOMAIN, Right, parse_charter
+from remit.charter import CHARTER_DOMAIN, Right, parse_charter, read_charter
 from remit.charter.enforce import Actor, Refusal, acting, add_crossing, check, domain_rights
 from remit.charter.rights import Action
+from remit.charter.teams import charter_status
 from remit.decisions import subscribers  # noqa: F401 - the notices hear the events raised here
 from remit.decisions.acting import (
     apply_resolution,
@@ -28,6 +29,7 @@ from remit.decisions.commands import (
     AmendDecision,
     ExpireDecisions,
     OpenDecision,
+    ProposeCharter,
     RecordPosition,
     WithdrawDecision,
 )
@@ -43,7 +45,7 @@ from remit.decisions.resolve import crossing_why
 from remit.decisions.results import Outcome
 from remit.decisions.tables import DecisionRow, DecisionRuleRow, EvidenceRow, PositionRow, RevisionRow, RuleRow
 from remit.kernel.commands import COMMANDS, Caller
-from remit.kernel.errors import InvalidInput
+from remit.kernel.errors import CharterInvalid, InvalidInput
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
@@ -85,7 +87,7 @@ def open_decision(
     uow: UnitOfWork, caller: Caller, command: OpenDecision, proposed_charter: str | None = None
 ) -> Outcome:
     """Open a decision under the team's current charter and rules. Returns its first resolution. A charter
-    decision carries the proposed charter (``charter.handlers.propose_charter`` passes it)."""
+    decision carries the proposed charter (``propose_charter`` below passes it)."""
     with uow:
         team, version, charter = open_team(uow, caller.team)
         rights = domain_rights(charter, command.domain)
@@ -280,3 +282,20 @@ def expire_decisions(uow: UnitOfWork, caller: Caller, command: ExpireDecisions) 
         numbers = expire_overdue(uow, uow.team(caller.team))
         uow.commit()
         return numbers
+
+
+@COMMANDS.handles(ProposeCharter)
+def propose_charter(uow: UnitOfWork, caller: Caller, command: ProposeCharter) -> Outcome:
+    """Open a ``charter`` decision to adopt the text; it is adopted in the transaction that approves it."""
+    source = command.source
+    _value, problems = read_charter(command.text, source)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise CharterInvalid(f"{source} has {len(errors)} problem(s)", list(errors), hint="fix them, then propose")
+    status = charter_status(uow=uow, team=caller.team, file_text=command.text)
+    if status.file_matches:
+        raise InvalidInput(f"{source} is already the adopted charter v{status.version}: nothing to propose")
+    opening = OpenDecision(
+        domain=CHARTER_DOMAIN, title=command.title or f"adopt charter v{status.version + 1}", deadline=command.deadline
+    )
+    return open_decision(uow, caller, opening, proposed_charter=command.text)

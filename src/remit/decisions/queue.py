@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from remit.charter import Charter
+from remit.charter.rights import holders
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version
 from remit.decisions import reached as notices
@@ -21,14 +21,6 @@ from remit.kernel.uow import UnitOfWork
 
 ACTIVE = (State.OPEN.value, State.BLOCKED.value)
 MAX_PAGE = 200
-
-
-def holders(charter: Charter) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for person in charter.people.values():
-        for role in person.roles:
-            found.setdefault(role, []).append(person.handle)
-    return found
 
 
 def my_queue(*, uow: UnitOfWork, team: str, handle: str, limit: int = 50, before: int | None = None) -> Queue:

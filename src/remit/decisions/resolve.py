@@ -102,18 +102,6 @@ def resolve(
     )
 
 
-def who(domain: DomainRights) -> dict[str, object]:
-    """Who holds which right in a domain: the contract of ``remit who --json``."""
-    return {
-        "domain": domain.name,
-        "decide": domain.deciders,
-        "block": domain.block_scopes,
-        "voice": domain.roles_with(Right.VOICE),
-        "consult": domain.roles_with(Right.CONSULT),
-        "inform": domain.roles_with(Right.INFORM),
-    }
-
-
 def stance_of(value: str) -> Stance:
     try:
         return Stance(value)
@@ -130,4 +118,4 @@ def parse_position(text: str) -> Position:
     return Position(role.strip(), stance_of(stance.strip()), basis.strip() or None)
 
 
-__all__ = ["EvidenceNeed", "crossing_why", "parse_position", "resolve", "who"]
+__all__ = ["EvidenceNeed", "crossing_why", "parse_position", "resolve"]

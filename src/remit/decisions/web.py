@@ -9,7 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from remit.charter import handlers as charters
+from remit.charter import views as charters
+from remit.charter.abilities import open_abilities
+from remit.charter.rights import holders
 from remit.decisions import (
     abilities,
     handlers,  # noqa: F401 - registers the handlers the forms dispatch to
@@ -18,9 +20,15 @@ from remit.decisions import (
     queue,
 )
 from remit.decisions import reached as notices
-from remit.decisions.commands import AddEvidence, AmendDecision, OpenDecision, RecordPosition, WithdrawDecision
+from remit.decisions.commands import (
+    AddEvidence,
+    AmendDecision,
+    OpenDecision,
+    ProposeCharter,
+    RecordPosition,
+    WithdrawDecision,
+)
 from remit.decisions.model import State
-from remit.decisions.queue import holders
 from remit.kernel.commands import build
 from remit.kernel.errors import InvalidInput
 from remit.web import words
@@ -79,7 +87,7 @@ def decision_list(
 
 @router.get("/decisions/new")
 def new_decision(request: Request, who: Viewer) -> HTMLResponse:
-    can = abilities.open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle)
+    can = open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle)
     return page(request, "new.html", title="Open a decision", domains=can.domains)
 
 
@@ -248,3 +256,15 @@ def insight_charts(found: insights.Insights) -> list[BarChart]:
 def insights_page(request: Request, who: Viewer) -> HTMLResponse:
     found = insights.team_insights(uow=store_of(request).uow(), team=who.team)
     return page(request, "insights.html", title="Insights", charts=insight_charts(found), rules=found.rules)
+
+
+@router.post("/charter/proposals")
+def propose_charter(
+    request: Request,
+    who: Poster,
+    text: Annotated[str, Form(max_length=200_000)],
+    title: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    outcome = act(request, who, build(ProposeCharter, text=text, title=title.strip() or None))
+    flash = f"proposed: #{outcome.number} adopts the new charter when it is approved"
+    return redirect(f"/decisions/{outcome.number}", flash=flash)

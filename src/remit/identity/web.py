@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from remit.decisions import abilities
+from remit.charter import teams as team_list
 from remit.identity import accounts as identity
 from remit.kernel.errors import InvalidInput, NotAuthenticated
 from remit.web.render import PageRoute, page, redirect
@@ -34,7 +34,7 @@ Text = Annotated[str, Form(max_length=200)]
 def _login_form(
     request: Request, *, next_path: str, team: str = "", handle: str = "", error: str = "", status: int = 200
 ) -> HTMLResponse:
-    teams = abilities.team_names(uow=store_of(request).uow())
+    teams = team_list.team_names(uow=store_of(request).uow())
     token = login_csrf(request)
     notice = "your session has ended: sign in again" if request.query_params.get("ended") else ""
     response = page(

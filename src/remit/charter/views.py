@@ -1,20 +1,14 @@
-"""The charter as people read it (the domain × role matrix with each right's source sentence, and where
-the team departs from its preset) and as they change it: a proposal opens a ``charter`` decision."""
+"""The charter as people read it: the domain × role matrix with each right's source sentence, and where
+the team departs from its preset. (Changing it is a decision: ``ProposeCharter``, in ``decisions``.)"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from remit.charter import CHARTER_DOMAIN, ROLES, Charter, load_preset, read_charter
-from remit.charter.commands import ProposeCharter
+from remit.charter import ROLES, Charter, load_preset
 from remit.charter.diff import diff_charters
 from remit.charter.teams import charter_from_text, charter_status
-from remit.decisions.commands import OpenDecision
-from remit.decisions.handlers import open_decision
-from remit.decisions.results import Outcome
-from remit.kernel.commands import COMMANDS, Caller
-from remit.kernel.errors import CharterInvalid, InvalidInput
 from remit.kernel.uow import UnitOfWork
 
 
@@ -80,20 +74,3 @@ def charter_view(*, uow: UnitOfWork, team: str) -> CharterView:
         diff,
         status.text,
     )
-
-
-@COMMANDS.handles(ProposeCharter)
-def propose_charter(uow: UnitOfWork, caller: Caller, command: ProposeCharter) -> Outcome:
-    """Open a ``charter`` decision to adopt the text; it is adopted in the transaction that approves it."""
-    source = command.source
-    _value, problems = read_charter(command.text, source)
-    errors = [problem for problem in problems if problem.severity == "error"]
-    if errors:
-        raise CharterInvalid(f"{source} has {len(errors)} problem(s)", list(errors), hint="fix them, then propose")
-    status = charter_status(uow=uow, team=caller.team, file_text=command.text)
-    if status.file_matches:
-        raise InvalidInput(f"{source} is already the adopted charter v{status.version}: nothing to propose")
-    opening = OpenDecision(
-        domain=CHARTER_DOMAIN, title=command.title or f"adopt charter v{status.version + 1}", deadline=command.deadline
-    )
-    return open_decision(uow, caller, opening, proposed_charter=command.text)
