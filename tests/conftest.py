@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from remit.api.app import Settings, create_app
+from remit.app import Settings, create_app
 from remit.charter import load_preset, teams
 from remit.charter.render import render_charter
 from remit.charter.roster import sample_roster

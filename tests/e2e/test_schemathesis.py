@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from remit.api.app import Settings, create_app
+from remit.app import Settings, create_app
 from remit.identity import accounts as identity
 from remit.kernel.uow import Store
 from remit.seed import DEMO_TEAM, seed_demo

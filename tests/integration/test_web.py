@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from remit.api.app import Settings, create_app
+from remit.app import Settings, create_app
 from remit.decisions import queries
 from remit.identity import accounts as identity
 from remit.kernel.uow import Store

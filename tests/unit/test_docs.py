@@ -8,7 +8,7 @@ import typer
 import typer.main
 from starlette.routing import Route
 
-from remit.api.app import Settings, create_app
+from remit.app import Settings, create_app
 from remit.charter import preset_names
 from remit.cli.app import app
 

@@ -13,14 +13,11 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from remit.identity import accounts as identity
 from remit.identity.accounts import Identity
 from remit.kernel.commands import COMMANDS, Command, as_json
-from remit.kernel.errors import InvalidInput, NotAuthenticated, RemitError
-from remit.kernel.tables import IdempotencyRow
+from remit.kernel.errors import ClaimTaken, InvalidInput, NotAuthenticated, RemitError
 from remit.kernel.uow import Claim, Store
 
 MAX_CURSOR = 2**31 - 1  # numbers, sequence numbers and ids are 32-bit columns
@@ -68,18 +65,16 @@ def fingerprint(request: Request, body: Any) -> str:
 
 
 def _replay(store: Store, person_id: int, key: str, print_: str) -> JSONResponse | None:
-    with store.uow().reading() as uow:
-        row = uow.session.scalars(
-            select(IdempotencyRow).where(IdempotencyRow.person_id == person_id, IdempotencyRow.key == key)
-        ).one_or_none()
-        if row is None:
-            return None
-        if row.fingerprint != print_:
-            raise InvalidInput(
-                "this Idempotency-Key was already used for a different request",
-                hint="use a new key for each distinct write",
-            )
-        return JSONResponse(row.body, status_code=row.status, headers={"Idempotent-Replayed": "true"})
+    stored = store.replayed(person_id, key)
+    if stored is None:
+        return None
+    fingerprint_, status, body = stored
+    if fingerprint_ != print_:
+        raise InvalidInput(
+            "this Idempotency-Key was already used for a different request",
+            hint="use a new key for each distinct write",
+        )
+    return JSONResponse(body, status_code=status, headers={"Idempotent-Replayed": "true"})
 
 
 @dataclass(frozen=True)
@@ -110,7 +105,7 @@ class Writer:
         try:
             claim = Claim(self.caller.person_id, self.key, print_, answer)
             result = COMMANDS.dispatch(self.store, caller, command, claim=claim)
-        except IntegrityError:  # the same key, sent twice at once: the other one won; replay its answer
+        except ClaimTaken:  # the same key, sent twice at once: the other one won; replay its answer
             replayed = _replay(self.store, self.caller.person_id, self.key, print_)
             if replayed is None:
                 raise

@@ -8,7 +8,8 @@ back: the same dicts (the API's JSON bodies) whether ``LocalBackend`` called the
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
 from remit.charter import teams
@@ -16,10 +17,7 @@ from remit.decisions import queries, queue, rules
 from remit.integrations import madr
 from remit.kernel.commands import COMMANDS, Caller, Command, as_json
 from remit.kernel.errors import InvalidInput, NotFound
-from remit.kernel.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from remit.cli.context import Context
+from remit.kernel.uow import Store, UnitOfWork
 
 Json = dict[str, Any]
 SETTLED = ("approved", "withdrawn", "expired")
@@ -72,15 +70,17 @@ class Backend(Protocol):
 class LocalBackend:
     """The services, on the database named by --database."""
 
-    def __init__(self, context: Context) -> None:
-        self._context = context
+    def __init__(self, store: Callable[[], Store], team: Callable[[], str], team_name: str | None) -> None:
+        self._store = store  # opened on first use
+        self._team_of = team  # read on first use (--team, REMIT_TEAM, or the charter file)
+        self._team_name = team_name  # as given: audit verify checks every team without one
 
     def _uow(self) -> UnitOfWork:
-        return self._context.store().uow()
+        return self._store().uow()
 
     @property
     def _team(self) -> str:
-        return self._context.team
+        return self._team_of()
 
     def actor(self, given: str | None) -> str:
         if not given:
@@ -88,7 +88,7 @@ class LocalBackend:
         return given
 
     def act(self, actor: str, command: Command[Any]) -> Json:
-        result: Json = as_json(COMMANDS.dispatch(self._context.store(), Caller(self._team, actor), command))
+        result: Json = as_json(COMMANDS.dispatch(self._store(), Caller(self._team, actor), command))
         return result
 
     def show_decision(self, number: int) -> Json:
@@ -123,7 +123,7 @@ class LocalBackend:
         return [entry.as_dict() for entry in queries.audit_log(uow=self._uow(), team=self._team, limit=limit)]
 
     def verify_audit(self) -> list[Json]:
-        reports = queries.verify_audit(uow=self._uow(), team=self._context.team_name)
+        reports = queries.verify_audit(uow=self._uow(), team=self._team_name)
         return [dataclasses.asdict(report) for report in reports]
 
     def gate(self, number: int) -> Json:

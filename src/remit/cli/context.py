@@ -53,7 +53,7 @@ class Context:
             else:
                 from remit.cli.backend import LocalBackend
 
-                self._backend = LocalBackend(self)
+                self._backend = LocalBackend(self.store, lambda: self.team, self.team_name)
         return self._backend
 
     def close(self) -> None:

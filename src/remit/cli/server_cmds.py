@@ -43,7 +43,7 @@ def serve(
     os.environ["REMIT_DATABASE_URL"] = store.engine.url.render_as_string(hide_password=False)
     console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
     config = uvicorn.Config(
-        "remit.api.app:create_app",
+        "remit.app:create_app",
         factory=True,
         host=host,
         port=port,

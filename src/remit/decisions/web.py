@@ -18,6 +18,7 @@ from remit.decisions import (
     insights,
     queries,
     queue,
+    words,
 )
 from remit.decisions import reached as notices
 from remit.decisions.commands import (
@@ -31,12 +32,19 @@ from remit.decisions.commands import (
 from remit.decisions.model import State
 from remit.kernel.commands import build
 from remit.kernel.errors import InvalidInput
-from remit.web import words
 from remit.web.charts import BarChart, Row, bar_chart, hours
-from remit.web.render import PageRoute, page, redirect
+from remit.web.render import ENV, PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+# The pages' sentences about decisions, from the one words module the CLI and the API's texts use too.
+ENV.globals.update(
+    who=words.who,
+    standing_words=words.standing,
+    blocked_words=words.blocked,
+    notice_words=words.notice,
+    payload_words=words.payload,
+)
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Short = Annotated[str, Form(max_length=300)]
 Long = Annotated[str, Form(max_length=20_000)]
@@ -112,7 +120,10 @@ def open_decision(
     )
     outcome = act(request, who, command)
     named = _holders(request, who.team)
-    return redirect(f"/decisions/{outcome.number}", flash=f"opened: {words.state(outcome, named)}")
+    return redirect(
+        f"/decisions/{outcome.number}",
+        flash=f"opened: {words.state_sentence(outcome.number, outcome.resolution, named)}",
+    )
 
 
 @router.get("/decisions/{number}")
@@ -148,7 +159,10 @@ def record_position(
 ) -> Response:
     command = build(RecordPosition, number=number, stance=stance, reason=reason, basis=basis or None, role=role or None)
     outcome = act(request, who, command)
-    message = words.position_recorded(outcome, stance, basis or None, _holders(request, who.team))
+    named = _holders(request, who.team)
+    message = words.position_recorded(
+        outcome.number, outcome.resolution, outcome.crossing, stance, basis or None, named
+    )
     return redirect(f"/decisions/{number}", flash=message)
 
 
@@ -163,7 +177,10 @@ def add_evidence(
 ) -> Response:
     outcome = act(request, who, build(AddEvidence, number=number, name=name.strip(), text=text, role=role or None))
     named = _holders(request, who.team)
-    return redirect(f"/decisions/{number}", flash=f"evidence '{name.strip()}' added. {words.state(outcome, named)}.")
+    return redirect(
+        f"/decisions/{number}",
+        flash=f"evidence '{name.strip()}' added. {words.state_sentence(outcome.number, outcome.resolution, named)}.",
+    )
 
 
 @router.post("/decisions/{number}/amend")
@@ -177,7 +194,8 @@ def amend_decision(
 ) -> Response:
     command = build(AmendDecision, number=number, title=title.strip() or None, context=context, role=role or None)
     outcome = act(request, who, command)
-    message = f"amended: a new revision, every position cleared. {words.state(outcome, _holders(request, who.team))}."
+    now = words.state_sentence(outcome.number, outcome.resolution, _holders(request, who.team))
+    message = f"amended: a new revision, every position cleared. {now}."
     return redirect(f"/decisions/{number}", flash=message)
 
 

@@ -59,3 +59,31 @@ class CharterInvalid(RemitError):
     def __init__(self, message: str, problems: list[object], *, hint: str = "") -> None:
         super().__init__(message, hint=hint)
         self.problems = problems
+
+
+class ClaimTaken(Conflict):
+    """Two writes under one Idempotency-Key at once: the other one won (its answer is the one to replay)."""
+
+    code = "idempotency_key_taken"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(
+            f"another request with Idempotency-Key {key} is being answered", hint="retry to read its answer"
+        )
+
+
+class Unavailable(RemitError):
+    """The database does not answer (down, unreachable, refusing connections): try again later."""
+
+    code = "database_unreachable"
+    status = 503
+
+
+def unavailable(error: BaseException, where: str = "") -> Unavailable:
+    """An ``Unavailable`` for a driver's connection error, saying why without a traceback."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0] if str(error).strip() else ""
+    place = f" at {where}" if where else ""
+    return Unavailable(
+        f"the database{place} does not answer" + (f": {reason}" if reason else ""),
+        hint="is it running and reachable? check REMIT_DATABASE_URL / --database, then try again",
+    )

@@ -13,10 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar
-
-if TYPE_CHECKING:
-    from remit.kernel.uow import Store
+from typing import Any, ClassVar
 
 log = logging.getLogger("remit.events")
 
@@ -64,7 +61,8 @@ class Recorded:
     event: Event
 
 
-Subscriber = Callable[["Store", Sequence[Recorded]], None]
+Subscriber = Callable[[Any, Sequence[Recorded]], None]  # (the store, the events): the store is the kernel's
+# ``Store``, typed loosely here because the unit of work imports this module
 
 
 class Bus:
@@ -81,7 +79,7 @@ class Bus:
 
         return register
 
-    def publish(self, store: Store, committed: Sequence[Recorded]) -> None:
+    def publish(self, store: Any, committed: Sequence[Recorded]) -> None:
         for kinds, subscriber in self.subscribers:
             mine = [record for record in committed if isinstance(record.event, kinds)]
             if not mine:

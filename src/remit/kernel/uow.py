@@ -14,11 +14,12 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from remit.kernel import audit
 from remit.kernel.db import READ_ONLY, current_revision, database_url, head_revision, make_engine, upgrade
-from remit.kernel.errors import NotFound, RemitError
+from remit.kernel.errors import ClaimTaken, NotFound, RemitError, unavailable
 from remit.kernel.events import BUS, Bus, Event, Recorded
 from remit.kernel.tables import IdempotencyRow, TeamRow
 
@@ -62,26 +63,41 @@ class Store:
     def open(cls, url: str | None = None, *, migrate: bool = False, clock: Clock = utcnow, bus: Bus = BUS) -> Store:
         """Open the database; ``migrate`` brings its schema up to date, otherwise it must already be."""
         engine = make_engine(database_url(url))
-        if migrate:
-            upgrade(engine)
-        else:
+        where = engine.url.render_as_string()  # the password hidden
+        try:
+            if migrate:
+                upgrade(engine)
             current = current_revision(engine)
-            if current != head_revision():
-                engine.dispose()
-                where = engine.url.render_as_string()
-                if current is None:
-                    raise RemitError(
-                        f"no Remit database at {where}",
-                        hint="run `remit init` first, or point --database / REMIT_DATABASE_URL at one",
-                    )
+        except OperationalError as error:
+            engine.dispose()
+            raise unavailable(error, where) from None
+        if current != head_revision():
+            engine.dispose()
+            if current is None:
                 raise RemitError(
-                    f"the database at {where} is at schema {current}, Remit needs {head_revision()}",
-                    hint="run `remit db upgrade`",
+                    f"no Remit database at {where}",
+                    hint="run `remit init` first, or point --database / REMIT_DATABASE_URL at one",
                 )
+            raise RemitError(
+                f"the database at {where} is at schema {current}, Remit needs {head_revision()}",
+                hint="run `remit db upgrade`",
+            )
         return cls(engine, clock, bus)
+
+    @property
+    def where(self) -> str:
+        return self.engine.url.render_as_string()
 
     def uow(self, claim: Claim | None = None) -> UnitOfWork:
         return UnitOfWork(self, claim)
+
+    def replayed(self, person_id: int, key: str) -> tuple[str, int, Any] | None:
+        """The stored answer to ``person_id``'s write under Idempotency-Key ``key``: (fingerprint, status, body)."""
+        with self.uow().reading() as uow:
+            row = uow.session.scalars(
+                select(IdempotencyRow).where(IdempotencyRow.person_id == person_id, IdempotencyRow.key == key)
+            ).one_or_none()
+            return None if row is None else (row.fingerprint, row.status, row.body)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -117,15 +133,21 @@ class UnitOfWork:
             self.now = self.store.clock()
             if self.read_only:
                 self.session.connection(execution_options={READ_ONLY: True})
-        except BaseException:
-            self.__exit__(None, None, None)
+        except BaseException as error:
+            self.__exit__(type(error), error, None)
             raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         try:
-            self.session.rollback()  # a no-op after commit; otherwise nothing of a failed action is kept
-            self.session.close()
+            try:
+                self.session.rollback()  # a no-op after commit; otherwise nothing of a failed action is kept
+                self.session.close()
+            except OperationalError:
+                if not isinstance(error, OperationalError):
+                    raise
+            if isinstance(error, OperationalError):  # the database is down or unreachable: say so, no traceback
+                raise unavailable(error, self.store.where) from error
         finally:
             self.read_only = False
             if self._turn and self.store.writers is not None:
@@ -152,7 +174,12 @@ class UnitOfWork:
                     created_at=self.now,
                 )
             )
-        self.session.commit()
+        try:
+            self.session.commit()
+        except IntegrityError:
+            if self.claim is None:
+                raise
+            raise ClaimTaken(self.claim.key) from None  # the same key, sent twice at once: the other one won
         self._committed.extend(self._raised)
         self._raised.clear()
 

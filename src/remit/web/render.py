@@ -9,13 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from remit.decisions import words
-from remit.kernel.errors import RemitError
 from remit.web.session import SignInRequired, came_from, clear_flash, pop_flash, set_flash
 
 HERE = Path(__file__).resolve().parent
@@ -48,11 +45,6 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = when
-    env.globals["who"] = words.who
-    env.globals["standing_words"] = words.standing
-    env.globals["blocked_words"] = words.blocked
-    env.globals["notice_words"] = words.notice
-    env.globals["payload_words"] = words.payload
     return env
 
 
@@ -85,27 +77,18 @@ def error_page(request: Request, status: int, message: str, hint: str) -> HTMLRe
 
 
 class PageRoute(APIRoute):
-    """A page: a ``RemitError`` becomes the error page (whatever the Accept header), a missing or ended
-    session a redirect to the sign-in page, a form that does not validate a 422 page."""
+    """A page: whatever the Accept header, its errors are rendered as the HTML error page (by the app's one
+    error renderer, ``api/errors.py``); a missing or ended session is a redirect to the sign-in page."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
+            request.scope["remit.page"] = True
             try:
                 return await handler(request)
             except SignInRequired as needed:
                 return needed.redirect()
-            except RemitError as error:
-                return error_page(request, error.status, error.message, error.hint)
-            except RequestValidationError as error:
-                fields = sorted({str(item.get("loc", ("", ""))[-1]) for item in error.errors()})
-                return error_page(
-                    request,
-                    422,
-                    f"the form is missing or has a bad {', '.join(fields)}",
-                    "go back, fix it and send it again",
-                )
 
         return page_handler
 
