@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from remit.kernel.errors import InvalidInput, RemitError
+from remit.kernel.errors import InvalidInput, unavailable
 
 DEFAULT_URL = "sqlite:///remit.db"
 READ_ONLY = "remit_read_only"  # a connection execution option: this transaction never writes
@@ -102,10 +102,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 if sqlite:
                     _sqlite_foreign_keys(connection, on=True)
     except OperationalError as error:
-        raise RemitError(
-            f"cannot reach the database {engine.url.render_as_string()}: {error.orig}",
-            hint="check REMIT_DATABASE_URL / --database, and that the server is running",
-        ) from error
+        raise unavailable(error, engine.url.render_as_string()) from error
 
 
 def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
@@ -125,7 +122,4 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     except OperationalError as error:
-        raise RemitError(
-            f"cannot reach the database {engine.url.render_as_string()}: {error.orig}",
-            hint="check REMIT_DATABASE_URL / --database, and that the server is running",
-        ) from error
+        raise unavailable(error, engine.url.render_as_string()) from error

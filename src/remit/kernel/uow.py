@@ -67,10 +67,10 @@ class Store:
         try:
             if migrate:
                 upgrade(engine)
-            current = current_revision(engine)
-        except OperationalError as error:
+            current = current_revision(engine)  # an unreachable database is Unavailable (503), not bad input
+        except RemitError:
             engine.dispose()
-            raise unavailable(error, where) from None
+            raise
         if current != head_revision():
             engine.dispose()
             if current is None:
