@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # bench/README.md: needs wrk; measures PostgreSQL too if it is reachable. The queue grows to 100k decisions
 # by default; QUEUE_SIZES=10000,100000,1000000 for the 1M run (each size writes its own section of

@@ -25,6 +25,7 @@ from remit.decisions import api as decision_api
 from remit.decisions import handlers  # noqa: F401 - the decision handlers the sweeper dispatches to
 from remit.decisions import web as decision_pages
 from remit.decisions.commands import ExpireDecisions
+from remit.identity import accounts
 from remit.identity import api as identity_api
 from remit.identity import web as identity_pages
 from remit.kernel.commands import COMMANDS, Caller
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.state.store = store
     handle_errors(app)
     app.state.error_page = error_page
+    app.state.identify_token = accounts.token_identity  # who calls the API, and who is signed in on a page
+    app.state.identify_session = accounts.session_identity
     for capability in (decision_api, charter_api, identity_api):
         app.include_router(capability.router)
     metrics = Metrics()

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from remit.cli import demo
-from remit.cli.app import main
+from remit import demo
 from remit.decisions import insights, queries
 from remit.decisions.rules import list_rules
 from remit.kernel.uow import Store
+from remit.main import main
 from remit.seed import DEMO_TEAM, demo_text
 
 

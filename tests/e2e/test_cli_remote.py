@@ -15,13 +15,13 @@ import httpx
 import pytest
 from rich.console import Console
 
-import remit.cli.app
-from remit.cli.remote import RemoteBackend
+import remit.main
 from remit.decisions.commands import RecordPosition, WithdrawDecision
 from remit.identity import accounts as identity
 from remit.kernel.commands import build
 from remit.kernel.errors import RemitError
 from remit.kernel.uow import Store
+from remit.remote import RemoteBackend
 from tests.e2e.test_cli import run
 from tests.live.server import LiveServer, free_port
 
@@ -140,7 +140,7 @@ def test_the_seed_story_over_http(cli: Cli, clean: Path) -> None:
 
 def test_a_stakeholder_is_refused_in_red(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     colour = Console(stderr=True, force_terminal=True, color_system="standard", highlight=False, soft_wrap=True)
-    monkeypatch.setattr(remit.cli.app, "err_console", colour)
+    monkeypatch.setattr(remit.main, "err_console", colour)
     code, _, err = cli("sol", "decision", "position", "2", "go", "--reason", "customers want it")
     assert code == 1 and "Traceback" not in err
     assert "\x1b[1;31merror:\x1b[0m refused: sol (stakeholder) is only informed in release" in err

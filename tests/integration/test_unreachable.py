@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
 from remit.app import Settings, create_app
-from remit.cli.app import main
 from remit.kernel.uow import Store
+from remit.main import main
 
 NOWHERE = "postgresql+psycopg://remit@127.0.0.1:1/nowhere?connect_timeout=2"
 

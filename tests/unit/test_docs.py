@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from remit.app import Settings, create_app
 from remit.charter import preset_names
-from remit.cli.app import app
+from remit.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 

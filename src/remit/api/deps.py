@@ -14,9 +14,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
-from remit.identity import accounts as identity
-from remit.identity.accounts import Identity
-from remit.kernel.commands import COMMANDS, Command, as_json
+from remit.kernel.commands import COMMANDS, Command, SignedIn, as_json
 from remit.kernel.errors import ClaimTaken, InvalidInput, NotAuthenticated, RemitError
 from remit.kernel.uow import Claim, Store
 
@@ -36,17 +34,17 @@ def get_caller(
     request: Request,
     store: StoreDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Identity:
+) -> SignedIn:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise NotAuthenticated(
             "this API needs a token", hint="send `Authorization: Bearer remit_...`; create a token on your tokens page"
         )
-    caller = identity.token_identity(uow=store.uow(), token=credentials.credentials)
+    caller: SignedIn = request.app.state.identify_token(uow=store.uow(), token=credentials.credentials)
     request.scope.setdefault("state", {})["person"] = f"{caller.handle}@{caller.team}"
     return caller
 
 
-Caller = Annotated[Identity, Depends(get_caller)]
+Caller = Annotated[SignedIn, Depends(get_caller)]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -85,7 +83,7 @@ class Writer:
 
     request: Request
     store: Store
-    caller: Identity
+    caller: SignedIn
     key: str | None
 
     def __call__(self, body: BaseModel, command: Command[Any], *, status: int = 200) -> JSONResponse:

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
-from remit.charter import load_preset, preset_names, read_charter
+from remit.charter import Charter, Right, load_preset, parse_charter, preset_names, read_charter
 from remit.charter.diff import diff_charters
-from remit.cli import show
-from remit.cli.context import console, ctx, emit_json, err_console, pick_charter, read_file
+from remit.cli.context import console, ctx, emit_json, err_console, read_file
+from remit.kernel.errors import InvalidInput
 
 app = typer.Typer(no_args_is_help=True, help="The team's charter: check it, show it, compare it, change it.")
 
@@ -73,7 +74,7 @@ def show_cmd(
             }
         )
         return
-    show.charter_matrix(value, why=why)
+    _matrix(value, why=why)
 
 
 @app.command()
@@ -116,3 +117,53 @@ def status(
         )
     elif result["file_matches"]:
         console.print(f"{path} is the adopted charter (sha256 {result['sha256'][:12]})")
+
+
+CELL = {
+    Right.DECIDE: "[bold]DECIDE[/]",
+    Right.BLOCK: "[red]block[/]",
+    Right.VOICE: "voice",
+    Right.CONSULT: "consult",
+    Right.INFORM: "[dim]inform[/]",
+}
+
+
+def _matrix(charter: Charter, *, why: bool = False) -> None:
+    roles = list(dict.fromkeys(role for d in charter.domains.values() for role in d.grants))
+    table = Table(title=f"{charter.name}: who holds which right", show_lines=why)
+    table.add_column("domain", style="bold", no_wrap=True)
+    for role in roles:
+        table.add_column(role)
+    for domain in charter.domains.values():
+        cells = []
+        for role in roles:
+            grant = domain.grant(role)
+            if grant is None:
+                cells.append("")
+                continue
+            cell = CELL[grant.right]
+            if grant.can_block and grant.bases is not None:
+                cell += f"\n[dim]on {', '.join(sorted(grant.bases))}[/]"
+            cells.append(cell)
+        table.add_row(domain.name, *cells)
+    console.print(table)
+    if why:
+        for domain in charter.domains.values():
+            console.print(f"\n[bold]{domain.name}[/] — {domain.about}")
+            for grant in domain.grants.values():
+                scope = f" on {', '.join(sorted(grant.bases))}" if grant.bases is not None else ""
+                console.print(f"  {grant.role}: {grant.right.value}{scope}")
+                if grant.why:
+                    console.print(f"    [italic]“{grant.why}”[/]")
+                if grant.note:
+                    console.print(f"    [dim]Remit's choice: {grant.note}[/]")
+
+
+def pick_charter(preset: str | None, charter: Path | None, default: Path) -> Charter:
+    """--preset NAME, --charter FILE, or the team's charter file (in that order)."""
+    if preset and charter:
+        raise InvalidInput("give --preset or --charter, not both")
+    if preset:
+        return load_preset(preset)
+    path = charter or default
+    return parse_charter(read_file(path), str(path))

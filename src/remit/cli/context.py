@@ -7,20 +7,69 @@ import json
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import typer
 from rich.console import Console
 
-from remit.charter import Charter, load_preset, parse_charter
+from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.uow import Store
 
-if TYPE_CHECKING:
-    from remit.cli.backend import Backend
+Json = dict[str, Any]
+SETTLED = ("approved", "withdrawn", "expired")
+
+
+class Backend(Protocol):
+    """What the commands can do to a team. Writes name the ``actor``, already checked by ``actor()``."""
+
+    def actor(self, given: str | None) -> str:
+        """Who acts: ``--as`` locally; the token's person on a server (``--as``, if given, must match)."""
+        ...
+
+    def act(self, actor: str, command: Command[Any]) -> Json:
+        """Carry out ``command`` as ``actor``; the result's JSON body."""
+        ...
+
+    def show_decision(self, number: int) -> Json: ...
+
+    def list_decisions(self, *, state: str | None, domain: str | None, waiting_on: str | None) -> list[Json]:
+        """Every matching decision (a server's pages are followed to the end)."""
+        ...
+
+    def madr_records(self) -> list[tuple[str, str]]:
+        """(file name, MADR markdown) for every settled decision."""
+        ...
+
+    def list_rules(self, *, include_retired: bool) -> list[Json]: ...
+
+    def charter_status(self, *, file_text: str | None) -> Json:
+        """{team, version, sha256, adopted_at, file_matches}; file_matches is None without a file."""
+        ...
+
+    def audit_log(self, *, limit: int | None) -> list[Json]:
+        """The newest ``limit`` entries (all without one), oldest first."""
+        ...
+
+    def verify_audit(self) -> list[Json]: ...
+
+    def gate(self, number: int) -> Json:
+        """{number, approved, reason}."""
+        ...
+
+    def queue(self, *, handle: str, limit: int, cursor: str | None) -> Json:
+        """My queue; ``next_cursor`` is an opaque string to pass back as ``cursor``."""
+        ...
+
+    def close(self) -> None: ...
+
+
+Connect = Callable[["Context"], Backend]  # the composition root's: the local store, or the team's server
+
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -34,6 +83,7 @@ class Context:
     server: str | None = None
     token: str | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
+    connect: Connect | None = field(default=None, repr=False)
     _backend: Backend | None = field(default=None, repr=False)
 
     def store(self, *, migrate: bool = False) -> Store:
@@ -46,14 +96,9 @@ class Context:
     def backend(self) -> Backend:
         """Where the actions go: the team's server with --server, else the local database."""
         if self._backend is None:
-            if self.server:
-                from remit.cli.remote import RemoteBackend
-
-                self._backend = RemoteBackend(self.server, self.token, team=self.team_name)
-            else:
-                from remit.cli.backend import LocalBackend
-
-                self._backend = LocalBackend(self.store, lambda: self.team, self.team_name)
+            if self.connect is None:  # pragma: no cover - set by the root callback
+                raise RuntimeError("remit's root callback gives the context its backend")
+            self._backend = self.connect(self)
         return self._backend
 
     def close(self) -> None:
@@ -114,16 +159,6 @@ def read_file(path: Path) -> str:
         raise NotFound(f"no file {path}", hint="run `remit init` to write one, or give the path") from None
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput(f"cannot read {path}: {error}") from error
-
-
-def pick_charter(preset: str | None, charter: Path | None, default: Path) -> Charter:
-    """--preset NAME, --charter FILE, or the team's charter file (in that order)."""
-    if preset and charter:
-        raise InvalidInput("give --preset or --charter, not both")
-    if preset:
-        return load_preset(preset)
-    path = charter or default
-    return parse_charter(read_file(path), str(path))
 
 
 def emit_json(value: Any) -> None:

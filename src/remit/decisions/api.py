@@ -18,6 +18,7 @@ from remit.charter.views import team_charter
 from remit.decisions import (
     handlers,  # noqa: F401 - registers the handlers the routes dispatch to
     insights,
+    madr,
     queries,
     queue,
     rules,
@@ -34,7 +35,6 @@ from remit.decisions.commands import (
     WithdrawDecision,
 )
 from remit.decisions.resolve import parse_position, resolve
-from remit.integrations import madr
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="the decision's number in the team")]

@@ -8,8 +8,8 @@ import typer
 
 from remit.charter.cli import FileArg
 from remit.charter.cli import app as charter_app
-from remit.cli import show
 from remit.cli.context import console, ctx, emit_json, pairs, parse_deadline, read_file
+from remit.decisions import show
 from remit.decisions.commands import (
     AddEvidence,
     AddRule,

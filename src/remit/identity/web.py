@@ -10,12 +10,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from remit.charter import teams as team_list
 from remit.identity import accounts as identity
+from remit.identity.accounts import SESSION_TTL
+from remit.kernel.commands import SignedIn
 from remit.kernel.errors import InvalidInput, NotAuthenticated
 from remit.web.render import PageRoute, page, redirect
 from remit.web.session import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    SESSION_TTL,
     Poster,
     Viewer,
     check_login_csrf,
@@ -78,7 +79,7 @@ def login(
             request, next_path=target, team=team, handle=handle, error=refused.message, status=refused.status
         )
     response = redirect(target)
-    start_session(request, response, session)
+    start_session(request, response, session.token, SESSION_TTL)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
@@ -99,7 +100,7 @@ def login_link(request: Request, token: Annotated[str, Path(max_length=200)], cs
     session = identity.use_login_link(uow=store_of(request).uow(), token=token, ttl=SESSION_TTL)
     response = redirect("/", flash=f"signed in as {session.identity.handle}: set a password on your password page")
     response.headers["Referrer-Policy"] = "no-referrer"
-    start_session(request, response, session)
+    start_session(request, response, session.token, SESSION_TTL)
     return response
 
 
@@ -111,7 +112,7 @@ def logout(request: Request, who: Poster) -> Response:
     return response
 
 
-def _tokens(request: Request, who: identity.Identity, new: identity.NewToken | None = None) -> HTMLResponse:
+def _tokens(request: Request, who: SignedIn, new: identity.NewToken | None = None) -> HTMLResponse:
     tokens = identity.list_tokens(uow=store_of(request).uow(), person_id=who.person_id)
     return page(request, "tokens.html", title="API tokens", tokens=tokens, new=new)
 

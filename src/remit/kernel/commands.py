@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
 from pydantic.json_schema import JsonSchemaValue
@@ -45,6 +45,23 @@ class Caller:
 
     team: str
     handle: str
+
+
+class SignedIn(Protocol):
+    """Who is signed in, as the adapters see them (identity's ``Identity`` is one): the composition root
+    gives the API and the web app the functions that look a token or a session up."""
+
+    @property
+    def person_id(self) -> int: ...
+    @property
+    def team(self) -> str: ...
+    @property
+    def handle(self) -> str: ...
+    @property
+    def csrf(self) -> str: ...
+    @property
+    def acting(self) -> Caller: ...
+    def as_dict(self) -> dict[str, object]: ...
 
 
 Handler = Callable[["UnitOfWork", Caller, Any], Any]

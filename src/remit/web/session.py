@@ -19,9 +19,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from remit.identity import accounts as identity
-from remit.identity.accounts import Identity, NewSession
-from remit.kernel.commands import COMMANDS, Command
+from remit.kernel.commands import COMMANDS, Command, SignedIn
 from remit.kernel.errors import NotAuthenticated, RemitError
 from remit.kernel.uow import Store
 
@@ -30,7 +28,6 @@ R = TypeVar("R")
 SESSION_COOKIE = "remit_session"
 LOGIN_CSRF_COOKIE = "remit_login_csrf"
 FLASH_COOKIE = "remit_flash"
-SESSION_TTL = identity.SESSION_TTL
 
 
 class CsrfRefused(RemitError):
@@ -68,7 +65,7 @@ def store_of(request: Request) -> Store:
     return store
 
 
-def act(request: Request, who: Identity, command: Command[R]) -> R:
+def act(request: Request, who: SignedIn, command: Command[R]) -> R:
     """Dispatch a form's command as the signed-in person."""
     return COMMANDS.dispatch(store_of(request), who.acting, command)
 
@@ -101,13 +98,13 @@ def came_from(request: Request) -> str:
     return local_path(referer.path + (f"?{referer.query}" if referer.query else ""), "")
 
 
-def viewer(request: Request) -> Identity:
+def viewer(request: Request) -> SignedIn:
     """The signed-in person (dependency of every page)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise SignInRequired(_here(request))
     try:
-        who = identity.session_identity(uow=store_of(request).uow(), token=token)
+        who: SignedIn = request.app.state.identify_session(uow=store_of(request).uow(), token=token)
     except NotAuthenticated:
         raise SignInRequired(_here(request), ended=True) from None
     request.state.viewer = who
@@ -115,7 +112,7 @@ def viewer(request: Request) -> Identity:
     return who
 
 
-def poster(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> Identity:
+def poster(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") -> SignedIn:
     """The signed-in person sending a form: its ``csrf`` field must be their session's token."""
     who = viewer(request)
     if not who.csrf or not hmac.compare_digest(csrf.encode(), who.csrf.encode()):
@@ -123,15 +120,15 @@ def poster(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") ->
     return who
 
 
-Viewer = Annotated[Identity, Depends(viewer)]
-Poster = Annotated[Identity, Depends(poster)]
+Viewer = Annotated[SignedIn, Depends(viewer)]
+Poster = Annotated[SignedIn, Depends(poster)]
 
 
-def start_session(request: Request, response: Response, session: NewSession) -> None:
-    max_age = max(0, int(SESSION_TTL.total_seconds()))
+def start_session(request: Request, response: Response, token: str, ttl: timedelta) -> None:
+    max_age = max(0, int(ttl.total_seconds()))
     response.set_cookie(
         SESSION_COOKIE,
-        session.token,
+        token,
         max_age=max_age,
         path="/",
         httponly=True,

@@ -9,62 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
 from remit.charter import teams
-from remit.decisions import queries, queue, rules
-from remit.integrations import madr
+from remit.cli.context import SETTLED, Json
+from remit.decisions import madr, queries, queue, rules
 from remit.kernel.commands import COMMANDS, Caller, Command, as_json
 from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.uow import Store, UnitOfWork
-
-Json = dict[str, Any]
-SETTLED = ("approved", "withdrawn", "expired")
-
-
-class Backend(Protocol):
-    """What the commands can do to a team. Writes name the ``actor``, already checked by ``actor()``."""
-
-    def actor(self, given: str | None) -> str:
-        """Who acts: ``--as`` locally; the token's person on a server (``--as``, if given, must match)."""
-        ...
-
-    def act(self, actor: str, command: Command[Any]) -> Json:
-        """Carry out ``command`` as ``actor``; the result's JSON body."""
-        ...
-
-    def show_decision(self, number: int) -> Json: ...
-
-    def list_decisions(self, *, state: str | None, domain: str | None, waiting_on: str | None) -> list[Json]:
-        """Every matching decision (a server's pages are followed to the end)."""
-        ...
-
-    def madr_records(self) -> list[tuple[str, str]]:
-        """(file name, MADR markdown) for every settled decision."""
-        ...
-
-    def list_rules(self, *, include_retired: bool) -> list[Json]: ...
-
-    def charter_status(self, *, file_text: str | None) -> Json:
-        """{team, version, sha256, adopted_at, file_matches}; file_matches is None without a file."""
-        ...
-
-    def audit_log(self, *, limit: int | None) -> list[Json]:
-        """The newest ``limit`` entries (all without one), oldest first."""
-        ...
-
-    def verify_audit(self) -> list[Json]: ...
-
-    def gate(self, number: int) -> Json:
-        """{number, approved, reason}."""
-        ...
-
-    def queue(self, *, handle: str, limit: int, cursor: str | None) -> Json:
-        """My queue; ``next_cursor`` is an opaque string to pass back as ``cursor``."""
-        ...
-
-    def close(self) -> None: ...
 
 
 class LocalBackend:

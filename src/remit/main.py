@@ -1,5 +1,6 @@
-"""``remit``: the command line. Thin: parse, ask the backend (the local services, or the team's server with
---server), render. Errors print once, in red, exit 1."""
+"""``remit``: the command line's composition root. It assembles every capability's commands; each is thin:
+parse, ask the backend (the local handlers and queries, or the team's server with --server), render. Errors
+print once, in red, exit 1."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from typing import Annotated
 
 import typer
 
+from remit import ledger as ledger_cmds
+from remit import serve as server_cmds
+from remit.backend import LocalBackend
 from remit.charter import Charter, DomainRights, preset_names, teams
 from remit.charter import cli as charter_cmds
+from remit.charter.cli import pick_charter
 from remit.charter.render import render_charter
 from remit.charter.rights import who
 from remit.charter.roster import parse_person, sample_roster
-from remit.cli import ledger_cmds, server_cmds, show
-from remit.cli.context import Context, console, ctx, emit_json, err_console, local, pick_charter
+from remit.cli.context import Backend, Context, console, ctx, emit_json, err_console, local
 from remit.decisions import cli as decision_cmds
+from remit.decisions import show
 from remit.decisions.resolve import parse_position, resolve
 from remit.identity import cli as identity_cli
 from remit.kernel.errors import Conflict, InvalidInput, RemitError
@@ -43,6 +48,15 @@ PresetOpt = Annotated[str | None, typer.Option("--preset", help="a preset: " + "
 CharterOpt = Annotated[Path | None, typer.Option("--charter", help="a charter file (default: the team's remit.toml)")]
 
 
+def connect(context: Context) -> Backend:
+    """Where the commands' actions go: the team's server with --server, else the local database."""
+    if context.server:
+        from remit.remote import RemoteBackend  # imports the HTTP client and the API's routes: only when needed
+
+        return RemoteBackend(context.server, context.token, team=context.team_name)
+    return LocalBackend(context.store, lambda: context.team, context.team_name)
+
+
 @app.callback()
 def root(
     typer_ctx: typer.Context,
@@ -67,7 +81,9 @@ def root(
         typer.Option("--token", envvar="REMIT_TOKEN", help="your API token for --server", show_default=False),
     ] = None,
 ) -> None:
-    typer_ctx.obj = Context(database=database, charter_path=charter, team_name=team, server=server, token=token)
+    typer_ctx.obj = Context(
+        database=database, charter_path=charter, team_name=team, server=server, token=token, connect=connect
+    )
     typer_ctx.call_on_close(typer_ctx.obj.close)
 
 

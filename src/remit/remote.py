@@ -18,9 +18,9 @@ from remit import __version__
 from remit.api.commands import ROUTES
 from remit.charter import api as charter_routes  # noqa: F401 - declares the charter commands' routes
 from remit.charter.teams import sha256
-from remit.cli.backend import SETTLED, Json
+from remit.cli.context import SETTLED, Json
 from remit.decisions import api as decision_routes  # noqa: F401 - declares the decision commands' routes
-from remit.integrations import madr
+from remit.decisions import madr
 from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, RemitError
 

@@ -14,9 +14,8 @@ from rich.markup import escape
 from rich.rule import Rule as Line
 
 from remit.charter import Charter, Right, teams
-from remit.cli import show
 from remit.cli.context import console
-from remit.decisions import insights, queries
+from remit.decisions import insights, queries, show
 from remit.decisions.commands import OpenDecision
 from remit.decisions.results import Outcome, RuleView
 from remit.demo_story import Played, play

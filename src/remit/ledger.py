@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from remit.cli import show
 from remit.cli.context import console, ctx, emit_json, err_console, local
+from remit.decisions import show
 from remit.decisions.views import AuditEntry
 from remit.kernel.commands import Caller
 
@@ -96,7 +96,7 @@ def demo(
     keep: Annotated[Path | None, typer.Option(help="keep the demo's database and charter in this folder")] = None,
 ) -> None:
     """A narrated walk-through of the seed's story on a throw-away database."""
-    from remit.cli.demo import run_demo
+    from remit.demo import run_demo
 
     local(typer_ctx)
     run_demo(keep)
