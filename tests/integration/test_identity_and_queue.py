@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from remit import capabilities  # noqa: F401
 from remit.decisions import queries, queue
-from remit.decisions import reached as notices
-from remit.decisions.commands import ExpireDecisions, OpenDecision, RecordPosition, WithdrawDecision
+from remit.decisions.commands import ExpireDecisions, MarkSeen, OpenDecision, RecordPosition, WithdrawDecision
 from remit.decisions.model import Stance
 from remit.decisions.tables import DecisionRow, DecisionWaitRow
 from remit.identity import accounts as identity
@@ -174,8 +173,8 @@ def test_the_informed_are_told_at_each_change_and_the_record_says_whether_they_s
     told = [n.event for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
     assert told.count("blocked") == 1  # told of the state change, not asked again
 
-    assert notices.mark_seen(uow=store.uow(), team=team, handle="sol", number=number) == 2
-    assert notices.mark_seen(uow=store.uow(), team=team, handle="sol", number=number) == 0
+    assert act(store, team, "sol", MarkSeen(number=number)) == 2
+    assert act(store, team, "sol", MarkSeen(number=number)) == 0
     seen = {n.event: n.seen_at for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached}
     assert seen["blocked"] is not None and queue.my_queue(uow=store.uow(), team=team, handle="sol").unseen == []
 

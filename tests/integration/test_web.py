@@ -467,3 +467,26 @@ def test_the_informed_see_what_they_were_told_and_the_decision_records_that_they
     sol_row = reached[reached.index("<td>sol</td>") : reached.index("</tr>", reached.index("<td>sol</td>"))]
     assert "seen" in sol_row and "not seen yet" not in sol_row
     assert "not seen yet" in reached  # dana and theo were asked and have not opened it
+
+
+def test_a_decision_page_is_one_read_and_writes_only_the_notices_it_marks_seen(
+    web: Browser, demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from remit.kernel.uow import UnitOfWork
+
+    entered: list[bool] = []  # read_only, for each unit of work entered (not the nested reads)
+    original = UnitOfWork.__enter__
+
+    def counting(self: UnitOfWork) -> UnitOfWork:
+        if not self._depth:
+            entered.append(self.read_only)
+        return original(self)
+
+    web.sign_in("sol")  # the stakeholder: told about #2 when it opened, not yet seen
+    monkeypatch.setattr(UnitOfWork, "__enter__", counting)
+    assert web.get("/decisions/2").status_code == 200
+    first = list(entered)
+    entered.clear()
+    assert web.get("/decisions/2").status_code == 200
+    assert first.count(False) == 1  # the first view marks what it told sol as seen: one write
+    assert entered == [True, True]  # then: who is signed in, and the page; reads only

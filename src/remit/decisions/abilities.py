@@ -17,7 +17,10 @@ from remit.charter.rights import Action, holders
 from remit.charter.tables import PersonRow
 from remit.decisions.acting import bound_charter, bound_rules, load_decision
 from remit.decisions.model import State
+from remit.decisions.queries import show_decision
+from remit.decisions.reached import unseen_here
 from remit.decisions.tables import EvidenceRow, RevisionRow
+from remit.decisions.views import DecisionView
 from remit.kernel.uow import UnitOfWork
 
 
@@ -92,3 +95,25 @@ def decision_abilities(*, uow: UnitOfWork, team: str, handle: str, number: int) 
             context=revision.context,
             holders=holders(today),
         )
+
+
+@dataclass(frozen=True)
+class DecisionPage:
+    """Everything the decision page shows a person, read in one unit of work."""
+
+    view: DecisionView
+    can: DecisionAbilities
+    unseen: list[int]  # notices about it the person has not seen: the page marks them (a write, only then)
+
+
+def opened(*, uow: UnitOfWork, team: str, handle: str, number: int) -> tuple[DecisionView, list[int]]:
+    """A decision as ``handle`` opens it (the API's read): the view, and their notices about it not yet seen."""
+    with uow.reading():
+        return show_decision(uow=uow, team=team, number=number), unseen_here(uow, team, handle, number)
+
+
+def decision_page(*, uow: UnitOfWork, team: str, handle: str, number: int) -> DecisionPage:
+    with uow.reading():
+        view = show_decision(uow=uow, team=team, number=number)
+        can = decision_abilities(uow=uow, team=team, handle=handle, number=number)
+        return DecisionPage(view, can, unseen_here(uow, team, handle, number))

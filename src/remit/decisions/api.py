@@ -16,6 +16,7 @@ from remit.api.schemas import ERRORS, WRITE_ERRORS, GateRead, Limit, Page, Resol
 from remit.charter.enforce import domain_rights
 from remit.charter.views import team_charter
 from remit.decisions import (
+    abilities,
     handlers,  # noqa: F401 - registers the handlers the routes dispatch to
     insights,
     madr,
@@ -23,11 +24,11 @@ from remit.decisions import (
     queue,
     rules,
 )
-from remit.decisions import reached as notices
 from remit.decisions.commands import (
     AddEvidence,
     AddRule,
     AmendDecision,
+    MarkSeen,
     OpenDecision,
     ProposeCharter,
     RecordPosition,
@@ -35,6 +36,7 @@ from remit.decisions.commands import (
     WithdrawDecision,
 )
 from remit.decisions.resolve import parse_position, resolve
+from remit.kernel.commands import COMMANDS
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
 Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="the decision's number in the team")]
@@ -81,8 +83,10 @@ def list_decisions(
 @router.get("/decisions/{number}", responses=ERRORS, summary="A decision: state, keys, positions, history")
 def show_decision(number: Number, store: StoreDep, caller: Caller) -> dict[str, Any]:
     """Opening a decision marks what it asked or told the caller as seen."""
-    notices.mark_seen(uow=store.uow(), team=caller.team, handle=caller.handle, number=number)
-    return queries.show_decision(uow=store.uow(), team=caller.team, number=number).as_dict()
+    view, unseen = abilities.opened(uow=store.uow(), team=caller.team, handle=caller.handle, number=number)
+    if unseen:  # the one write a read makes, and only when there is something to mark
+        COMMANDS.dispatch(store, caller.acting, MarkSeen(number=number))
+    return view.as_dict()
 
 
 @router.get(

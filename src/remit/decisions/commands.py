@@ -109,5 +109,11 @@ class ProposeCharter(Command[Outcome]):
     source: Annotated[str, Field(max_length=500, exclude=True)] = "proposed charter"
 
 
+class MarkSeen(Command[int]):
+    """You opened the decision: what it asked or told you is seen (the record shows who was reached)."""
+
+    number: Number
+
+
 class ExpireDecisions(Command[list[int]]):
     """Record the expiry of every overdue decision (the sweeper and `remit expire`)."""

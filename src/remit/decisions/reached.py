@@ -9,18 +9,21 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from remit.charter.tables import PersonRow
+from remit.decisions.commands import MarkSeen
 from remit.decisions.tables import DecisionRow, NoticeRow
 from remit.decisions.views import Reached, Unseen
+from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
 MAX_UNSEEN = 50
 
 
-def mark_seen(*, uow: UnitOfWork, team: str, handle: str, number: int) -> int:
-    """``handle`` opened decision ``number``: their notices about it are seen. Writes only if there are any."""
-    with uow.reading():
-        found = uow.session.execute(
+def unseen_here(uow: UnitOfWork, team: str, handle: str, number: int) -> list[int]:
+    """The notices about decision ``number`` that ``handle`` has not seen yet (read inside the caller's unit
+    of work: a page reads these with the decision, and marks them seen only if there are any)."""
+    return list(
+        uow.session.scalars(
             select(NoticeRow.id)
             .join(DecisionRow, DecisionRow.id == NoticeRow.decision_id)
             .join(TeamRow, TeamRow.id == DecisionRow.team_id)
@@ -31,17 +34,21 @@ def mark_seen(*, uow: UnitOfWork, team: str, handle: str, number: int) -> int:
                 PersonRow.handle == handle,
                 NoticeRow.seen_at.is_(None),
             )
-        ).all()
-    if not found:
-        return 0
-    with uow:
-        uow.session.execute(
-            update(NoticeRow)
-            .where(NoticeRow.id.in_([row.id for row in found]), NoticeRow.seen_at.is_(None))
-            .values(seen_at=uow.now)
         )
-        uow.commit()
-    return len(found)
+    )
+
+
+@COMMANDS.handles(MarkSeen)
+def mark_seen(uow: UnitOfWork, caller: Caller, command: MarkSeen) -> int:
+    """The caller opened the decision: what it asked or told them is seen. Only their own notices."""
+    with uow:
+        found = unseen_here(uow, caller.team, caller.handle, command.number)
+        if found:
+            uow.session.execute(
+                update(NoticeRow).where(NoticeRow.id.in_(found), NoticeRow.seen_at.is_(None)).values(seen_at=uow.now)
+            )
+            uow.commit()
+        return len(found)
 
 
 def reached(uow: UnitOfWork, decision_id: int, handles: dict[int, str]) -> list[Reached]:

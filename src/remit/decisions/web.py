@@ -20,10 +20,10 @@ from remit.decisions import (
     queue,
     words,
 )
-from remit.decisions import reached as notices
 from remit.decisions.commands import (
     AddEvidence,
     AmendDecision,
+    MarkSeen,
     OpenDecision,
     ProposeCharter,
     RecordPosition,
@@ -128,10 +128,10 @@ def open_decision(
 
 @router.get("/decisions/{number}")
 def decision_page(request: Request, who: Viewer, number: Number) -> HTMLResponse:
-    store = store_of(request)
-    notices.mark_seen(uow=store.uow(), team=who.team, handle=who.handle, number=number)
-    view = queries.show_decision(uow=store.uow(), team=who.team, number=number)
-    can = abilities.decision_abilities(uow=store.uow(), team=who.team, handle=who.handle, number=number)
+    found = abilities.decision_page(uow=store_of(request).uow(), team=who.team, handle=who.handle, number=number)
+    if found.unseen:  # opening it is what reaches them: the one write a page view makes, and only then
+        act(request, who, MarkSeen(number=number))
+    view, can = found.view, found.can
     return page(
         request,
         "decision.html",

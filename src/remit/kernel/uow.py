@@ -113,6 +113,8 @@ class UnitOfWork:
         self.read_only = False
         self._turn = False  # holding the store's writer lock (SQLite)
         self._locked: set[int] = set()  # teams whose row this transaction holds locked
+        self._depth = 0  # a read entered inside another unit of work's ``with`` shares its transaction
+        self._outer_read_only = False
         self._raised: list[Recorded] = []  # events of this transaction, in order
         self._committed: list[Recorded] = []  # events whose transaction committed: published on exit
 
@@ -123,6 +125,12 @@ class UnitOfWork:
         return self
 
     def __enter__(self) -> Self:
+        if self._depth:  # already inside: a query called by a query (one page, one unit of work)
+            self._depth += 1
+            self.read_only = self._outer_read_only
+            return self
+        self._depth = 1
+        self._outer_read_only = self.read_only
         if not self.read_only and self.store.writers is not None:
             self._turn = self.store.writers.acquire(timeout=WRITER_WAIT)  # before the clock: writes stay in order
         self.session = self.store.sessions()
@@ -139,6 +147,9 @@ class UnitOfWork:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self._depth -= 1
+        if self._depth:
+            return
         try:
             try:
                 self.session.rollback()  # a no-op after commit; otherwise nothing of a failed action is kept
