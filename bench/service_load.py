@@ -49,7 +49,7 @@ from loadkit import (
 from remit import capabilities  # noqa: F401
 from remit.charter import teams
 from remit.decisions.commands import AddRule, OpenDecision
-from remit.identity import accounts as identity
+from remit.identity.commands import CreateToken
 from remit.kernel.commands import act
 from remit.kernel.uow import Store
 
@@ -89,7 +89,7 @@ def prepare(url: str, tokens_dir: Path) -> tuple[Path, Path]:
         lines = []
         for role, count in ROSTER.items():
             for i in range(count):
-                token = identity.create_token(uow=store.uow(), team=TEAM, handle=f"{role}-{i}", name="bench").token
+                token = act(store, TEAM, f"{role}-{i}", CreateToken(name="bench")).token
                 lines.append(f"{token} {role}")
         act(
             store,

@@ -25,6 +25,8 @@ from remit.charter import load_preset, teams
 from remit.charter.render import render_charter
 from remit.charter.roster import sample_roster
 from remit.identity import accounts as identity
+from remit.identity.commands import CreateToken
+from remit.kernel.commands import act
 from remit.kernel.tables import Base
 from remit.kernel.uow import Store
 from remit.seed import DEMO_TEAM, seed_demo
@@ -115,9 +117,7 @@ class Api:
 
     def token(self, handle: str) -> str:
         if handle not in self._tokens:
-            self._tokens[handle] = identity.create_token(
-                uow=self.store.uow(), team=DEMO_TEAM, handle=handle, name="tests"
-            ).token
+            self._tokens[handle] = act(self.store, DEMO_TEAM, handle, CreateToken(name="tests")).token
         return self._tokens[handle]
 
     def as_(self, handle: str) -> dict[str, str]:

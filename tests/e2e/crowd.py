@@ -34,7 +34,8 @@ from remit.decisions.tables import (
     RuleRow,
 )
 from remit.decisions.waiting import waits_of
-from remit.identity import accounts as identity
+from remit.identity.commands import CreateToken
+from remit.kernel.commands import act
 from remit.kernel.tables import AuditRow
 from remit.kernel.uow import Store
 from tests.conftest import DEFAULT_PG
@@ -101,7 +102,7 @@ def make_crowd(url: str, roster: dict[str, int] = ROSTER) -> Crowd:
     try:
         teams.init_team(uow=store.uow(), text=crowd_text(roster), source="crowd.toml")
         tokens = {
-            f"{role}-{i}": identity.create_token(uow=store.uow(), team=TEAM, handle=f"{role}-{i}", name="e2e").token
+            f"{role}-{i}": act(store, TEAM, f"{role}-{i}", CreateToken(name="e2e")).token
             for role, count in roster.items()
             for i in range(count)
         }

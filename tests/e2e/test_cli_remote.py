@@ -17,8 +17,8 @@ from rich.console import Console
 
 import remit.main
 from remit.decisions.commands import RecordPosition, WithdrawDecision
-from remit.identity import accounts as identity
-from remit.kernel.commands import build
+from remit.identity.commands import CreateToken
+from remit.kernel.commands import act, build
 from remit.kernel.errors import RemitError
 from remit.kernel.uow import Store
 from remit.remote import RemoteBackend
@@ -46,7 +46,7 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Remote]:
         store = Store.open(database)
         try:
             tokens = {
-                handle: identity.create_token(uow=store.uow(), team="checkout", handle=handle, name="cli").token
+                handle: act(store, "checkout", handle, CreateToken(name="cli")).token
                 for handle in ("ezra", "priya", "sol")
             }
         finally:

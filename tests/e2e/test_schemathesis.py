@@ -24,7 +24,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from remit.app import Settings, create_app
-from remit.identity import accounts as identity
+from remit.identity.commands import CreateToken
+from remit.kernel.commands import act
 from remit.kernel.uow import Store
 from remit.seed import DEMO_TEAM, seed_demo
 from tests.conftest import Clock
@@ -49,7 +50,7 @@ class Fuzzed:
 
     def __init__(self, store: Store) -> None:
         self.app = create_app(Settings(sweep_seconds=0), store=store)
-        new = identity.create_token(uow=store.uow(), team=DEMO_TEAM, handle="priya", name="schemathesis")
+        new = act(store, DEMO_TEAM, "priya", CreateToken(name="schemathesis"))
         self.token_id = new.view.id
         self.headers = {"Authorization": f"Bearer {new.token}"}
         self.schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", self.app)

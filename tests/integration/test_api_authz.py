@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from remit.charter import teams
-from remit.identity import accounts as identity
+from remit.identity.commands import CreateToken
+from remit.kernel.commands import act
 from remit.seed import demo_text
 from tests.conftest import Api, team_text
 from tests.integration.test_api_support import (
@@ -318,7 +319,7 @@ def test_the_token_decides_who_acts(api: Api) -> None:
     assert before.audit_entries(api.store)[0] == ("PositionRecorded", "ezra")
 
     teams.init_team(uow=api.store.uow(), text=team_text(name="billing"), source="remit.toml")
-    other = identity.create_token(uow=api.store.uow(), team="billing", handle="priya", name="tests").token
+    other = act(api.store, "billing", "priya", CreateToken(name="tests")).token
     headers = {"Authorization": f"Bearer {other}"}
     assert api.client.get("/api/v1/me", headers=headers).json()["team"] == "billing"
     assert api.client.get("/api/v1/decisions", headers=headers).json()["items"] == []

@@ -13,6 +13,7 @@ from remit.decisions.commands import ExpireDecisions, MarkSeen, OpenDecision, Re
 from remit.decisions.model import Stance
 from remit.decisions.tables import DecisionRow, DecisionWaitRow
 from remit.identity import accounts as identity
+from remit.identity.commands import CreateToken, RevokeToken
 from remit.identity.tables import ApiTokenRow, CredentialRow, WebSessionRow
 from remit.kernel.commands import act
 from remit.kernel.errors import InvalidInput, NotAuthenticated, NotFound
@@ -80,7 +81,7 @@ def test_a_login_link_works_once(store: Store, team: str) -> None:
 
 
 def test_an_api_token_is_shown_once_stored_hashed_and_revocable(store: Store, team: str) -> None:
-    new = identity.create_token(uow=store.uow(), team=team, handle="ezra", name="deploy")
+    new = act(store, team, "ezra", CreateToken(name="deploy"))
     assert new.token.startswith("remit_")
     with store.sessions() as session:
         row = session.scalars(select(ApiTokenRow)).one()
@@ -88,7 +89,7 @@ def test_an_api_token_is_shown_once_stored_hashed_and_revocable(store: Store, te
     assert identity.token_identity(uow=store.uow(), token=new.token).handle == "ezra"
     views = identity.list_tokens(uow=store.uow(), person_id=row.person_id)
     assert [view.name for view in views] == ["deploy"] and "token" not in views[0].as_dict()
-    identity.revoke_token(uow=store.uow(), person_id=row.person_id, token_id=row.id)
+    act(store, team, "ezra", RevokeToken(token_id=row.id))
     with pytest.raises(NotAuthenticated, match="not valid"):
         identity.token_identity(uow=store.uow(), token=new.token)
 
@@ -96,18 +97,18 @@ def test_an_api_token_is_shown_once_stored_hashed_and_revocable(store: Store, te
 def test_an_expired_token_is_refused(store: Store, team: str) -> None:
     clock = store.clock
     assert isinstance(clock, Clock)
-    new = identity.create_token(uow=store.uow(), team=team, handle="ezra", name="ci", expires_in=timedelta(days=1))
+    new = act(store, team, "ezra", CreateToken(name="ci", expires_in_days=1))
     clock.advance(days=2)
     with pytest.raises(NotAuthenticated, match="expired"):
         identity.token_identity(uow=store.uow(), token=new.token)
 
 
 def test_nobody_revokes_someone_elses_token(store: Store, team: str) -> None:
-    new = identity.create_token(uow=store.uow(), team=team, handle="ezra", name="ci")
-    priya = identity.create_token(uow=store.uow(), team=team, handle="priya", name="mine")
-    priya_id = identity.token_identity(uow=store.uow(), token=priya.token).person_id
+    new = act(store, team, "ezra", CreateToken(name="ci"))
+    priya = act(store, team, "priya", CreateToken(name="mine"))
+    assert priya.view.id != new.view.id
     with pytest.raises(NotFound):
-        identity.revoke_token(uow=store.uow(), person_id=priya_id, token_id=new.view.id)
+        act(store, team, "priya", RevokeToken(token_id=new.view.id))
 
 
 def test_the_queue_follows_the_resolution_until_the_decision_settles(store: Store, team: str) -> None:

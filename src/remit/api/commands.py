@@ -69,19 +69,26 @@ def route(
     status: int = 200,
     responses: dict[int | str, dict[str, Any]] | None = None,
     tags: list[str] | None = None,
+    replayable: bool = True,
+    description: str | None = None,
 ) -> None:
     declared = Route(command, method, path, status)
     ROUTES[command] = declared
     params = tuple(declared.params)
     model = body_model(command, params)
 
-    def endpoint(write: Write, body: Any, **path_values: Any) -> JSONResponse:
-        values = body.model_dump(exclude_unset=True) | path_values
-        return write(body, command(**values), status=status)
+    def endpoint(write: Write, body: BaseModel | None = None, **path_values: Any) -> JSONResponse:
+        values = (body.model_dump(exclude_unset=True) if body is not None else {}) | path_values
+        return write(command(**values), status=status, replayable=replayable)
 
+    has_body = bool(model.model_fields)  # a command whose every field is in the path has no body
     signature = [
         inspect.Parameter("write", inspect.Parameter.KEYWORD_ONLY, annotation=Write),
-        inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[model, Body()]),
+        *(
+            [inspect.Parameter("body", inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[model, Body()])]
+            if has_body
+            else []
+        ),
         *(
             inspect.Parameter(
                 name,
@@ -100,6 +107,7 @@ def route(
         status_code=status,
         responses=responses,
         summary=(command.__doc__ or command.__name__).strip().splitlines()[0].rstrip("."),
+        description=description,
         tags=list(tags or []),
     )
 

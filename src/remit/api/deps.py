@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
 
 from remit.kernel.commands import COMMANDS, Command, SignedIn, as_json
 from remit.kernel.errors import ClaimTaken, InvalidInput, NotAuthenticated, RemitError
@@ -86,11 +85,13 @@ class Writer:
     caller: SignedIn
     key: str | None
 
-    def __call__(self, body: BaseModel, command: Command[Any], *, status: int = 200) -> JSONResponse:
+    def __call__(self, command: Command[Any], *, status: int = 200, replayable: bool = True) -> JSONResponse:
+        """Dispatch ``command``; ``replayable`` False for a command whose answer must never be stored (it
+        carries a secret): its Idempotency-Key is ignored."""
         caller = self.caller.acting
-        if not self.key:
+        if not self.key or not replayable:
             return JSONResponse(as_json(COMMANDS.dispatch(self.store, caller, command)), status_code=status)
-        print_ = fingerprint(self.request, body.model_dump(mode="json"))
+        print_ = fingerprint(self.request, command.model_dump(mode="json"))
         replayed = _replay(self.store, self.caller.person_id, self.key, print_)
         if replayed is not None:
             return replayed

@@ -19,11 +19,6 @@ class ResolveRequest(Body):
     evidence: list[str] = Field(default_factory=list, max_length=100)
 
 
-class TokenCreate(Body):
-    name: str = Field(min_length=1, max_length=100, examples=["deploy-pipeline"])
-    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
-
-
 class Problem(BaseModel):
     """Every error: a stable code, what went wrong and where, and how to fix it."""
 

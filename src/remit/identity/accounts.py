@@ -20,9 +20,11 @@ from sqlalchemy import select, update
 
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version
+from remit.identity.commands import ChangePassword, CreateToken, RevokeToken
 from remit.identity.events import LoginLinkIssued, PasswordSet, TokenIssued, TokenRevoked
 from remit.identity.tables import ApiTokenRow, CredentialRow, LoginLinkRow, WebSessionRow
-from remit.kernel.commands import Caller
+from remit.identity.views import NewToken, TokenView
+from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.errors import InvalidInput, NotAuthenticated, NotFound
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
@@ -66,29 +68,6 @@ class NewSession:
     csrf: str
     expires_at: datetime
     identity: Identity
-
-
-@dataclass(frozen=True)
-class TokenView:
-    id: int
-    name: str
-    prefix: str
-    created_at: str
-    expires_at: str | None
-    last_used_at: str | None
-    revoked: bool
-
-    def as_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class NewToken:
-    token: str  # shown once
-    view: TokenView
-
-    def as_dict(self) -> dict[str, object]:
-        return {"token": self.token, **self.view.as_dict()}
 
 
 def digest(token: str) -> str:
@@ -164,9 +143,11 @@ def _credential_still(uow: UnitOfWork, team: str, handle: str, stored: str) -> t
     return team_row, person, row
 
 
-def change_password(*, uow: UnitOfWork, team: str, handle: str, current: str, new: str) -> None:
+@COMMANDS.handles(ChangePassword)
+def change_password(uow: UnitOfWork, caller: Caller, command: ChangePassword) -> None:
     """A person changes their own password: the current one must be right, and still be the current one
     when the new hash is written."""
+    team, handle, current, new = caller.team, caller.handle, command.current, command.new
     _check_length(new, "new password")
     stored = _stored_hash(uow, team, handle)
     if not _verified(stored, current) or stored is None:
@@ -266,30 +247,25 @@ def _token_view(row: ApiTokenRow) -> TokenView:
     )
 
 
-def create_token(
-    *, uow: UnitOfWork, team: str, handle: str, name: str, expires_in: timedelta | None = None
-) -> NewToken:
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise InvalidInput("give the token a name of 1 to 100 characters", hint="e.g. deploy-pipeline")
-    if expires_in is not None and expires_in <= timedelta(0):
-        raise InvalidInput("a token's lifetime must be positive")
+@COMMANDS.handles(CreateToken)
+def create_token(uow: UnitOfWork, caller: Caller, command: CreateToken) -> NewToken:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    days = command.expires_in_days
     with uow:
-        team_row, person = _person(uow, team, handle)
+        team_row, person = _person(uow, caller.team, caller.handle)
         row = ApiTokenRow(
             token_hash=digest(token),
             prefix=token[: len(TOKEN_PREFIX) + 6],
             person_id=person.id,
-            name=name,
+            name=command.name,
             created_at=uow.now,
-            expires_at=uow.now + expires_in if expires_in else None,
+            expires_at=uow.now + timedelta(days=days) if days else None,
         )
         uow.session.add(row)
         uow.session.flush()
-        uow.record(team_row, TokenIssued(row.id, name), actor=handle)
+        uow.record(team_row, TokenIssued(row.id, command.name), actor=caller.handle)
         new = NewToken(token, _token_view(row))
-        uow.commit(new)
+        uow.commit()  # never under an Idempotency-Key: a stored answer would keep the secret
         return new
 
 
@@ -301,17 +277,17 @@ def list_tokens(*, uow: UnitOfWork, person_id: int) -> list[TokenView]:
         return [_token_view(row) for row in rows]
 
 
-def revoke_token(*, uow: UnitOfWork, person_id: int, token_id: int) -> TokenView:
+@COMMANDS.handles(RevokeToken)
+def revoke_token(uow: UnitOfWork, caller: Caller, command: RevokeToken) -> TokenView:
     """Revoke one of the caller's own tokens."""
     with uow:
-        row = uow.session.get(ApiTokenRow, token_id, with_for_update=True)
-        if row is None or row.person_id != person_id:
-            raise NotFound(f"you have no token {token_id}", hint="GET /api/v1/tokens lists yours")
+        team_row, person = _person(uow, caller.team, caller.handle)
+        row = uow.session.get(ApiTokenRow, command.token_id, with_for_update=True)
+        if row is None or row.person_id != person.id:
+            raise NotFound(f"you have no token {command.token_id}", hint="GET /api/v1/tokens lists yours")
         if row.revoked_at is None:
             row.revoked_at = uow.now
-            person = uow.session.get_one(PersonRow, person_id)
-            team_row = uow.session.get_one(TeamRow, person.team_id)
-            uow.record(team_row, TokenRevoked(row.id, row.name), actor=person.handle)
+            uow.record(team_row, TokenRevoked(row.id, row.name), actor=caller.handle)
         view = _token_view(row)
         uow.commit(view)
         return view

@@ -12,6 +12,8 @@ import typer
 
 from remit.cli.context import console, local
 from remit.identity import accounts as identity
+from remit.identity.commands import CreateToken
+from remit.kernel.commands import act, build
 from remit.kernel.errors import InvalidInput
 
 people = typer.Typer(no_args_is_help=True, help="Sign-ins and API tokens for the people on a team's roster.")
@@ -58,14 +60,7 @@ def create_token(
     days: Annotated[int | None, typer.Option(help="expire after this many days")] = None,
 ) -> None:
     """Create an API token for HANDLE and print it (once: only its hash is kept)."""
-    if days is not None and days < 1:
-        raise InvalidInput("--days must be at least 1")
     context = local(typer_ctx)
-    new = identity.create_token(
-        uow=context.store().uow(),
-        team=context.team,
-        handle=handle,
-        name=name,
-        expires_in=timedelta(days=days) if days else None,
-    )
+    command = build(CreateToken, name=name, expires_in_days=days)
+    new = act(context.store(), context.team, handle, command)  # the operator makes it as HANDLE
     typer.echo(new.token)

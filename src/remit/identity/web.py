@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -11,7 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from remit.charter import teams as team_list
 from remit.identity import accounts as identity
 from remit.identity.accounts import SESSION_TTL
-from remit.kernel.commands import SignedIn
+from remit.identity.commands import ChangePassword, CreateToken, RevokeToken
+from remit.identity.views import NewToken
+from remit.kernel.commands import SignedIn, build
 from remit.kernel.errors import InvalidInput, NotAuthenticated
 from remit.web.render import PageRoute, page, redirect
 from remit.web.session import (
@@ -19,6 +20,7 @@ from remit.web.session import (
     SESSION_COOKIE,
     Poster,
     Viewer,
+    act,
     check_login_csrf,
     end_session,
     local_path,
@@ -112,7 +114,7 @@ def logout(request: Request, who: Poster) -> Response:
     return response
 
 
-def _tokens(request: Request, who: SignedIn, new: identity.NewToken | None = None) -> HTMLResponse:
+def _tokens(request: Request, who: SignedIn, new: NewToken | None = None) -> HTMLResponse:
     tokens = identity.list_tokens(uow=store_of(request).uow(), person_id=who.person_id)
     return page(request, "tokens.html", title="API tokens", tokens=tokens, new=new)
 
@@ -126,20 +128,13 @@ def tokens_page(request: Request, who: Viewer) -> HTMLResponse:
 def create_token(
     request: Request, who: Poster, name: Text, days: Annotated[str, Form(max_length=10)] = ""
 ) -> HTMLResponse:
-    lifetime = None
-    if days.strip():
-        if not days.strip().isdigit() or not 1 <= int(days) <= 3650:
-            raise InvalidInput("a token lasts 1 to 3650 days", hint="or leave the field empty: no expiry")
-        lifetime = timedelta(days=int(days))
-    new = identity.create_token(
-        uow=store_of(request).uow(), team=who.team, handle=who.handle, name=name, expires_in=lifetime
-    )
+    new = act(request, who, build(CreateToken, name=name, expires_in_days=days.strip() or None))
     return _tokens(request, who, new)  # the secret is shown on this response only
 
 
 @router.post("/tokens/{token_id}/revoke")
 def revoke_token(request: Request, who: Poster, token_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> Response:
-    view = identity.revoke_token(uow=store_of(request).uow(), person_id=who.person_id, token_id=token_id)
+    view = act(request, who, RevokeToken(token_id=token_id))
     return redirect("/tokens", flash=f"revoked token '{view.name}' ({view.prefix}…): it no longer works")
 
 
@@ -158,5 +153,5 @@ def change_password(
 ) -> Response:
     if new != again:
         raise InvalidInput("the two new passwords differ", hint="type the same new password twice")
-    identity.change_password(uow=store_of(request).uow(), team=who.team, handle=who.handle, current=current, new=new)
+    act(request, who, build(ChangePassword, current=current, new=new))
     return redirect("/password", flash="your password is changed")

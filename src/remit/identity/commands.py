@@ -1,0 +1,32 @@
+"""A person's own credential actions, one typed command each: their API tokens and their password. (Signing
+in, sign-in links and the operator's `remit people` commands are the identity protocol, not commands: they
+act before anyone is known, or for whoever runs the database.)"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from remit.identity.views import NewToken, TokenView
+from remit.kernel.commands import Command, Text
+
+
+class CreateToken(Command[NewToken]):
+    """Create an API token for yourself (its secret is shown once; only its hash is kept)."""
+
+    name: Annotated[str, Text("token's name", 100, hint="e.g. deploy-pipeline"), Field(examples=["deploy-pipeline"])]
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650, description="no expiry when left out")
+
+
+class RevokeToken(Command[TokenView]):
+    """Revoke one of your API tokens: it stops working at once."""
+
+    token_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class ChangePassword(Command[None]):
+    """Change your password: the current one must be right."""
+
+    current: Annotated[str, Field(min_length=1, max_length=1_000)]
+    new: Annotated[str, Field(min_length=1, max_length=1_000)]
