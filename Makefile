@@ -34,6 +34,7 @@ QUEUE_SIZES ?= 10000,100000
 bench: $(STAMP)
 	$(BIN)/python bench/resolver_vs_cedar.py --write BENCHMARKS.md
 	$(BIN)/python bench/service_load.py --write BENCHMARKS.md
+	$(BIN)/python bench/sign_in_contention.py --guessers 1 --write BENCHMARKS.md
 	$(BIN)/python bench/queue_scale.py --sizes $(QUEUE_SIZES) --write BENCHMARKS.md
 
 clean:

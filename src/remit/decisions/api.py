@@ -35,6 +35,7 @@ from remit.decisions.commands import (
     RetireRule,
     WithdrawDecision,
 )
+from remit.decisions.model import State
 from remit.decisions.resolve import parse_position, resolve
 from remit.kernel.commands import COMMANDS
 
@@ -57,7 +58,7 @@ route(router, "POST", "/rules/{rule_id}/retire", RetireRule, responses=WRITE_ERR
 def list_decisions(
     store: StoreDep,
     caller: Caller,
-    state: Annotated[str | None, Query(pattern="^(open|blocked|approved|withdrawn|expired)$")] = None,
+    state: Annotated[State | None, Query(description="only decisions in this state")] = None,
     domain: Annotated[str | None, Query(max_length=100)] = None,
     waiting_on: Annotated[str | None, Query(max_length=100, description="a handle")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
