@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from remit.charter import CHARTER_DOMAIN, Right, parse_charter, read_charter
+from remit.charter import CHARTER_DOMAIN, DomainRights, Right, parse_charter, read_charter
 from remit.charter.enforce import Actor, Refusal, acting, add_crossing, check, domain_rights
 from remit.charter.rights import Action
 from remit.charter.teams import charter_status
@@ -160,14 +160,18 @@ def open_decision(
         return outcome
 
 
-def _active(uow: UnitOfWork, caller: Caller, number: int, role: str | None) -> tuple[TeamRow, DecisionRow, Actor]:
-    """The decision (still open or blocked) and the actor: a person acts in a role from today's roster,
-    under the rights of the charter version the decision is bound to."""
+def _active(
+    uow: UnitOfWork, caller: Caller, action: Action, number: int, role: str | None
+) -> tuple[TeamRow, DecisionRow, DomainRights, Actor]:
+    """The decision (still open or blocked), its rights, and the actor the rights table lets take ``action``
+    on it: a person acts in a role from today's roster, under the charter version the decision is bound to."""
     team, _version, today = open_team(uow, caller.team)
     decision = load_decision(uow, team, number)
     require_active(decision)
     rights = domain_rights(bound_charter(uow, decision), decision.domain)
-    return team, decision, acting(uow, team, today, rights, caller.handle, role)
+    who = acting(uow, team, today, rights, caller.handle, role)
+    check_on(team, action, who, rights, decision)
+    return team, decision, rights, who
 
 
 @COMMANDS.handles(RecordPosition)
@@ -175,10 +179,8 @@ def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) ->
     """Record the actor's go, no-go or abstain on the current revision."""
     basis = command.basis
     with uow:
-        team, decision, who = _active(uow, caller, command.number, command.role)
-        bound = bound_charter(uow, decision)
-        rights = domain_rights(bound, decision.domain)
-        check_on(team, Action.RECORD_POSITION, who, rights, decision)
+        team, decision, rights, who = _active(uow, caller, Action.RECORD_POSITION, command.number, command.role)
+        bound = bound_charter(uow, decision)  # parsed once per version per process
         grant = who.grant
         assert grant is not None  # noqa: S101 - the rights table refused a role with no grant
         if basis is not None and basis not in bound.bases:
@@ -218,9 +220,7 @@ def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) ->
 @COMMANDS.handles(AddEvidence)
 def add_evidence(uow: UnitOfWork, caller: Caller, command: AddEvidence) -> Outcome:
     with uow:
-        team, decision, who = _active(uow, caller, command.number, command.role)
-        rights = domain_rights(bound_charter(uow, decision), decision.domain)
-        check_on(team, Action.ADD_EVIDENCE, who, rights, decision)
+        team, decision, rights, who = _active(uow, caller, Action.ADD_EVIDENCE, command.number, command.role)
         _add_evidence(uow, team, decision, who, command.name, command.text)
         resolution = apply_resolution(uow, team, decision, rights, who.handle)
         outcome = Outcome(decision.number, resolution)
@@ -233,9 +233,7 @@ def amend_decision(uow: UnitOfWork, caller: Caller, command: AmendDecision) -> O
     """Open a new revision: positions clear (stale approvals never carry over); a veto standing at the
     time of the amendment carries over as a go its holder must give on the new revision."""
     with uow:
-        team, decision, who = _active(uow, caller, command.number, command.role)
-        rights = domain_rights(bound_charter(uow, decision), decision.domain)
-        check_on(team, Action.AMEND_DECISION, who, rights, decision)
+        team, decision, rights, who = _active(uow, caller, Action.AMEND_DECISION, command.number, command.role)
         standing = sorted({blocker.role for blocker in evaluate(uow, decision, rights).blocked_by})
         decision.revision += 1
         decision.title = command.title or decision.title
@@ -262,9 +260,7 @@ def amend_decision(uow: UnitOfWork, caller: Caller, command: AmendDecision) -> O
 @COMMANDS.handles(WithdrawDecision)
 def withdraw_decision(uow: UnitOfWork, caller: Caller, command: WithdrawDecision) -> Outcome:
     with uow:
-        team, decision, who = _active(uow, caller, command.number, None)
-        rights = domain_rights(bound_charter(uow, decision), decision.domain)
-        check_on(team, Action.WITHDRAW_DECISION, who, rights, decision)
+        team, decision, rights, who = _active(uow, caller, Action.WITHDRAW_DECISION, command.number, None)
         resolution = replace(evaluate(uow, decision, rights), state=State.WITHDRAWN)  # as it now stands
         decision.state, decision.settled_at = State.WITHDRAWN.value, uow.now
         store_waits(uow, team, decision)
