@@ -294,3 +294,15 @@ def test_audit_verify_names_the_first_bad_entry(store: Store, team: str, tamper:
     assert not report.ok
     assert report.first_bad == bad
     assert problem in report.problem
+
+
+def test_a_crossing_heard_as_voice_is_an_audit_entry_of_its_own(store: Store, team: str) -> None:
+    number = open_release(store, team)
+    position(store, team, number, "priya", "no-go", "technical")  # the PM's scope is business, market
+    entries = [entry for entry in queries.audit_log(uow=store.uow(), team=team) if entry.decision == number]
+    kinds = [entry.kind for entry in entries]
+    assert kinds[kinds.index("PositionRecorded") + 1] == "CrossingRecorded"
+    crossed = entries[kinds.index("CrossingRecorded")]
+    assert crossed.actor == "priya"
+    assert crossed.payload["role"] == "pm" and crossed.payload["basis"] == "technical"
+    assert "only on business, market" in crossed.payload["why"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from remit.charter import Charter, DomainRights, Grant
-from remit.charter.events import ActionRefused
+from remit.charter.events import ActionRefused, CrossingRecorded
 from remit.charter.rights import Action, Standing, denial, strongest_first
 from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
 from remit.charter.teams import charter_from_text, current_version
@@ -69,7 +69,8 @@ def add_crossing(
     basis: str | None = None,
     refused: bool,
 ) -> None:
-    """A boundary crossing on the record: refused (the action was undone) or heard as voice."""
+    """A boundary crossing on the record: refused (the action was undone; ``Refusal.record`` writes its
+    ``ActionRefused``) or heard as voice (a ``CrossingRecorded`` entry of its own)."""
     uow.session.add(
         CrossingRow(
             team_id=team.id,
@@ -84,6 +85,9 @@ def add_crossing(
             at=uow.now,
         )
     )
+    if not refused:
+        crossed = CrossingRecorded(action.value, domain, actor.role, basis, why)
+        uow.record(team, crossed, actor=actor.handle, decision_id=decision_id)
 
 
 def check(

@@ -16,6 +16,18 @@ class CharterAdopted(Event):
 
 
 @dataclass(frozen=True)
+class CrossingRecorded(Event):
+    """A step over the charter's line that was heard, not refused: a no-go outside the role's scope counts
+    as voice, and the crossing is on the record (shown, counted per domain, never dropped)."""
+
+    action: str
+    domain: str
+    role: str
+    basis: str | None
+    why: str
+
+
+@dataclass(frozen=True)
 class ActionRefused(Event):
     """An action the charter does not allow: undone, and recorded as a boundary crossing."""
 

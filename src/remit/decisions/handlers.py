@@ -203,14 +203,14 @@ def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) ->
                 recorded_at=uow.now,
             )
         )
-        if why is not None:  # heard as voice, and on the record as a crossing
-            add_crossing(
-                uow, team, who, Action.RECORD_POSITION, rights.name, why, decision.id, basis=basis, refused=False
-            )
         recorded = PositionRecorded(
             decision.number, decision.revision, who.role, command.stance.value, basis, command.reason, why
         )
         uow.record(team, recorded, actor=who.handle, decision_id=decision.id)
+        if why is not None:  # heard as voice, and on the record as a crossing (CrossingRecorded)
+            add_crossing(
+                uow, team, who, Action.RECORD_POSITION, rights.name, why, decision.id, basis=basis, refused=False
+            )
         resolution = apply_resolution(uow, team, decision, rights, who.handle)
         outcome = Outcome(decision.number, resolution, why)
         uow.commit(outcome)

@@ -11,6 +11,7 @@ from enum import StrEnum
 class AuditKind(StrEnum):
     ACTION_REFUSED = "ActionRefused"
     CHARTER_ADOPTED = "CharterAdopted"
+    CROSSING_RECORDED = "CrossingRecorded"
     DECISION_AMENDED = "DecisionAmended"
     DECISION_EXPIRED = "DecisionExpired"
     DECISION_OPENED = "DecisionOpened"

@@ -32,6 +32,7 @@ WAIT_KINDS = ("go", "evidence", "consult", "blocker")
 AUDIT_KINDS = (
     "ActionRefused",
     "CharterAdopted",
+    "CrossingRecorded",
     "DecisionAmended",
     "DecisionExpired",
     "DecisionOpened",
