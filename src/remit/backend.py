@@ -1,7 +1,7 @@
 """The one seam between the commands and where the team's data lives.
 
 A command parses its options, asks the context's ``Backend`` to act, and renders the plain dicts it gets
-back: the same dicts (the API's JSON bodies) whether ``LocalBackend`` called the services on a database or
+back: the same dicts (the API's JSON bodies) whether ``LocalBackend`` dispatched the commands and called the queries on a database or
 ``RemoteBackend`` (``remote.py``) asked the team's server. So the output, ``--json`` included, is the same.
 """
 
@@ -21,7 +21,7 @@ from remit.kernel.uow import Store, UnitOfWork
 
 
 class LocalBackend:
-    """The services, on the database named by --database."""
+    """The handlers and queries, on the database named by --database."""
 
     def __init__(self, store: Callable[[], Store], team: Callable[[], str], team_name: str | None) -> None:
         self._store = store  # opened on first use

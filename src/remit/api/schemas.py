@@ -1,5 +1,6 @@
-"""Request and response bodies: one schema per direction. Limits here are the first line of defence; the
-services check everything again."""
+"""The API's shared bodies: the error shape, a page of items, the gate's answer, the stateless resolve
+request, and the error responses every route declares. A write's request body is its command
+(``api/commands.py``), never a schema written out again here."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Asking the consulted and telling the informed, in the app: "told when it opens, when its state changes,
 and when it settles". A subscriber on the bus: it runs after the decision's transaction has committed, in a
 unit of work of its own, so nothing here holds up the team's writers. The notice rows are how a decision's
-record says whether the people it had to reach were reached (``services/notices.py`` reads them). What a
+record says whether the people it had to reach were reached (``decisions/reached.py`` reads them). What a
 notice says is plain data in ``decisions/notices.py``."""
 
 from __future__ import annotations

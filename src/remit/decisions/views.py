@@ -1,6 +1,6 @@
 """What the read side answers, as typed records: a decision's summary and its full view, a person's queue,
 the audit log. Each ``as_dict()`` is the API's JSON body (a contract); each ``from_dict()`` reads that body
-back, so the CLI renders the same records whether it asked the services or a server. Plain Python: times
+back, so the CLI renders the same records whether it asked the local queries or a server. Plain Python: times
 are the ISO strings the JSON carries."""
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def _alembic_config() -> Config:
 def head_revision() -> str:
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package ships its migrations
-        raise RuntimeError("no Alembic migrations found in remit.store.migrations")
+        raise RuntimeError("no Alembic migrations found in remit.kernel.migrations")
     return head
 
 

@@ -1,7 +1,9 @@
-"""The unit of work: one transaction per action, the team lock, the audit row, the clock.
+"""The unit of work: one transaction per action, the team lock, the clock, and the events it raises (written
+to the audit chain at once, published to the bus after commit and after the writers' lock).
 
-Only services enter a ``UnitOfWork`` and only they commit. ``Store`` is the handle an entry point opens
-once (CLI command, web app, test) and passes down.
+Only handlers enter a writing ``UnitOfWork`` and only they commit; queries enter it ``reading()``, and a
+query called inside another shares its transaction. ``Store`` is the handle an entry point opens once (CLI
+command, web app, test) and passes down.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""The web app: server-rendered pages (Jinja2) over the same services as the API and the CLI."""
+"""The web app: server-rendered pages (Jinja2) dispatching the same commands as the API and the CLI."""
