@@ -1,8 +1,9 @@
-"""The one seam between the commands and where the team's data lives.
+"""The CLI's local backend: where the team's data lives when there is no --server.
 
-A command parses its options, asks the context's ``Backend`` to act, and renders the plain dicts it gets
-back: the same dicts (the API's JSON bodies) whether ``LocalBackend`` dispatched the commands and called the queries on a database or
-``RemoteBackend`` (``remote.py``) asked the team's server. So the output, ``--json`` included, is the same.
+A CLI command parses its options, asks the context's ``Backend`` to act, and renders the plain dicts it
+gets back: the same dicts (the API's JSON bodies) whether ``LocalBackend`` dispatched the command and called
+the queries on a database, or ``RemoteBackend`` (``remote.py``) posted it to the team's server. So the
+output, ``--json`` included, is the same.
 """
 
 from __future__ import annotations
