@@ -12,12 +12,13 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select, text
 
 from remit import capabilities  # noqa: F401 - every handler and subscriber, registered
+from remit.api.deps import clean_query
 from remit.api.errors import handle_errors, problem
 from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
 from remit.charter import api as charter_api
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         docs_url="/api/v1/docs",
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(clean_query)],
     )
     app.state.settings = settings
     if store is not None:

@@ -490,3 +490,11 @@ def test_a_decision_page_is_one_read_and_writes_only_the_notices_it_marks_seen(
     assert web.get("/decisions/2").status_code == 200
     assert first.count(False) == 1  # the first view marks what it told sol as seen: one write
     assert entered == [True, True]  # then: who is signed in, and the page; reads only
+
+
+def test_a_nul_byte_in_the_sign_in_form_is_a_clear_refusal_on_both_databases(web: Browser) -> None:
+    """Before anyone has signed in: PostgreSQL cannot store or compare a NUL, so it must never reach it."""
+    for handle in ("pri\x00ya", "priya"):
+        response = web.sign_in(handle, password="wrong\x00password")
+        assert response.status_code in (401, 422), response.text[:200]
+        assert "Traceback" not in response.text and "internal" not in response.text.lower()

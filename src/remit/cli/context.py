@@ -176,7 +176,10 @@ def parse_deadline(text: str | None, now: datetime | None = None) -> datetime | 
     span = _SPAN.match(text.strip())
     if span:
         unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[span.group(2)]
-        return now + timedelta(**{unit: int(span.group(1))})
+        try:
+            return now + timedelta(**{unit: int(span.group(1))})
+        except OverflowError:
+            raise InvalidInput(f"the deadline '{text}' is too far away", hint="e.g. 3d, 48h, 2w") from None
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:

@@ -11,10 +11,10 @@ from pydantic import AwareDatetime, Field
 from remit.charter.rights import Action
 from remit.decisions.model import Stance
 from remit.decisions.results import Outcome, RuleView
-from remit.kernel.commands import Command, Name, OneOf, Text, Word
+from remit.kernel.commands import Command, Moment, Name, OneOf, Text, Word
 
 Number = Annotated[int, Field(ge=1, le=2**31 - 1, description="the decision's number in the team")]
-Role = Annotated[str | None, Word(50), Field(description="the role to act in, if you hold several")]
+Role = Annotated[str | None, Word(50, "role"), Field(description="the role to act in, if you hold several")]
 Context = Annotated[str, Text("context", 20_000, empty=True)]
 
 
@@ -27,10 +27,12 @@ class OpenDecision(Command[Outcome]):
     """Open a decision (you are the proposer) under the team's current charter and rules."""
 
     action: ClassVar[str | None] = Action.OPEN_DECISION
-    domain: Annotated[str, Word(), Field(examples=["release"])]
-    title: Annotated[str, Text("title", 300)]
+    domain: Annotated[str, Word(100, "domain"), Field(examples=["release"])]
+    title: Annotated[str, Text("title", 300, one_line=True)]
     context: Context = ""
-    deadline: AwareDatetime | None = Field(default=None, description="ISO 8601 time with its offset, in the future")
+    deadline: Annotated[AwareDatetime | None, Moment("deadline")] = Field(
+        default=None, description="ISO 8601 time with its offset, in the future"
+    )
     evidence: list[EvidenceItem] = Field(default_factory=list, max_length=50)
     role: Role = None
 
@@ -42,7 +44,7 @@ class RecordPosition(Command[Outcome]):
     number: Number
     stance: Annotated[Stance, OneOf("stance"), Field(examples=["go"])]
     reason: Annotated[str, Text("reason", 5_000)]
-    basis: Annotated[str | None, Word(50), Field(examples=["technical"])] = None
+    basis: Annotated[str | None, Word(50, "basis"), Field(examples=["technical"])] = None
     role: Role = None
 
 
@@ -61,7 +63,7 @@ class AmendDecision(Command[Outcome]):
 
     action: ClassVar[str | None] = Action.AMEND_DECISION
     number: Number
-    title: Annotated[str | None, Text("title", 300)] = None
+    title: Annotated[str | None, Text("title", 300, one_line=True)] = None
     context: Context = ""
     role: Role = None
 
@@ -78,12 +80,12 @@ class AddRule(Command[RuleView]):
     """Add a decision rule for future decisions in a domain (its key holders only)."""
 
     action: ClassVar[str | None] = Action.ADD_RULE
-    domain: Annotated[str, Word()]
+    domain: Annotated[str, Word(100, "domain")]
     because: Annotated[str, Text("reason for the rule", 5_000)]
-    requires: list[Annotated[str, Word(201)]] = Field(
+    requires: list[Annotated[str, Word(201, "requirement")]] = Field(
         default_factory=list, max_length=20, examples=[["cost-of-delay:pm"]], description="evidence NAME:ROLE"
     )
-    go: list[Annotated[str, Word(50)]] = Field(default_factory=list, max_length=20)
+    go: list[Annotated[str, Word(50, "role")]] = Field(default_factory=list, max_length=20)
     origin: int | None = Field(default=None, ge=1, le=2**31 - 1, description="the decision it came from")
 
 
@@ -104,8 +106,10 @@ class ProposeCharter(Command[Outcome]):
     text: Annotated[
         str, Text("proposed charter", 500_000, strip=False), Field(description="the whole proposed remit.toml")
     ]
-    title: Annotated[str | None, Text("title", 300)] = None
-    deadline: AwareDatetime | None = Field(default=None, description="ISO 8601 time with its offset")
+    title: Annotated[str | None, Text("title", 300, one_line=True)] = None
+    deadline: Annotated[AwareDatetime | None, Moment("deadline")] = Field(
+        default=None, description="ISO 8601 time with its offset"
+    )
     source: Annotated[str, Field(max_length=500, exclude=True)] = "proposed charter"
 
 

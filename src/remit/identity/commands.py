@@ -15,7 +15,9 @@ from remit.kernel.commands import Command, Text
 class CreateToken(Command[NewToken]):
     """Create an API token for yourself (its secret is shown once; only its hash is kept)."""
 
-    name: Annotated[str, Text("token's name", 100, hint="e.g. deploy-pipeline"), Field(examples=["deploy-pipeline"])]
+    name: Annotated[
+        str, Text("token's name", 100, hint="e.g. deploy-pipeline", one_line=True), Field(examples=["deploy-pipeline"])
+    ]
     expires_in_days: int | None = Field(default=None, ge=1, le=3650, description="no expiry when left out")
 
 

@@ -12,11 +12,13 @@ in a transaction of its own and raises the error it returns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationError
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
@@ -141,6 +143,23 @@ def describe(error: ValidationError) -> str:
 # message and hint reach a person as they are, from the API, a form or the command line alike.
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # control characters but tab and line breaks
+LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a one-line value, line breaks and tabs too
+
+
+def check_characters(kind: str, value: str, *, one_line: bool = False) -> str:
+    """Refuse control characters (a NUL byte included: PostgreSQL cannot store one, SQLite would keep it
+    silently), naming the value and where: one check for every command, on every database."""
+    found = (LINE_CONTROL if one_line else CONTROL).search(value)
+    if found is not None:
+        what = "a line break" if found.group() in "\r\n" else f"the control character U+{ord(found.group()):04X}"
+        raise InvalidInput(
+            f"the {kind} contains {what} at character {found.start() + 1}",
+            hint="remove it" + ("" if one_line else " (line breaks and tabs are fine)"),
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Text:
     """Free text, stripped (unless ``strip`` is off: a file is taken byte for byte); never empty unless
@@ -151,10 +170,12 @@ class Text:
     empty: bool = False
     strip: bool = True
     hint: str = ""
+    one_line: bool = False
 
     def check(self, value: str | None) -> str | None:
         if value is None:
             return None
+        check_characters(self.kind, value.strip() if self.strip else value, one_line=self.one_line)
         if self.strip:
             value = value.strip()
         if not value.strip() and not self.empty:
@@ -173,6 +194,7 @@ class Text:
 
 
 def check_name(kind: str, value: str) -> str:
+    check_characters(kind, value, one_line=True)
     if not value or len(value) > 100 or not set(value) <= NAME_CHARS or value[0] == "-":
         raise InvalidInput(
             f"{kind} '{value}' is not a valid name", hint="use lowercase letters, digits and dashes, e.g. cost-of-delay"
@@ -213,6 +235,48 @@ class OneOf:
         return core_schema.no_info_before_validator_function(check, handler(source))
 
 
-def Word(limit: int = 100) -> Any:
-    """A short identifier (a domain, a role, a basis) that the handler checks against the charter."""
-    return Field(min_length=1, max_length=limit)
+@dataclass(frozen=True)
+class Moment:
+    """An aware date and time that can be held in UTC (``9999-12-31T23:59:59-01:00`` cannot: it is past the
+    last representable instant once converted)."""
+
+    kind: str
+
+    def check(self, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise InvalidInput(
+                f"the {self.kind} {value.isoformat()} is out of range", hint="give a real date"
+            ) from None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+@dataclass(frozen=True)
+class Word:
+    """A short identifier (a domain, a role, a basis) that the handler checks against the charter: one line,
+    no control characters, 1 to ``limit`` characters."""
+
+    limit: int = 100
+    kind: str = "value"
+
+    def check(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        check_characters(self.kind, value, one_line=True)
+        if not 1 <= len(value) <= self.limit:
+            raise InvalidInput(f"the {self.kind} must be 1 to {self.limit} characters long")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json = handler(schema)
+        target = next((item for item in json.get("anyOf", []) if item.get("type") == "string"), json)
+        target.update({"minLength": 1, "maxLength": self.limit})
+        return json

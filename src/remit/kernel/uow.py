@@ -16,12 +16,12 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from remit.kernel import audit
 from remit.kernel.db import READ_ONLY, current_revision, database_url, head_revision, make_engine, upgrade
-from remit.kernel.errors import ClaimTaken, NotFound, RemitError, unavailable
+from remit.kernel.errors import ClaimTaken, InvalidInput, NotFound, RemitError, unavailable
 from remit.kernel.events import BUS, Bus, Event, Recorded
 from remit.kernel.tables import IdempotencyRow, TeamRow
 
@@ -161,6 +161,10 @@ class UnitOfWork:
                     raise
             if isinstance(error, OperationalError):  # the database is down or unreachable: say so, no traceback
                 raise unavailable(error, self.store.where) from error
+            if isinstance(error, DataError) and "NUL" in str(error.orig):  # a value no command checked (a query
+                raise InvalidInput(  # parameter, a sign-in form): PostgreSQL cannot store a NUL byte
+                    "a value contains a NUL byte (U+0000)", hint="remove it and send the request again"
+                ) from None
         finally:
             self.read_only = False
             if self._turn and self.store.writers is not None:
