@@ -131,5 +131,5 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(Observe, metrics=metrics)
+    app.add_middleware(Observe, metrics=metrics, secure=settings.secure_cookies)
     return app

@@ -290,18 +290,26 @@ def test_a_body_cannot_name_another_actor(api: Api, subtests: pytest.Subtests) -
     assert before.written(api.store) == {}
 
 
-def test_a_role_the_caller_does_not_hold_is_refused(api: Api) -> None:
+def test_a_role_the_caller_does_not_hold_is_refused_and_recorded_as_a_crossing(api: Api) -> None:
     headers = api.as_("theo")  # the tech lead, consulted in release
-    before = Ledger.of(api.store)
-    for path, body in [
-        ("/api/v1/decisions", {"domain": "release", "title": "Ship it", "role": "em"}),
-        (f"/api/v1/decisions/{OPEN_RELEASE}/positions", {"stance": "go", "reason": "ready", "role": "em"}),
-        (f"/api/v1/decisions/{OPEN_RELEASE}/evidence", {"name": "system-risk", "text": "low", "role": "em"}),
-        (f"/api/v1/decisions/{OPEN_RELEASE}/amend", {"title": "Ship it later", "role": "pm"}),
+    for path, body, action in [
+        ("/api/v1/decisions", {"domain": "release", "title": "Ship it", "role": "em"}, "open-decision"),
+        (
+            f"/api/v1/decisions/{OPEN_RELEASE}/positions",
+            {"stance": "go", "reason": "ready", "role": "em"},
+            "record-position",
+        ),
+        (
+            f"/api/v1/decisions/{OPEN_RELEASE}/evidence",
+            {"name": "system-risk", "text": "low", "role": "em"},
+            "add-evidence",
+        ),
+        (f"/api/v1/decisions/{OPEN_RELEASE}/amend", {"title": "Ship it later", "role": "pm"}, "amend-decision"),
     ]:
-        problem = assert_problem(api.client.post(path, json=body, headers=headers), 422, "invalid_input")
-        assert "theo is not" in problem["message"]
-    assert before.written(api.store) == {}
+        before = Ledger.of(api.store)
+        response = api.client.post(path, json=body, headers=headers)
+        assert_refused_and_recorded(api.store, before, response, handle="theo", action=action)
+        assert "theo is not" in response.json()["message"]
 
 
 def test_the_token_decides_who_acts(api: Api) -> None:

@@ -400,3 +400,14 @@ def test_dates_out_of_range_and_deep_bodies_are_422(api: Api, subtests: pytest.S
         ),
     ]
     check_each(api, subtests, cases, api.as_("ezra"))
+
+
+def test_a_charter_proposal_for_another_team_is_refused_when_it_is_proposed(api: Api) -> None:
+    text = api.client.get("/api/v1/charter", headers=api.as_("ezra")).json()["text"]
+    other = text.replace('name = "checkout"', 'name = "billing"', 1)
+    assert other != text
+    before = Ledger.of(api.store)
+    response = api.client.post("/api/v1/charter/proposals", json={"text": other}, headers=api.as_("ezra"))
+    problem = assert_problem(response, 422, "invalid_input")
+    assert "team 'billing', not 'checkout'" in problem["message"]
+    assert before.written(api.store) == {}

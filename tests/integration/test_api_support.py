@@ -15,6 +15,7 @@ from remit.charter.teams import charter_from_text
 from remit.kernel.tables import AuditRow, Base
 from remit.kernel.uow import Store
 from remit.seed import demo_text
+from tests.conftest import Api
 
 DEMO = charter_from_text(demo_text())  # the charter `remit serve --demo` runs under: the default preset
 ROLE = {handle: person.roles[0] for handle, person in DEMO.people.items()}  # one role each in the demo
@@ -112,3 +113,23 @@ def assert_refused_and_recorded(
 def assert_allowed(store: Store, before: Ledger, response: httpx.Response, status: int) -> None:
     assert response.status_code == status, f"{response.status_code} {response.text[:300]}"
     assert "ActionRefused" not in before.audit_kinds(store)
+
+
+def test_metrics_labels_stay_bounded_whatever_methods_and_paths_clients_send(api: Api) -> None:
+    for number in range(30):
+        api.client.request(f"MADEUP{number}", "/api/v1/queue")
+        api.client.get(f"/no/such/path/{number}")
+    metrics = api.client.get("/metrics").text
+    assert "MADEUP" not in metrics and "/no/such/path" not in metrics
+    assert 'method="other"' in metrics and 'route="unmatched"' in metrics
+
+
+def test_every_response_says_nosniff(api: Api) -> None:
+    for response in (
+        api.client.get("/healthz"),
+        api.client.get("/api/v1/queue"),  # a 401 problem
+        api.client.get("/api/v1/queue", headers=api.as_("priya")),
+        api.client.get("/login"),
+        api.client.get("/nowhere"),
+    ):
+        assert response.headers["x-content-type-options"] == "nosniff", response.url

@@ -96,7 +96,21 @@ def test_session_cookie_is_secure_when_the_settings_say_so(demo_store: Store) ->
     app = create_app(Settings(sweep_seconds=0, secure_cookies=True), store=demo_store)
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
         response = Browser(client).sign_in("ezra")
+        flashed = client.get("/")
     assert "Secure" in next(c for c in response.headers.get_list("set-cookie") if c.startswith("remit_session="))
+    assert all("Secure" in cookie for cookie in response.headers.get_list("set-cookie"))  # the flash too
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+    assert flashed.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_the_flash_cookie_is_secure_too_behind_https(demo_store: Store) -> None:
+    app = create_app(Settings(sweep_seconds=0, secure_cookies=True), store=demo_store)
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        web = Browser(client)
+        web.sign_in("ezra")
+        response = web.post("/decisions/2/positions", {"stance": "go", "reason": "fine"})
+    flash = [cookie for cookie in response.headers.get_list("set-cookie") if cookie.startswith("remit_flash=")]
+    assert flash and all("Secure" in cookie for cookie in flash)
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(web: Browser) -> None:

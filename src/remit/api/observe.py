@@ -64,12 +64,20 @@ class Metrics:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
 
-class Observe:
-    """ASGI middleware: request id, timing, metrics and the access log line."""
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+HSTS = b"max-age=31536000; includeSubDomains"
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+
+class Observe:
+    """ASGI middleware: request id, timing, metrics and the access log line; and the headers every response
+    carries: ``nosniff`` always, HSTS and ``Secure`` on every cookie when the server runs behind HTTPS
+    (``REMIT_SECURE_COOKIES``). Metric labels are bounded: an unknown method is ``other``, an unmatched path
+    ``unmatched``, whatever a client sends."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, secure: bool = False) -> None:
         self.app = app
         self.metrics = metrics
+        self.secure = secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,7 +93,18 @@ class Observe:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode("latin-1")))
+                headers = message.setdefault("headers", [])
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                if not any(name.lower() == b"x-content-type-options" for name, _value in headers):
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                if self.secure:
+                    headers.append((b"strict-transport-security", HSTS))
+                    message["headers"] = [
+                        (name, value + b"; Secure")
+                        if name.lower() == b"set-cookie" and b"secure" not in value.lower()
+                        else (name, value)
+                        for name, value in headers
+                    ]
             await send(message)
 
         try:
@@ -93,13 +112,13 @@ class Observe:
         finally:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", None) or "unmatched"
-            method = scope["method"]
+            method = scope["method"] if scope["method"] in METHODS else "other"
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.seconds.labels(method, route).observe(elapsed)
             log.info(
                 "request",
                 extra={
-                    "method": method,
+                    "method": scope["method"][:16],
                     "path": scope["path"],
                     "route": route,
                     "status": status,

@@ -121,9 +121,18 @@ def domain_rights(charter: Charter, domain: str) -> DomainRights:
 
 
 def acting(
-    uow: UnitOfWork, team: TeamRow, charter: Charter, rights: DomainRights, handle: str, role: str | None = None
+    uow: UnitOfWork,
+    team: TeamRow,
+    charter: Charter,
+    rights: DomainRights,
+    handle: str,
+    role: str | None = None,
+    *,
+    action: Action | None = None,
+    decision_id: int | None = None,
 ) -> Actor:
-    """The person and the role they act in. With no ``role``, their strongest right in the domain."""
+    """The person and the role they act in. With no ``role``, their strongest right in the domain. Claiming
+    a role the roster does not give them, for ``action``, is refused and recorded as a boundary crossing."""
     person_row = uow.session.scalars(
         select(PersonRow).where(PersonRow.team_id == team.id, PersonRow.handle == handle)
     ).one_or_none()
@@ -134,10 +143,13 @@ def acting(
         )
     if role is not None:
         if role not in person.roles:
-            raise InvalidInput(
-                f"{handle} is not {role} (roles: {', '.join(person.roles)})",
-                hint="a person acts only in the roles the roster gives them",
-            )
+            why = f"{handle} is not {role} (roles: {', '.join(person.roles)})"
+            hint = "a person acts only in the roles the roster gives them"
+            if action is None:
+                raise InvalidInput(why, hint=hint)
+            held = (strongest_first(rights, person.roles) or list(person.roles))[0]  # counted under a role they hold
+            claimer = Actor(person_row.id, person_row.handle, held, rights.grant(held))
+            raise Refusal(team.name, claimer, action, rights.name, why, hint=hint, decision_id=decision_id)
         return Actor(person_row.id, person_row.handle, role, rights.grant(role))
     ranked = strongest_first(rights, person.roles)
     if not ranked:

@@ -103,7 +103,7 @@ def open_decision(
                 f"the deadline {deadline.isoformat()} has already passed",
                 hint="give a future time, e.g. --deadline 3d or --deadline 2026-12-01T17:00Z",
             )
-        who = acting(uow, team, charter, rights, caller.handle, command.role)
+        who = acting(uow, team, charter, rights, caller.handle, command.role, action=Action.OPEN_DECISION)
         check(team, Action.OPEN_DECISION, who, rights)
         team.decision_seq += 1
         decision = DecisionRow(
@@ -169,7 +169,7 @@ def _active(
     decision = load_decision(uow, team, number)
     require_active(decision)
     rights = domain_rights(bound_charter(uow, decision), decision.domain)
-    who = acting(uow, team, today, rights, caller.handle, role)
+    who = acting(uow, team, today, rights, caller.handle, role, action=action, decision_id=decision.id)
     check_on(team, action, who, rights, decision)
     return team, decision, rights, who
 
@@ -284,10 +284,15 @@ def expire_decisions(uow: UnitOfWork, caller: Caller, command: ExpireDecisions) 
 def propose_charter(uow: UnitOfWork, caller: Caller, command: ProposeCharter) -> Outcome:
     """Open a ``charter`` decision to adopt the text; it is adopted in the transaction that approves it."""
     source = command.source
-    _value, problems = read_charter(command.text, source)
+    proposed, problems = read_charter(command.text, source)
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
         raise CharterInvalid(f"{source} has {len(errors)} problem(s)", list(errors), hint="fix them, then propose")
+    if proposed is not None and proposed.name != caller.team:  # it could never be adopted: say so now
+        raise InvalidInput(
+            f"{source} is the charter of team '{proposed.name}', not '{caller.team}'",
+            hint="a charter change cannot rename or move a team: keep [team] name as it is",
+        )
     status = charter_status(uow=uow, team=caller.team, file_text=command.text)
     if status.file_matches:
         raise InvalidInput(f"{source} is already the adopted charter v{status.version}: nothing to propose")
