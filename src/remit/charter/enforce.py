@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from remit.charter import Charter, DomainRights, Grant
+from remit.charter import ROLES, Charter, DomainRights, Grant
 from remit.charter.events import ActionRefused, CrossingRecorded
 from remit.charter.rights import Action, Standing, denial, strongest_first
 from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
@@ -145,8 +145,8 @@ def acting(
         if role not in person.roles:
             why = f"{handle} is not {role} (roles: {', '.join(person.roles)})"
             hint = "a person acts only in the roles the roster gives them"
-            if action is None:
-                raise InvalidInput(why, hint=hint)
+            if action is None or role not in ROLES:  # not a role at all: bad input, not a claim
+                raise InvalidInput(why, hint=hint if role in ROLES else f"roles: {', '.join(ROLES)}")
             held = (strongest_first(rights, person.roles) or list(person.roles))[0]  # counted under a role they hold
             claimer = Actor(person_row.id, person_row.handle, held, rights.grant(held))
             raise Refusal(team.name, claimer, action, rights.name, why, hint=hint, decision_id=decision_id)
