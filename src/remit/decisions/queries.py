@@ -16,7 +16,7 @@ from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
 from remit.charter.teams import charter_from_text, current_version
 from remit.decisions import reached as notices
 from remit.decisions import words
-from remit.decisions.acting import bound_charter, bound_rules, load_decision
+from remit.decisions.acting import bound_charter, bound_rules, evaluate, load_decision
 from remit.decisions.model import Resolution, State
 from remit.decisions.tables import DecisionRow, DecisionWaitRow, EvidenceRow, PositionRow
 from remit.decisions.views import (
@@ -236,5 +236,15 @@ def gate(*, uow: UnitOfWork, team: str, number: int) -> GateAnswer:
         summary, settled_at = summary_of(decision, proposer), decision.settled_at
         if not State(decision.state).settled and decision.deadline is not None and decision.deadline <= uow.now:
             summary, settled_at = replace(summary, state=State.EXPIRED.value), decision.deadline
-    approved = summary.domain == words.RELEASE and summary.state == State.APPROVED.value
+        approved = summary.domain == words.RELEASE and summary.state == State.APPROVED.value
+        if approved:  # a stored conclusion is not trusted: the recorded positions must approve it, now
+            rights = domain_rights(bound_charter(uow, decision), decision.domain)
+            recomputed = evaluate(uow, decision, rights).state
+            if recomputed is not State.APPROVED:
+                return GateAnswer(
+                    number,
+                    False,
+                    f"#{number} is recorded as approved, but its recorded positions resolve to {recomputed.value}: "
+                    "the record does not support it (run `remit audit verify`)",
+                )
     return GateAnswer(number, approved, words.gate_reason(summary, _iso(settled_at)))
