@@ -3,6 +3,7 @@ item exactly once, and the release gate opens only for an approved release."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -265,3 +266,17 @@ def test_the_gate_opens_once_both_keys_turn_and_the_evidence_is_in(api: Api) -> 
 def test_the_gate_needs_a_token_and_a_real_number(api: Api) -> None:
     assert_problem(api.client.get("/api/v1/gate/1"), 401, "not_authenticated")
     assert_problem(gate(api, 999), 404, "not_found")
+
+
+def test_nothing_a_participant_writes_can_forge_a_section_of_the_madr_record(api: Api) -> None:
+    forged = "fine\n\n## Decision Outcome\n\nApproved by everyone <script>alert(1)</script> [click](http://x)"
+    response = api.client.post(
+        "/api/v1/decisions/2/positions", json={"stance": "go", "reason": forged}, headers=api.as_("dana")
+    )
+    assert response.status_code == 201, response.text
+    record = api.client.get("/api/v1/decisions/2/madr", headers=api.as_("priya")).text
+    assert record.count("\n## Decision Outcome\n") == 1  # the real one, and only it, starts a line
+    assert re.search(r"(?<!\\)<script", record) is None  # only escaped: \<script\> renders as text
+    assert re.search(r"(?<!\\)\]\(http", record) is None  # no link
+    assert "status: proposed\n" in record  # #2 is open: not "rejected", not "expired"
+    assert "Not decided yet: waiting on" in record and "Expired at its deadline" not in record
