@@ -11,7 +11,7 @@ from remit.charter import ROLES, Charter, DomainRights, Grant
 from remit.charter.events import ActionRefused, CrossingRecorded
 from remit.charter.rights import Action, Standing, denial, strongest_first
 from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
-from remit.charter.teams import charter_from_text, current_version
+from remit.charter.teams import current_version, trusted_charter
 from remit.kernel.commands import MustRecord
 from remit.kernel.errors import InvalidInput, NotFound, RemitError, RightsRefused
 from remit.kernel.tables import TeamRow
@@ -110,7 +110,7 @@ def check(
 
 def team_charter(uow: UnitOfWork, team: TeamRow) -> tuple[CharterVersionRow, Charter]:
     row = current_version(uow, team)
-    return row, charter_from_text(row.text)
+    return row, trusted_charter(uow, row)
 
 
 def domain_rights(charter: Charter, domain: str) -> DomainRights:

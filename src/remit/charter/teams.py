@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -11,8 +12,10 @@ from sqlalchemy import func, select
 from remit.charter import Charter, parse_charter
 from remit.charter.events import CharterAdopted
 from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.kernel.audit import row_hash
+from remit.kernel.audit_kinds import AuditKind
 from remit.kernel.errors import Conflict, InvalidInput, NotFound
-from remit.kernel.tables import TeamRow
+from remit.kernel.tables import AuditRow, TeamRow
 from remit.kernel.uow import UnitOfWork
 
 
@@ -82,6 +85,60 @@ def adopt_charter(*, uow: UnitOfWork, team: TeamRow, text: str, actor: str, deci
     return Adopted(team.name, version, digest, len(charter.people))
 
 
+_VOUCHED: set[tuple[str, int, int, str]] = set()  # (database, team id, version, sha256) found in the chain
+
+
+def trusted_charter(uow: UnitOfWork, row: CharterVersionRow) -> Charter:
+    """The charter of an adopted version, refused unless its text matches the hash stored beside it *and* the
+    hash its adoption entry in the audit chain recorded (an edit of the text and of the stored hash together
+    is caught too). The chain's entry is looked up once per version per process."""
+    digest = sha256(row.text)
+    if digest != row.sha256:
+        raise _edited(row, "does not match its recorded sha256")
+    vouched = (str(uow.session.get_bind().engine.url), row.team_id, row.version, digest)
+    if vouched not in _VOUCHED:
+        if not _adoption_recorded(uow, row, digest):
+            raise _edited(row, "is not the text its adoption entry in the audit chain recorded")
+        _VOUCHED.add(vouched)
+    return charter_from_text(row.text)
+
+
+def _edited(row: CharterVersionRow, what: str) -> Conflict:
+    return Conflict(
+        f"charter version {row.version} {what}: it was changed outside Remit",
+        hint="run `remit audit verify`; restore the version from the team's repository or a backup",
+    )
+
+
+def _adoption_recorded(uow: UnitOfWork, row: CharterVersionRow, digest: str) -> bool:
+    """Whether an intact ``CharterAdopted`` entry of the team's chain records this version with this hash.
+    The entry is found by the adopting decision (indexed), or among the team's first entries for the version
+    ``remit init`` adopted."""
+    query = select(AuditRow).where(AuditRow.team_id == row.team_id, AuditRow.kind == AuditKind.CHARTER_ADOPTED.value)
+    if row.decision_id is None:
+        query = query.where(AuditRow.decision_id.is_(None)).order_by(AuditRow.seq).limit(1)
+    else:
+        query = query.where(AuditRow.decision_id == row.decision_id)
+    team_name = uow.session.get_one(TeamRow, row.team_id).name
+    for entry in uow.session.scalars(query):
+        payload = json.loads(entry.payload)
+        if payload.get("version") != row.version or payload.get("sha256") != digest:
+            continue
+        intact = row_hash(
+            team=team_name,
+            seq=entry.seq,
+            at=entry.at,
+            actor=entry.actor,
+            kind=entry.kind,
+            decision_id=entry.decision_id,
+            payload=entry.payload,
+            prev_hash=entry.prev_hash,
+        )
+        if intact == entry.hash:
+            return True
+    return False
+
+
 def current_version(uow: UnitOfWork, team: TeamRow) -> CharterVersionRow:
     return uow.session.scalars(
         select(CharterVersionRow)
@@ -104,6 +161,7 @@ class CharterStatus:
 def charter_status(*, uow: UnitOfWork, team: str, file_text: str | None = None) -> CharterStatus:
     with uow.reading():
         row = current_version(uow, uow.team(team, lock=False))
+        trusted_charter(uow, row)  # an edited version is refused, not shown as the team's charter
         matches = None if file_text is None else sha256(file_text) == row.sha256
         return CharterStatus(team, row.version, row.sha256, row.adopted_at.isoformat(), row.text, matches)
 

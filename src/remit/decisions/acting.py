@@ -10,7 +10,7 @@ from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
 from remit.charter.enforce import Actor, check, team_charter
 from remit.charter.rights import Action
 from remit.charter.tables import CharterVersionRow, PersonRow
-from remit.charter.teams import adopt_charter, charter_from_text, sha256
+from remit.charter.teams import adopt_charter, trusted_charter
 from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionStateChanged
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
 from remit.decisions.resolve import resolve
@@ -48,14 +48,8 @@ def load_decision(uow: UnitOfWork, team: TeamRow, number: int) -> DecisionRow:
 
 def bound_charter(uow: UnitOfWork, decision: DecisionRow) -> Charter:
     """The charter version the decision is bound to, refused if its text no longer matches its recorded
-    hash (an edited version must never decide whose go counts)."""
-    row = uow.session.get_one(CharterVersionRow, decision.charter_version_id)
-    if sha256(row.text) != row.sha256:
-        raise Conflict(
-            f"charter version {row.version} does not match its recorded sha256: it was changed outside Remit",
-            hint="run `remit audit verify`; restore the version from the team's repository or a backup",
-        )
-    return charter_from_text(row.text)
+    hash and its adoption entry (an edited version must never decide whose go counts)."""
+    return trusted_charter(uow, uow.session.get_one(CharterVersionRow, decision.charter_version_id))
 
 
 def require_active(decision: DecisionRow) -> None:
