@@ -6,14 +6,19 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve demo test lint bench clean
 
+# The first run installs quietly: pip's own chatter goes to .venv/install.log, shown only if it fails.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing Remit and its dependencies into $(VENV) (about a minute; log: $(VENV)/install.log)"
+	@( $(BIN)/python -m pip install --disable-pip-version-check --upgrade pip \
+	   && $(BIN)/python -m pip install --disable-pip-version-check -e '.[dev]' ) > $(VENV)/install.log 2>&1 \
+	   || { tail -n 30 $(VENV)/install.log; echo "installing failed: the whole log is $(VENV)/install.log"; exit 1; }
+	@touch $(STAMP)
 
+# make serve PORT=8011 serves elsewhere; SERVE_ARGS passes anything else to `remit serve` (see `remit serve --help`).
+PORT ?= 8000
 serve: $(STAMP)
-	$(BIN)/remit serve --demo $(SERVE_ARGS)
+	@$(BIN)/remit serve --demo --port $(PORT) $(SERVE_ARGS)
 
 demo: $(STAMP)
 	$(BIN)/remit demo

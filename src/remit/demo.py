@@ -18,7 +18,7 @@ from remit.cli.context import console
 from remit.decisions import insights, queries, show
 from remit.decisions.commands import OpenDecision
 from remit.decisions.results import Outcome, RuleView
-from remit.demo_story import Played, play
+from remit.demo_story import Played, play, story_time
 from remit.kernel.uow import Store
 from remit.seed import DEMO_PASSWORD, DEMO_TEAM, demo_text
 
@@ -51,14 +51,17 @@ def _tell(store: Store, folder: Path) -> None:
     console.print(Line("Remit demo: the seed's story, on a throw-away database"))
     text = demo_text()
     (folder / "remit.toml").write_text(text, encoding="utf-8")
-    adopted = teams.init_team(uow=store.uow(), text=text, source="remit.toml")
-    charter = teams.charter_from_text(text)
-    say(f"Team {DEMO_TEAM} adopts the {charter.preset} preset: charter v{adopted.version}, {adopted.people} people.")
-    for person in charter.people.values():
-        boss = charter.people.get(person.reports_to or "")
-        line = f"{person.name} — {', '.join(person.roles)}" + (f", reports to {boss.name}" if boss else "")
-        console.print(f"  {person.handle:<7} {escape(line)}")
-    play(store, DEMO_TEAM, Narrator(store, charter))
+    with story_time(store):  # the whole record lies in the past, in order
+        adopted = teams.init_team(uow=store.uow(), text=text, source="remit.toml")
+        charter = teams.charter_from_text(text)
+        say(
+            f"Team {DEMO_TEAM} adopts the {charter.preset} preset: charter v{adopted.version}, {adopted.people} people."
+        )
+        for person in charter.people.values():
+            boss = charter.people.get(person.reports_to or "")
+            line = f"{person.name} — {', '.join(person.roles)}" + (f", reports to {boss.name}" if boss else "")
+            console.print(f"  {person.handle:<7} {escape(line)}")
+        play(store, DEMO_TEAM, Narrator(store, charter))
     _record(store)
 
 

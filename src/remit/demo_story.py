@@ -11,7 +11,8 @@ the releases under that rule that settle in hours rather than days.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -213,14 +214,27 @@ def _release_under_the_rule(
     return [*steps, ezra_go, _position("Priya says go.", "priya", number, GO, "ship it")]
 
 
+@contextmanager
+def story_time(store: Store) -> Iterator[DemoTime]:
+    """Run the store on the story's clock: wrap the team's creation in it too, so that the whole record,
+    from the charter's adoption on, lies in the past and in order."""
+    real_clock = store.clock
+    if isinstance(real_clock, DemoTime):
+        yield real_clock
+        return
+    time = DemoTime(real_clock())
+    store.clock = time
+    try:
+        yield time
+    finally:
+        store.clock = real_clock
+
+
 def play(store: Store, team: str, each: Callable[[Played], None] | None = None) -> None:
     """Play the story for ``team`` (its charter adopted, no decisions yet) on the story's clock, calling
     ``each`` with every step and its answer. A step the story expects refused and allowed, or the reverse,
     or a decision numbered otherwise than the story says, is a bug in the story: it raises."""
-    real_clock = store.clock
-    time = DemoTime(real_clock())
-    store.clock = time
-    try:
+    with story_time(store) as time:
         for step in story(time.end):
             if step.days_ago is not None:
                 time.at(step.days_ago)
@@ -229,8 +243,6 @@ def play(store: Store, team: str, each: Callable[[Played], None] | None = None) 
                 raise RuntimeError(f"the demo story expected #{step.opens}, the engine opened #{played.result.number}")
             if each is not None:
                 each(played)
-    finally:
-        store.clock = real_clock
 
 
 def _dispatch(store: Store, team: str, step: Step) -> Played:

@@ -46,8 +46,9 @@ def seed_demo(store: Store) -> DemoTeam:
     roster = [(p.handle, p.name, ", ".join(p.roles)) for p in charter.people.values()]
     if exists:
         return DemoTeam(DEMO_TEAM, DEMO_PASSWORD, roster, created=False)
-    teams.init_team(uow=store.uow(), text=text, source="demo")
-    for handle in charter.people:
-        identity.set_password(uow=store.uow(), team=DEMO_TEAM, handle=handle, password=DEMO_PASSWORD)
-    demo_story.play(store, DEMO_TEAM)
+    with demo_story.story_time(store):  # the whole record lies in the past, in order
+        teams.init_team(uow=store.uow(), text=text, source="demo")
+        for handle in charter.people:
+            identity.set_password(uow=store.uow(), team=DEMO_TEAM, handle=handle, password=DEMO_PASSWORD)
+        demo_story.play(store, DEMO_TEAM)
     return DemoTeam(DEMO_TEAM, DEMO_PASSWORD, roster, created=True)

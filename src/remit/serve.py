@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 from typing import Annotated
@@ -9,8 +10,27 @@ from typing import Annotated
 import typer
 
 from remit.cli.context import console, local
+from remit.kernel.errors import Conflict
 
 DEMO_DATABASE = "sqlite:///remit-demo.db"
+
+
+def port_free(host: str, port: int) -> None:
+    """Fail with one clear line, before any work, if the address is taken (uvicorn would say so only after
+    the banner, as ``[Errno 98]``)."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no clash
+            probe.bind((host, port))
+    except OSError as error:
+        taken = error.errno == errno.EADDRINUSE
+        why = "is already in use (another `remit serve`?)" if taken else f"cannot be listened on: {error.strerror}"
+        raise Conflict(
+            f"{host}:{port} {why}",
+            hint=f"stop what uses it, or serve on another port: `make serve PORT={port + 11}` or "
+            f"`remit serve --port {port + 11}`",
+        ) from None
 
 
 def serve(
@@ -28,6 +48,7 @@ def serve(
     from remit.seed import seed_demo
 
     context = local(typer_ctx)
+    port_free(host, port)
     url = context.database or os.environ.get("REMIT_DATABASE_URL") or (DEMO_DATABASE if demo else None)
     store = Store.open(url, migrate=True)
     try:
@@ -42,6 +63,7 @@ def serve(
         store.close()
     os.environ["REMIT_DATABASE_URL"] = store.engine.url.render_as_string(hide_password=False)
     console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
+    console.print("press Ctrl+C to stop it")
     config = uvicorn.Config(
         "remit.app:create_app",
         factory=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -274,3 +275,17 @@ def test_charter_propose_opens_a_charter_decision(initialised: Path, capsys: pyt
     assert code == 0 and json.loads(out)["state"] == "open"
     code, out, _ = run(capsys, "decision", "show", str(json.loads(out)["number"]), "--json")
     assert json.loads(out)["title"] == "adopt remit.toml as charter v2" and json.loads(out)["domain"] == "charter"
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line_before_any_work(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, out, err = run(capsys, "serve", "--demo", "--port", str(port))
+    assert code == 1
+    assert f"127.0.0.1:{port} is already in use" in err
+    assert f"make serve PORT={port + 11}" in err
+    assert "serving" not in out and not (workdir / "remit-demo.db").exists()  # nothing done before the check
