@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from remit import demo
+from remit.cli.context import console
 from remit.decisions import insights, queries
 from remit.decisions.rules import list_rules
 from remit.kernel.uow import Store
@@ -289,3 +290,27 @@ def test_serve_on_a_taken_port_says_so_in_one_line_before_any_work(
     assert f"127.0.0.1:{port} is already in use" in err
     assert f"make serve PORT={port + 11}" in err
     assert "serving" not in out and not (workdir / "remit-demo.db").exists()  # nothing done before the check
+
+
+def test_charter_show_is_readable_at_80_columns_and_offers_each_format(
+    initialised: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(console, "width", 80)
+    code, out, _ = run(capsys, "charter", "show")
+    assert code == 0
+    assert "…" not in out  # nothing truncated: one block per domain, rights in words
+    assert (
+        "  decides: pm (may block on business or market grounds), em (may block on safety or technical grounds)" in out
+    )
+    assert "  has a voice, not binding: pm" in out
+    code, out, _ = run(capsys, "charter", "show", "--format", "table")
+    assert code == 0 and "DECIDE decides, and may block" in out  # the matrix, with its legend
+    monkeypatch.setattr(console, "width", 250)
+    _, wide, _ = run(capsys, "charter", "show")
+    assert "┃ domain" in wide and "…" not in wide  # the matrix when it fits
+    _, as_json, _ = run(capsys, "charter", "show", "--format", "json")
+    _, legacy, _ = run(capsys, "charter", "show", "--json")
+    assert json.loads(as_json) == json.loads(legacy)
+    assert json.loads(as_json)["domains"]["release"]["rights"]["em"]["on"] == ["safety", "technical"]
+    code, _, err = run(capsys, "charter", "show", "--format", "yaml")
+    assert code == 2 and "yaml" in err

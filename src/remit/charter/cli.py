@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -47,34 +48,54 @@ def show_cmd(
     preset: Annotated[str | None, typer.Option(help="a preset: " + ", ".join(preset_names()))] = None,
     charter: Annotated[Path | None, typer.Option(help="a charter file")] = None,
     why: Annotated[bool, typer.Option("--why", help="print the seed sentence behind each right")] = False,
-    json_out: Annotated[bool, typer.Option("--json")] = False,
+    form: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            help="table (a domain × role matrix), domains (a block per domain) or json; "
+            "default: the table if it fits the terminal, else the blocks",
+        ),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="the same as --format json")] = False,
 ) -> None:
-    """The domain × role matrix of a preset or a charter file."""
+    """Who holds which right in each domain, for a preset or a charter file."""
     value = pick_charter(preset, charter, ctx(typer_ctx).charter_path)
-    if json_out:
-        emit_json(
-            {
-                "name": value.name,
-                "preset": value.preset,
-                "domains": {
-                    d.name: {
-                        "about": d.about,
-                        "rights": {
-                            g.role: {
-                                "right": g.right.value,
-                                "on": None if g.bases is None else sorted(g.bases),
-                                "why": g.why,
-                                "note": g.note,
-                            }
-                            for g in d.grants.values()
-                        },
+    if json_out or form is Format.JSON:
+        emit_json(charter_json(value))
+        return
+    table = _matrix(value)
+    if form is None:
+        wide = console.measure(table, options=console.options.update_width(10_000)).maximum
+        form = Format.TABLE if wide <= console.width else Format.DOMAINS
+    if form is Format.TABLE:
+        console.print(table)
+        console.print(LEGEND)
+    else:
+        _domains(value)
+    if why:
+        _why(value)
+
+
+def charter_json(value: Charter) -> dict[str, Any]:
+    return {
+        "name": value.name,
+        "preset": value.preset,
+        "domains": {
+            d.name: {
+                "about": d.about,
+                "rights": {
+                    g.role: {
+                        "right": g.right.value,
+                        "on": None if g.bases is None else sorted(g.bases),
+                        "why": g.why,
+                        "note": g.note,
                     }
-                    for d in value.domains.values()
+                    for g in d.grants.values()
                 },
             }
-        )
-        return
-    _matrix(value, why=why)
+            for d in value.domains.values()
+        },
+    }
 
 
 @app.command()
@@ -119,6 +140,12 @@ def status(
         console.print(f"{path} is the adopted charter (sha256 {result['sha256'][:12]})")
 
 
+class Format(StrEnum):
+    TABLE = "table"
+    DOMAINS = "domains"
+    JSON = "json"
+
+
 CELL = {
     Right.DECIDE: "[bold]DECIDE[/]",
     Right.BLOCK: "[red]block[/]",
@@ -126,14 +153,25 @@ CELL = {
     Right.CONSULT: "consult",
     Right.INFORM: "[dim]inform[/]",
 }
+SAYS = {  # the same rights in words, for the blocks
+    Right.DECIDE: "decides",
+    Right.BLOCK: "may block",
+    Right.VOICE: "has a voice, not binding",
+    Right.CONSULT: "is consulted",
+    Right.INFORM: "is informed",
+}
+LEGEND = (
+    "[bold]DECIDE[/] decides, and may block · [red]block[/] may block, not decide · voice: heard, never binding · "
+    "consult: asked before · inform: told after · [dim]on <grounds>[/]: a no-go counts only on those grounds"
+)
 
 
-def _matrix(charter: Charter, *, why: bool = False) -> None:
+def _matrix(charter: Charter) -> Table:
     roles = list(dict.fromkeys(role for d in charter.domains.values() for role in d.grants))
-    table = Table(title=f"{charter.name}: who holds which right", show_lines=why)
+    table = Table(title=f"{charter.name}: who holds which right")
     table.add_column("domain", style="bold", no_wrap=True)
     for role in roles:
-        table.add_column(role)
+        table.add_column(role, no_wrap=True)
     for domain in charter.domains.values():
         cells = []
         for role in roles:
@@ -146,17 +184,40 @@ def _matrix(charter: Charter, *, why: bool = False) -> None:
                 cell += f"\n[dim]on {', '.join(sorted(grant.bases))}[/]"
             cells.append(cell)
         table.add_row(domain.name, *cells)
-    console.print(table)
-    if why:
-        for domain in charter.domains.values():
-            console.print(f"\n[bold]{domain.name}[/] — {domain.about}")
+    return table
+
+
+def _domains(charter: Charter) -> None:
+    """One block per domain, rights in words: readable at any width."""
+    console.print(f"[bold]{charter.name}[/]: who holds which right")
+    for domain in charter.domains.values():
+        console.print(f"\n[bold]{domain.name}[/] [dim]— {domain.about}[/]")
+        for right in Right:
+            holders = []
             for grant in domain.grants.values():
-                scope = f" on {', '.join(sorted(grant.bases))}" if grant.bases is not None else ""
-                console.print(f"  {grant.role}: {grant.right.value}{scope}")
-                if grant.why:
-                    console.print(f"    [italic]“{grant.why}”[/]")
-                if grant.note:
-                    console.print(f"    [dim]Remit's choice: {grant.note}[/]")
+                if grant.right is right:
+                    scoped = grant.can_block and grant.bases
+                    grounds = f" [dim](may block on {_either(grant.bases)} grounds)[/]" if scoped else ""
+                    holders.append(f"{grant.role}{grounds}")
+            if holders:
+                console.print(f"  {SAYS[right]}: {', '.join(holders)}")
+
+
+def _either(bases: frozenset[str] | None) -> str:
+    names = sorted(bases or ())
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _why(charter: Charter) -> None:
+    for domain in charter.domains.values():
+        console.print(f"\n[bold]{domain.name}[/] — {domain.about}")
+        for grant in domain.grants.values():
+            scope = f" on {', '.join(sorted(grant.bases))}" if grant.bases is not None else ""
+            console.print(f"  {grant.role}: {grant.right.value}{scope}")
+            if grant.why:
+                console.print(f"    [italic]“{grant.why}”[/]")
+            if grant.note:
+                console.print(f"    [dim]Remit's choice: {grant.note}[/]")
 
 
 def pick_charter(preset: str | None, charter: Path | None, default: Path) -> Charter:
