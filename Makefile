@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/resolver_vs_cedar.py --write BENCHMARKS.md
 	$(BIN)/python bench/service_load.py --write BENCHMARKS.md
 	$(BIN)/python bench/sign_in_contention.py --guessers 1 --write BENCHMARKS.md
+	$(BIN)/python bench/cli_startup.py --write BENCHMARKS.md
 	$(BIN)/python bench/queue_scale.py --sizes $(QUEUE_SIZES) --write BENCHMARKS.md
 
 clean:

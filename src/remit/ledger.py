@@ -11,7 +11,6 @@ import typer
 from remit.cli.context import console, ctx, emit_json, err_console, local
 from remit.decisions import show
 from remit.decisions.views import AuditEntry
-from remit.kernel.commands import Caller
 
 audit = typer.Typer(no_args_is_help=True, help="The append-only, hash-chained audit log.")
 export = typer.Typer(no_args_is_help=True, help="Export the ledger.")
@@ -78,6 +77,7 @@ def expire(typer_ctx: typer.Context) -> None:
     """Record the expiry of overdue decisions now (for cron; every command also does it first)."""
     from remit.decisions.commands import ExpireDecisions
     from remit.decisions.handlers import expire_decisions
+    from remit.kernel.commands import Caller
 
     c = local(typer_ctx)
     numbers = expire_decisions(c.store().uow(), Caller(c.team, "remit"), ExpireDecisions())

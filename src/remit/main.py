@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from remit import ledger as ledger_cmds
 from remit import serve as server_cmds
-from remit.backend import LocalBackend
-from remit.charter import Charter, DomainRights, preset_names, teams
+from remit.charter import Charter, DomainRights, preset_names
 from remit.charter import cli as charter_cmds
 from remit.charter.cli import pick_charter
 from remit.charter.render import render_charter
@@ -25,6 +24,9 @@ from remit.decisions import show
 from remit.decisions.resolve import parse_position, resolve
 from remit.identity import cli as identity_cli
 from remit.kernel.errors import Conflict, InvalidInput, RemitError
+
+if TYPE_CHECKING:
+    from remit.kernel.uow import Store
 
 app = typer.Typer(
     name="remit",
@@ -54,7 +56,18 @@ def connect(context: Context) -> Backend:
         from remit.remote import RemoteBackend  # imports the HTTP client and the API's routes: only when needed
 
         return RemoteBackend(context.server, context.token, team=context.team_name)
+    from remit.backend import LocalBackend  # the database stack and every capability's handlers
+
     return LocalBackend(context.store, lambda: context.team, context.team_name)
+
+
+def open_store(database: str | None, migrate: bool) -> Store:
+    """The local database, with every capability's tables and handlers registered: loaded only by the
+    commands that open it, so that `remit who` and `remit resolve` start quickly."""
+    from remit import capabilities  # noqa: F401 - every table (for the foreign keys) and handler
+    from remit.kernel.uow import Store
+
+    return Store.open(database, migrate=migrate)
 
 
 @app.callback()
@@ -82,7 +95,13 @@ def root(
     ] = None,
 ) -> None:
     typer_ctx.obj = Context(
-        database=database, charter_path=charter, team_name=team, server=server, token=token, connect=connect
+        database=database,
+        charter_path=charter,
+        team_name=team,
+        server=server,
+        token=token,
+        connect=connect,
+        opener=open_store,
     )
     typer_ctx.call_on_close(typer_ctx.obj.close)
 
@@ -116,6 +135,8 @@ def init(
                 f"no {path} to adopt", hint="start from a preset: remit init --preset default --team NAME"
             )
         text = path.read_text(encoding="utf-8")
+    from remit.charter import teams
+
     adopted = teams.init_team(uow=context.store(migrate=True).uow(), text=text, source=str(path))
     if preset is not None:
         path.write_text(text, encoding="utf-8")

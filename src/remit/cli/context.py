@@ -11,14 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import typer
 from rich.console import Console
 
-from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, NotFound
-from remit.kernel.uow import Store
+
+if TYPE_CHECKING:  # the database stack (and pydantic) load only when a command needs them: `remit who` is quick
+    from remit.kernel.commands import Command
+    from remit.kernel.uow import Store
 
 Json = dict[str, Any]
 SETTLED = ("approved", "withdrawn", "expired")
@@ -69,6 +71,7 @@ class Backend(Protocol):
 
 
 Connect = Callable[["Context"], Backend]  # the composition root's: the local store, or the team's server
+Opener = Callable[[str | None, bool], "Store"]  # the composition root's: (database URL, migrate) -> the store
 
 
 console = Console(highlight=False, soft_wrap=True)
@@ -84,13 +87,16 @@ class Context:
     token: str | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
     connect: Connect | None = field(default=None, repr=False)
+    opener: Opener | None = field(default=None, repr=False)
     _backend: Backend | None = field(default=None, repr=False)
 
     def store(self, *, migrate: bool = False) -> Store:
         if self.server:
             raise _needs_database("this command")
         if self._store is None:
-            self._store = Store.open(self.database, migrate=migrate)
+            if self.opener is None:  # pragma: no cover - set by the root callback
+                raise RuntimeError("remit's root callback gives the context its store")
+            self._store = self.opener(self.database, migrate)
         return self._store
 
     def backend(self) -> Backend:

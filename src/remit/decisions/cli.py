@@ -10,19 +10,10 @@ from remit.charter.cli import FileArg
 from remit.charter.cli import app as charter_app
 from remit.cli.context import console, ctx, emit_json, pairs, parse_deadline, read_file
 from remit.decisions import show
-from remit.decisions.commands import (
-    AddEvidence,
-    AddRule,
-    AmendDecision,
-    OpenDecision,
-    ProposeCharter,
-    RecordPosition,
-    RetireRule,
-    WithdrawDecision,
-)
 from remit.decisions.model import Resolution
 from remit.decisions.views import DecisionSummary, DecisionView, Queue
-from remit.kernel.commands import build
+
+# The commands (pydantic) load inside the commands that send them: `remit who` and `remit resolve` stay quick.
 
 app = typer.Typer(no_args_is_help=True, help="Open decisions, record positions and evidence, amend, withdraw.")
 rules = typer.Typer(no_args_is_help=True, help="The team's decision rules.")
@@ -55,6 +46,9 @@ def open_cmd(
     json_out: Json = False,
 ) -> None:
     """Open a decision in DOMAIN under the team's current charter and rules."""
+    from remit.decisions.commands import OpenDecision
+    from remit.kernel.commands import build
+
     backend = ctx(typer_ctx).backend()
     items = [{"name": name, "text": text} for name, text in pairs(evidence or [], "--evidence")]
     command = build(
@@ -84,6 +78,9 @@ def position(
     json_out: Json = False,
 ) -> None:
     """Record go, no-go or abstain on decision NUMBER."""
+    from remit.decisions.commands import RecordPosition
+    from remit.kernel.commands import build
+
     backend = ctx(typer_ctx).backend()
     actor = backend.actor(actor)
     command = build(RecordPosition, number=number, stance=stance, basis=basis, reason=reason, role=role)
@@ -102,6 +99,9 @@ def evidence(
     json_out: Json = False,
 ) -> None:
     """Add evidence NAME to decision NUMBER (a rule may say who must supply it)."""
+    from remit.decisions.commands import AddEvidence
+    from remit.kernel.commands import build
+
     backend = ctx(typer_ctx).backend()
     actor = backend.actor(actor)
     outcome = backend.act(actor, build(AddEvidence, number=number, name=name, text=text, role=role))
@@ -119,6 +119,9 @@ def amend(
     json_out: Json = False,
 ) -> None:
     """Start a new revision of decision NUMBER: every position clears; standing vetoes must be lifted."""
+    from remit.decisions.commands import AmendDecision
+    from remit.kernel.commands import build
+
     backend = ctx(typer_ctx).backend()
     command = build(AmendDecision, number=number, title=title, context=context, role=role)
     outcome = backend.act(backend.actor(actor), command)
@@ -134,6 +137,9 @@ def withdraw(
     json_out: Json = False,
 ) -> None:
     """Withdraw decision NUMBER (its proposer only)."""
+    from remit.decisions.commands import WithdrawDecision
+    from remit.kernel.commands import build
+
     backend = ctx(typer_ctx).backend()
     outcome = backend.act(backend.actor(actor), build(WithdrawDecision, number=number, reason=reason))
     if json_out:
@@ -182,6 +188,9 @@ def rule_add(
     json_out: Json = False,
 ) -> None:
     """Add a decision rule for future decisions in DOMAIN."""
+    from remit.decisions.commands import AddRule
+    from remit.kernel.commands import build
+
     backend = ctx(typer_ctx).backend()
     command = build(AddRule, domain=domain, because=because, requires=requires or [], go=go or [], origin=origin)
     view = backend.act(backend.actor(actor), command)
@@ -214,6 +223,9 @@ def rule_retire(
     typer_ctx: typer.Context, rule_id: int, actor: As = None, because: Annotated[str, typer.Option(help="why")] = ""
 ) -> None:
     """Retire a rule for future decisions."""
+    from remit.decisions.commands import RetireRule
+    from remit.kernel.commands import build
+
     backend = ctx(typer_ctx).backend()
     backend.act(backend.actor(actor), build(RetireRule, rule_id=rule_id, because=because))
     console.print(f"rule {rule_id} retired")
@@ -254,6 +266,9 @@ def propose(
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Open a decision in the `charter` domain to adopt FILE as the team's new charter."""
+    from remit.decisions.commands import ProposeCharter
+    from remit.kernel.commands import build
+
     context = ctx(typer_ctx)
     backend = context.backend()
     path = file or context.charter_path

@@ -11,10 +11,9 @@ from typing import Annotated
 import typer
 
 from remit.cli.context import console, local
-from remit.identity import accounts as identity
-from remit.identity.commands import CreateToken
-from remit.kernel.commands import act, build
 from remit.kernel.errors import InvalidInput
+
+# The database stack (identity.accounts) and pydantic (the commands) load inside the commands that use them.
 
 people = typer.Typer(no_args_is_help=True, help="Sign-ins and API tokens for the people on a team's roster.")
 
@@ -31,6 +30,8 @@ def set_password(
     context = local(typer_ctx)  # before asking for the password: with --server there is nothing to set
     if password is None:
         password = str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    from remit.identity import accounts as identity
+
     identity.set_password(uow=context.store().uow(), team=context.team, handle=handle, password=password)
     console.print(f"{handle} can now sign in to team {context.team}")
 
@@ -46,6 +47,8 @@ def login_link(
     if not 1 <= minutes <= 7 * 24 * 60:
         raise InvalidInput("a sign-in link lasts between 1 minute and 7 days")
     context = local(typer_ctx)
+    from remit.identity import accounts as identity
+
     token = identity.create_login_link(
         uow=context.store().uow(), team=context.team, handle=handle, ttl=timedelta(minutes=minutes)
     )
@@ -61,6 +64,9 @@ def create_token(
 ) -> None:
     """Create an API token for HANDLE and print it (once: only its hash is kept)."""
     context = local(typer_ctx)
+    from remit.identity.commands import CreateToken
+    from remit.kernel.commands import act, build
+
     command = build(CreateToken, name=name, expires_in_days=days)
     new = act(context.store(), context.team, handle, command)  # the operator makes it as HANDLE
     typer.echo(new.token)

@@ -1,0 +1,103 @@
+"""How long does the command line take to answer? `remit who` and `remit resolve` read only the charter and
+must not load the database or server stacks (SQLAlchemy, Alembic, pydantic, FastAPI, httpx); `remit gate`
+loads the database stack because it reads the database.
+
+Each command runs as a fresh process ``--runs`` times (after one warm-up run, so the files are in the page
+cache) in a folder holding a charter and its database; the figure is the median wall time. The peer is
+``python -c pass`` in the same virtual environment, in the same run: the interpreter's own start, which no
+command can beat. A second peer, ``python -c "import sqlalchemy"``, shows what loading the database stack alone
+costs.
+
+    python bench/cli_startup.py [--runs 10] [--write BENCHMARKS.md]
+
+Nothing asserts on time; the numbers are reported. The load average is printed beside them: other work on the
+same 2 cores shows up here directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from loadkit import load_average, machine, write_section
+
+SECTION = "cli_startup"
+BIN = Path(sys.executable).parent
+COMMANDS = [
+    ("`python -c pass` (the peer: the interpreter alone)", [sys.executable, "-c", "pass"]),
+    ("`python -c 'import sqlalchemy'` (the database stack alone)", [sys.executable, "-c", "import sqlalchemy"]),
+    ("`remit --help`", [str(BIN / "remit"), "--help"]),
+    ("`remit who release`", [str(BIN / "remit"), "who", "release"]),
+    (
+        "`remit resolve release --position pm=go --position em=no-go:technical`",
+        [str(BIN / "remit"), "resolve", "release", "--position", "pm=go", "--position", "em=no-go:technical"],
+    ),
+    ("`remit gate 1` (reads the database)", [str(BIN / "remit"), "gate", "1"]),
+]
+
+
+def wall(command: list[str], folder: Path) -> float:
+    start = time.perf_counter()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    subprocess.run(command, cwd=folder, check=False, **quiet)  # noqa: S603 - our own commands
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--write", type=Path, metavar="FILE")
+    args = parser.parse_args(argv)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REMIT_")}
+    os.environ.clear()
+    os.environ.update(env)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        remit = str(BIN / "remit")
+        subprocess.run(  # noqa: S603 - our own remit
+            [remit, "init", "--preset", "default", "--team", "bench"], cwd=folder, check=True, stdout=subprocess.DEVNULL
+        )
+        subprocess.run(  # noqa: S603 - our own remit
+            [remit, "decision", "open", "release", "bench release", "--as", "priya"],
+            cwd=folder,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        results = []
+        for name, command in COMMANDS:
+            wall(command, folder)  # warm-up
+            results.append((name, statistics.median(wall(command, folder) for _ in range(args.runs))))
+    peer = results[0][1]
+    lines = ["| command | median s | ÷ `python -c pass` |", "| --- | ---: | ---: |"]
+    lines += [f"| {name} | {seconds:.3f} | {seconds / peer:.1f} |" for name, seconds in results]
+    text = "\n".join(lines)
+    load = load_average()
+    print(text)
+    print(f"\nload average (1 / 5 min) at the end: {load}")
+    if args.write is not None:
+        command = "python bench/cli_startup.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        body = (
+            "## The command line's start\n\n"
+            f"- Command: `{command.strip()}`\n- Date: {now}\n- Machine: {machine()}\n"
+            f"- Each command is a fresh process, median of {args.runs} runs after a warm-up, in a folder holding a "
+            "charter and its SQLite database. The peer is the interpreter alone, in the same run. Load average "
+            f"(1 / 5 min) at the end: {load}.\n\n"
+            f"{text}\n\n"
+            "`remit who` and `remit resolve` import no database or server stack (a test checks it: "
+            "`tests/unit/test_cli_imports.py`); `remit gate` reads the database, so it pays for SQLAlchemy.\n"
+        )
+        write_section(args.write, SECTION, body)
+        print(f"\nwrote the section to {args.write}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
