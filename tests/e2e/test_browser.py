@@ -121,10 +121,13 @@ def test_a_pm_no_go_on_technical_grounds_shows_as_a_boundary_crossing(open_page:
     priya.get_by_role("button", name="Open the decision").click()
     expect(priya.get_by_role("status")).to_contain_text(re.compile(r"opened: #\d+ is open"))
 
+    basis = priya.locator('form[action$="/positions"]').get_by_label("Basis")
+    expect(basis.locator('option[value="technical"]')).to_have_text("technical — voice only as pm: a boundary crossing")
     record_position(priya, "no-go", "the new query looks slow to me", basis="technical")
-    expect(priya.get_by_role("status")).to_contain_text(
-        "your no-go on technical grounds is outside your scope: counted as voice, recorded as a boundary crossing"
+    expect(priya.get_by_role("alert")).to_contain_text(  # a warning, not a success
+        "Recorded, but not as a veto: your no-go on technical grounds is outside your scope, so it counts as voice"
     )
+    expect(priya.locator(".flash-warning")).to_be_visible()
     expect(priya.locator("h1 .state")).to_have_text("open")
     expect(priya.locator(".crossings")).to_contain_text("Boundary crossing: priya (pm)")
 
@@ -148,3 +151,29 @@ def test_a_stakeholder_has_no_forms_and_a_post_anyway_is_refused(
 
     sol.reload()
     expect(sol.locator(".crossings")).to_contain_text("Refused: sol (stakeholder)")
+
+
+PAGES = ["/", "/decisions", "/decisions/1", "/decisions/2", "/charter", "/insights", "/decisions/new", "/tokens"]
+
+
+def sideways(page: Page) -> int:
+    """How far the page scrolls sideways (0: it fits the viewport)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_no_page_scrolls_sideways_even_with_a_300_character_unbroken_title(
+    open_page: Callable[[], Page], width: int
+) -> None:
+    priya = open_page()
+    priya.set_viewport_size({"width": width, "height": 900})
+    sign_in(priya, "priya")
+    priya.goto("/decisions/new")
+    priya.get_by_label("Domain").select_option("release")
+    priya.get_by_label("Title").fill("x" * 300)
+    priya.get_by_role("button", name="Open the decision").click()
+    expect(priya.get_by_role("status")).to_contain_text("is open")
+    opened = priya.url
+    for path in [*PAGES, opened]:
+        priya.goto(path)
+        assert sideways(priya) == 0, f"{path} scrolls {sideways(priya)} px sideways at {width} px"

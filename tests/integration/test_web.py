@@ -262,16 +262,42 @@ def test_a_stakeholder_posting_anyway_is_refused_and_the_refusal_recorded(web: B
 
 def test_a_pm_no_go_on_technical_grounds_shows_as_a_boundary_crossing(web: Browser) -> None:
     web.sign_in("priya")
+    before = web.get("/decisions/2").text  # the form says it before the PM submits
+    assert '<option value="technical">technical — voice only as pm: a boundary crossing</option>' in before
+    assert '<option value="business">business — a veto as pm</option>' in before
+    assert "As pm, a no-go is a veto only on business or market grounds" in before
     response = web.post(
         "/decisions/2/positions", {"stance": "no-go", "basis": "technical", "reason": "the cache is too cold"}
     )
     page = web.follow(response).text
     assert (
-        "recorded: your no-go on technical grounds is outside your scope: counted as voice, "
-        "recorded as a boundary crossing" in page
+        '<p class="flash flash-warning" role="alert">Recorded, but not as a veto: your no-go on technical grounds'
+        in page
     )
+    assert "counts as voice and is recorded as a boundary crossing" in page
     assert "Boundary crossing</strong>: priya (pm)" in page
     assert 'class="state state-open">open<' in page  # not a veto
+    row = page[page.index("the cache is too cold") - 700 : page.index("the cache is too cold")]
+    assert 'stance-no-go-voice">no-go<' in row and "voice only: outside their scope (a boundary crossing)" in row
+    assert (
+        "priya (pm) said no-go on technical grounds (outside their scope: counted as voice): the cache is too cold"
+        in page
+    )
+
+
+def test_the_em_sees_a_binding_veto_a_blocking_key_and_a_replaced_position(web: Browser) -> None:
+    web.sign_in("ezra")
+    web.post("/decisions/2/positions", {"stance": "abstain", "reason": "reading the numbers"})
+    page = web.follow(
+        web.post("/decisions/2/positions", {"stance": "no-go", "basis": "technical", "reason": "p99"})
+    ).text
+    assert 'class="flash flash-done" role="status"' in page
+    assert "em (ezra): <strong>blocking (no-go)</strong>" in page
+    assert page.index('id="act-title"') < page.index('id="positions-title"')  # your part comes before the record
+    veto = page[page.index(">p99<") - 700 : page.index(">p99<")]
+    assert "binding veto" in veto
+    replaced = page[page.index("reading the numbers") - 700 : page.index("reading the numbers")]
+    assert "replaced by their later position" in replaced and "stale" in replaced
 
 
 def test_the_em_and_the_pm_turn_both_keys_and_the_release_is_approved(web: Browser) -> None:
@@ -370,12 +396,13 @@ def test_the_decision_list_filters_by_state_and_pages(web: Browser, demo_store: 
 def test_the_decision_page_shows_keys_evidence_rules_consulted_and_history(web: Browser) -> None:
     web.sign_in("theo")
     page = web.get("/decisions/2").text
-    assert "pm (priya): <strong>missing</strong>" in page
+    assert "pm (priya): <strong>no go yet</strong>" in page
     assert "repeat purchases: ~1.8k orders/week wait on this" in page
     assert "Rule 1: “PM flags the user metric cost of delay" in page
     assert "Consulted: tech-lead (theo)" in page
     assert "Informed: stakeholder (sol)" in page
-    assert "DecisionOpened" in page
+    assert "priya (pm) opened it under charter v1" in page  # history as sentences
+    assert "DecisionOpened" not in page
     first = web.get("/decisions/1").text
     assert "Boundary crossing</strong>: priya (pm)" in first
     assert "settled without their answer" in first

@@ -14,7 +14,7 @@ from remit.charter import load_preset
 from remit.charter.model import DomainRights
 from remit.charter.rights import who
 from remit.decisions.model import EvidenceNeed, Position, Rule, Stance
-from remit.decisions.resolve import resolve
+from remit.decisions.resolve import resolve, weigh
 
 
 def rights(domain: str, preset: str = "default") -> DomainRights:
@@ -657,3 +657,31 @@ def test_a_lifted_veto_does_not_come_back_when_its_holder_later_abstains() -> No
     result = resolve(domain, positions)
     assert result.state.value == "open"
     assert result.blocked_by == []
+
+
+def test_weigh_marks_vetoes_voice_crossings_and_replaced_positions():
+    release = rights("release")
+    said = [
+        abstain("em", "ezra"),  # replaced by ezra's veto
+        no_go("em", "technical", "ezra"),  # a binding veto: stands, nothing lifts it
+        no_go("pm", "technical", "priya"),  # outside the PM's grounds: a crossing
+        no_go("designer", None, "dana"),  # a consulted role's no-go: voice
+        no_go("pm", "business", "priya"),  # a veto, later lifted by priya's go: replaced
+        go("pm", "priya"),
+        go("stakeholder", "sol"),  # informed only: not counted
+    ]
+    assert [w.value for w in weigh(release, said)] == [
+        "replaced",
+        "veto",
+        "replaced",  # priya said more later: her crossing is no longer her position
+        "voice",
+        "replaced",
+        "go",
+        "none",
+    ]
+    # an abstention after a veto does not replace it: the veto stands until its holder's go
+    assert [w.value for w in weigh(release, [no_go("em", "safety", "ezra"), abstain("em", "ezra")])] == [
+        "veto",
+        "abstain",
+    ]
+    assert [w.value for w in weigh(release, [no_go("pm", "technical", "priya")])] == ["crossing"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from remit.charter import DomainRights
 from remit.charter.abilities import roles_allowed as _roles
 from remit.charter.enforce import team_charter
 from remit.charter.rights import Action, holders
@@ -37,6 +38,9 @@ class DecisionAbilities:
     title: str
     context: str  # the current revision's context
     holders: dict[str, list[str]] = field(default_factory=dict)  # role -> who holds it today
+    # per role that may take a position: the bases on which its no-go is a veto (None: any basis; empty: none,
+    # its no-go is voice); a no-go on any other basis counts as voice and is recorded as a boundary crossing
+    veto_bases: dict[str, list[str] | None] = field(default_factory=dict)
 
     @property
     def position(self) -> bool:
@@ -94,7 +98,15 @@ def decision_abilities(*, uow: UnitOfWork, team: str, handle: str, number: int) 
             title=decision.title,
             context=revision.context,
             holders=holders(today),
+            veto_bases={role: _vetoes(rights, role) for role in roles} if rights is not None else {},
         )
+
+
+def _vetoes(rights: DomainRights, role: str) -> list[str] | None:
+    grant = rights.grant(role)
+    if grant is None or not grant.can_block:
+        return []
+    return None if grant.bases is None else sorted(grant.bases)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,19 @@ class Stance(StrEnum):
     ABSTAIN = "abstain"
 
 
+class Weight(StrEnum):
+    """What a recorded position counts for, as the decision page marks it."""
+
+    VETO = "veto"  # a no-go inside the role's block scope: it blocks until its holder says go
+    VOICE = "voice"  # heard, never binding: a voice's or a consulted role's no-go (or any of their stances)
+    CROSSING = "crossing"  # a no-go outside the role's scope: counted as voice, recorded as a boundary crossing
+    GO = "go"  # a go from a role that decides, blocks or is required: it turns its key or lifts its veto
+    ABSTAIN = "abstain"
+    REPLACED = "replaced"  # the same person said something later in this revision
+    EARLIER = "earlier"  # an earlier revision's: an amendment cleared it
+    NONE = "none"  # a role with no say here (informed only): not counted
+
+
 class State(StrEnum):
     OPEN = "open"
     BLOCKED = "blocked"

@@ -17,7 +17,8 @@ from remit.charter.teams import charter_from_text, current_version
 from remit.decisions import reached as notices
 from remit.decisions import words
 from remit.decisions.acting import bound_charter, bound_rules, evaluate, load_decision
-from remit.decisions.model import Resolution, State
+from remit.decisions.model import Position, Resolution, Stance, State, Weight
+from remit.decisions.resolve import weigh
 from remit.decisions.tables import DecisionRow, DecisionWaitRow, EvidenceRow, PositionRow
 from remit.decisions.views import (
     AuditEntry,
@@ -84,6 +85,8 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         settled = decision.settled_at
         answered = {p.role: p.recorded_at for p in current}
         resolution = Resolution.from_dict(decision.resolution)
+        said = [Position(p.role, Stance(p.stance), p.basis, handles[p.person_id], p.reason) for p in current]
+        weights = dict(zip([p.id for p in current], weigh(rights, said), strict=True))
         return DecisionView(
             **_summary_fields(decision, handles[decision.proposer_id], resolution),
             revision=decision.revision,
@@ -92,7 +95,14 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
             keys=resolution.keys,
             positions=[
                 PositionEntry(
-                    p.revision, handles[p.person_id], p.role, p.stance, p.basis, p.reason, p.recorded_at.isoformat()
+                    p.revision,
+                    handles[p.person_id],
+                    p.role,
+                    p.stance,
+                    p.basis,
+                    p.reason,
+                    p.recorded_at.isoformat(),
+                    weights.get(p.id, Weight.EARLIER).value,
                 )
                 for p in positions
             ],

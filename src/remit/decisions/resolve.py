@@ -27,6 +27,7 @@ from remit.decisions.model import (
     Stance,
     State,
     WaitingOn,
+    Weight,
 )
 from remit.kernel.errors import InvalidInput
 
@@ -99,6 +100,40 @@ def resolve(
         waiting_on=waiting,
         boundary_crossings=crossings,
         keys={role: role in said_go for role in domain.deciders},
+    )
+
+
+def weigh(domain: DomainRights, positions: Sequence[Position]) -> list[Weight]:
+    """What each position of one revision counts for, in the order recorded: a binding veto, voice only, a
+    crossing, a go; or replaced by the same person's later position. A veto stays a veto until its holder
+    says go (or no-go again) in the same role: an abstention in between does not replace it."""
+    weights = []
+    for index, position in enumerate(positions):
+        who, grant = position.person or position.role, domain.grant(position.role)
+        later = [p for p in positions[index + 1 :] if (p.person or p.role) == who]
+        if grant is None or not grant.right.may_take_position:
+            weights.append(Weight.NONE)
+        elif _binding(domain, grant, position):
+            renewed = any(
+                p.role == position.role and (p.stance is Stance.GO or _binding(domain, grant, p)) for p in later
+            )
+            weights.append(Weight.REPLACED if renewed else Weight.VETO)
+        elif later:
+            weights.append(Weight.REPLACED)
+        elif crossing_why(domain, grant, position) is not None:
+            weights.append(Weight.CROSSING)
+        elif position.stance is Stance.NO_GO:
+            weights.append(Weight.VOICE)
+        else:
+            weights.append(Weight(position.stance.value))
+    return weights
+
+
+def _binding(domain: DomainRights, grant: Grant, position: Position) -> bool:
+    return (
+        position.stance is Stance.NO_GO
+        and grant.blocks_on(position.basis)
+        and not crossing_why(domain, grant, position)
     )
 
 

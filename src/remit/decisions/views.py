@@ -78,6 +78,7 @@ class PositionEntry(Record):
     basis: str | None
     reason: str
     at: str
+    weight: str = ""  # a ``Weight``: what it counts for (a veto, voice only, a crossing, replaced, ...)
 
 
 @dataclass(frozen=True)

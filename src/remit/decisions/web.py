@@ -43,7 +43,8 @@ ENV.globals.update(
     standing_words=words.standing,
     blocked_words=words.blocked,
     notice_words=words.notice,
-    payload_words=words.payload,
+    weight_words=words.weight,
+    history_words=words.history,
 )
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Short = Annotated[str, Form(max_length=300)]
@@ -163,7 +164,7 @@ def record_position(
     message = words.position_recorded(
         outcome.number, outcome.resolution, outcome.crossing, stance, basis or None, named
     )
-    return redirect(f"/decisions/{number}", flash=message)
+    return redirect(f"/decisions/{number}", flash=message, warning=outcome.crossing is not None)
 
 
 @router.post("/decisions/{number}/evidence")

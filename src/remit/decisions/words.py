@@ -141,8 +141,8 @@ def position_recorded(
     now = state_sentence(number, decision, holders)
     if crossing:
         return (
-            f"recorded: {said} is outside your scope: counted as voice, recorded as a boundary crossing "
-            f"({crossing}). {now}."
+            f"Recorded, but not as a veto: {said} is outside your scope, so it counts as voice and is recorded "
+            f"as a boundary crossing ({crossing}). {now}."
         )
     return f"recorded: {said}. {now}."
 
@@ -160,3 +160,62 @@ def payload(kind: str, body: Mapping[str, Any]) -> str:
             )
         parts.append(f"{key.replace('_', ' ')}: {value}")
     return "; ".join(parts)
+
+
+WEIGHTS = {
+    "veto": "binding veto",
+    "voice": "voice only",
+    "crossing": "voice only: outside their scope (a boundary crossing)",
+    "go": "go",
+    "abstain": "abstained",
+    "replaced": "replaced by their later position",
+    "earlier": "from an earlier revision (cleared)",
+    "none": "not counted: no say here",
+}
+
+
+def weight(value: str) -> str:
+    """What a position counts for (a ``Weight``), in words."""
+    return WEIGHTS.get(value, value)
+
+
+def _by(actor: str, body: Mapping[str, Any]) -> str:
+    role = body.get("role")
+    return f"{actor} ({role})" if role else actor
+
+
+def history(kind: str, actor: str, body: Mapping[str, Any]) -> str:
+    """One entry of a decision's history as a sentence: "ezra (em) said no-go on technical grounds: …"."""
+    by = _by(actor, body)
+    reason = f": {body['reason']}" if body.get("reason") else ""
+    match kind:
+        case "DecisionOpened":
+            deadline = f", to settle by {body['deadline'][:16].replace('T', ' ')} UTC" if body.get("deadline") else ""
+            return f"{by} opened it under charter v{body.get('charter_version')}{deadline}"
+        case "PositionRecorded":
+            grounds = f" on {body['basis']} grounds" if body.get("basis") else ""
+            outside = " (outside their scope: counted as voice)" if body.get("crossing") else ""
+            return f"{by} said {body.get('stance')}{grounds}{outside}{reason}"
+        case "EvidenceAdded":
+            return f"{by} added evidence {body.get('name')}: {body.get('text', '')}"
+        case "DecisionStateChanged":
+            return f"It moved from {body.get('from')} to {body.get('to')}"
+        case "DecisionSettled":
+            return f"It settled: {body.get('state')}"
+        case "DecisionAmended":
+            carried = body.get("vetoes_carried") or []
+            kept = f"; the vetoes of {', '.join(carried)} carry over" if carried else ""
+            return f"{actor} amended it (revision {body.get('revision')}): every position cleared{kept}"
+        case "DecisionWithdrawn":
+            return f"{actor} withdrew it{reason}"
+        case "DecisionExpired":
+            return "It expired at its deadline without being approved"
+        case "CrossingRecorded":
+            return f"{by} stepped over the charter's line: {body.get('why')}"
+        case "ActionRefused":
+            return f"{by} was refused: {body.get('why')}"
+        case "CharterAdopted":
+            return f"Charter v{body.get('version')} was adopted"
+        case _:
+            said = payload(kind, body)
+            return f"{actor}: {kind}" + (f" ({said})" if said else "")

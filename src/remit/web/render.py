@@ -4,7 +4,7 @@ and the route class that turns any ``RemitError`` raised under a page into that 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,26 @@ def when(value: Any) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def ago(value: Any, now: datetime | None = None) -> str:
+    """An ISO timestamp relative to now, as people say it: "just now", "3 hours ago", "in 2 days"; beyond a
+    month, the date. The exact time goes beside it (the ``moment`` macro puts it on hover)."""
+    if value is None or value == "":
+        return "—"
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    seconds = ((now or datetime.now(UTC)) - moment).total_seconds()
+    size = abs(seconds)
+    if size < 60:
+        return "just now"
+    for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if size >= length:
+            count = int(size // length)
+            if unit == "day" and count > 30:
+                return moment.strftime("%Y-%m-%d")
+            said = f"{count} {unit}{'s' if count != 1 else ''}"
+            return f"{said} ago" if seconds > 0 else f"in {said}"
+    return "just now"  # pragma: no cover - every size of a minute or more matched a unit
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -45,6 +65,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = when
+    env.filters["ago"] = ago
     return env
 
 
@@ -54,11 +75,12 @@ ENV = _environment()
 def page(request: Request, template: str, *, status: int = 200, title: str = "", **context: Any) -> HTMLResponse:
     """Render ``template`` for the signed-in viewer (``request.state.viewer``), with any flash message."""
     viewer = getattr(request.state, "viewer", None)
-    flash = pop_flash(request)
+    flash, tone = pop_flash(request)
     html = ENV.get_template(template).render(
         viewer=viewer,
         csrf=viewer.csrf if viewer is not None else "",
         flash=flash,
+        flash_tone=tone,
         path=request.url.path,
         title=title,
         status=status,
@@ -93,9 +115,10 @@ class PageRoute(APIRoute):
         return page_handler
 
 
-def redirect(url: str, *, flash: str = "") -> RedirectResponse:
-    """303 to ``url`` (a local path), carrying a one-time message for the next page."""
+def redirect(url: str, *, flash: str = "", warning: bool = False) -> RedirectResponse:
+    """303 to ``url`` (a local path), carrying a one-time message for the next page: a success, or with
+    ``warning`` something that went otherwise than asked (a no-go that counted only as voice)."""
     response = RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
     if flash:
-        set_flash(response, flash)
+        set_flash(response, flash, "warning" if warning else "done")
     return response

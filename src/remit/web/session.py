@@ -165,19 +165,22 @@ def check_login_csrf(request: Request, sent: str) -> None:
         raise refused_form()
 
 
-def set_flash(response: Response, message: str) -> None:
-    value = base64.urlsafe_b64encode(message[:1000].encode()).decode()
+FLASH_TONES = ("done", "warning")  # a success, or something the person should know went otherwise than asked
+
+
+def set_flash(response: Response, message: str, tone: str = "done") -> None:
+    value = base64.urlsafe_b64encode(f"{tone}\n{message[:1000]}".encode()).decode()
     response.set_cookie(FLASH_COOKIE, value, max_age=60, path="/", httponly=True, samesite="lax")
 
 
-def pop_flash(request: Request) -> str:
+def pop_flash(request: Request) -> tuple[str, str]:
+    """(the message, its tone) left by the last redirect; ("", "done") if none (or unreadable)."""
     value = request.cookies.get(FLASH_COOKIE, "")
-    if not value:
-        return ""
     try:
-        return base64.urlsafe_b64decode(value.encode()).decode()
+        tone, _, message = base64.urlsafe_b64decode(value.encode()).decode().partition("\n")
     except (binascii.Error, UnicodeDecodeError):
-        return ""
+        return "", "done"
+    return (message, tone) if tone in FLASH_TONES else ("", "done")
 
 
 def clear_flash(response: Response) -> None:
