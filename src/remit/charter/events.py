@@ -13,6 +13,7 @@ class CharterAdopted(Event):
     sha256: str
     preset: str | None
     people: list[str]
+    names: dict[str, str] | None = None  # handle -> name (None in entries written before it was recorded)
 
 
 @dataclass(frozen=True)
