@@ -140,6 +140,8 @@ def test_the_untouched_demo_replays_clean(demo_store: Store) -> None:
             ["DELETE FROM decision_rules WHERE decision_id = 2"],
             [("decision_rules", "rule 1 of #2", None, "present", "absent")],
         ),
+        (["DELETE FROM crossings WHERE id = 1"], [("crossings", "1", None, "present", "absent")]),
+        (["UPDATE crossings SET refused = FALSE WHERE id = 3"], [("crossings", "3", "refused", True, False)]),
     ],
     ids=[
         "decision approved",
@@ -158,6 +160,8 @@ def test_the_untouched_demo_replays_clean(demo_store: Store) -> None:
         "charter text",
         "charter text and sha256",
         "rule unbound",
+        "crossing deleted",
+        "refusal hidden",
     ],
 )
 def test_a_table_edited_behind_remits_back_is_named_by_verify(

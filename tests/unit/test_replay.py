@@ -57,7 +57,8 @@ def test_the_roster_follows_the_last_adoption_and_names_only_what_the_chain_reco
         [
             entry(CharterAdopted(1, "a" * 64, "default", ["priya", "sam"]), actor="remit init", decision_id=None),
             entry(CharterAdopted(2, "b" * 64, "default", ["priya", "nina"], {"priya": "P", "nina": "N"})),
-        ]
+        ],
+        found={},
     )
     people = {handle: row.fields for handle, row in rows["people"].items()}
     assert people == {

@@ -48,13 +48,16 @@ class Difference:
 
 
 def _shown(value: Any) -> str:
+    """A value as a sentence shows it: a word as it is, other text quoted, long text cut short."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = value if isinstance(value, str) and value and " " not in value else json.dumps(value, ensure_ascii=False)
-    text = str(text)
-    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+    if not isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+    cut = value if len(value) <= SHOWN else value[: SHOWN - 1] + "…"
+    return cut if value and not any(character.isspace() for character in value) else json.dumps(cut, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ PROJECTORS = Projectors()
 
 def verify(*, uow: UnitOfWork, team: str | None = None) -> list[Verified]:
     """Verify every team's chain (or one team's) and replay each intact one against the tables."""
+    if not PROJECTORS.registered:  # a composition root that forgot `remit.capabilities` would compare nothing
+        raise RuntimeError("no projectors registered: import remit.capabilities first")
     with uow.reading():
         query = select(TeamRow).order_by(TeamRow.name)
         if team is not None:

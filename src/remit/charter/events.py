@@ -26,6 +26,7 @@ class CrossingRecorded(Event):
     role: str
     basis: str | None
     why: str
+    crossing: int | None = None  # the crossings row's id (None in entries written before it was recorded)
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,4 @@ class ActionRefused(Event):
     domain: str
     role: str
     why: str
+    crossing: int | None = None  # the crossings row's id (None in entries written before it was recorded)

@@ -22,7 +22,7 @@ from remit.decisions.events import (
 )
 from remit.decisions.model import State
 from remit.kernel.events import Recorded
-from remit.kernel.replay import Row, Rows, utc
+from remit.kernel.replay import Row, Rows, Unnumbered, pair, utc
 
 KINDS = (
     DecisionOpened,
@@ -46,15 +46,6 @@ def on_decision(
     """A position's or evidence's fields: whose, on which decision and revision, when, and what was said."""
     fields = {"decision": f"#{number}", "revision": revision, "person": person, "role": role, "recorded_at": at}
     return fields | said
-
-
-@dataclass(frozen=True)
-class Unnumbered:
-    """A position or evidence row recorded before its event carried the row's id: the ``nth`` of its
-    decision, matched to the table's rows of that decision in the order they were written."""
-
-    number: int
-    nth: int
 
 
 @dataclass
@@ -145,26 +136,19 @@ class Rebuilt:
             return
         nth = self.counted.get((table, number), 0)
         self.counted[(table, number)] = nth + 1
-        self.rows[table][Unnumbered(number, nth)] = Row(f"#{nth + 1} (unnumbered) on #{number}", fields)
+        self.rows[table][Unnumbered(f"#{number}", nth)] = Row(f"unnumbered {nth + 1} on #{number}", fields)
 
     def paired(self, found: Rows) -> Rows:
-        """The rows, with each unnumbered position or evidence row given the id of the table's row it stands
-        for: the same decision's rows the chain did not number, in the order they were written."""
+        """The rows, each position or evidence row the chain did not number keyed by the table's row it stands
+        for (see ``kernel.replay.pair``)."""
         for table in NUMBERED:
-            mine = self.rows[table]
-            if not any(isinstance(key, Unnumbered) for key in mine):
-                continue
-            free: dict[str, list[Hashable]] = {}
-            for key, row in found.get(table, {}).items():
-                if key not in mine:
-                    free.setdefault(row.fields["decision"], []).append(key)
-            rekeyed: dict[Hashable, Row] = {}
-            for key, row in mine.items():
-                left = free.get(f"#{key.number}") if isinstance(key, Unnumbered) else None
-                if left:  # the table's id for it
-                    rekeyed[left[0]] = Row(f"{left[0]} on {row.fields['decision']}", row.fields)
-                    del left[0]
-                else:
-                    rekeyed[key] = row
-            self.rows[table] = rekeyed
+            self.rows[table] = pair(self.rows[table], found.get(table, {}), _decision_of, _on_decision)
         return self.rows
+
+
+def _decision_of(row: Row) -> str:
+    return str(row.fields["decision"])
+
+
+def _on_decision(key: Hashable, row: Row) -> str:
+    return f"{key} on {row.fields['decision']}"
