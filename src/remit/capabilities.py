@@ -12,8 +12,10 @@ from remit.decisions import replay as decision_replay
 from remit.decisions import rules as decision_rules
 from remit.decisions import subscribers as decision_subscribers
 from remit.identity import accounts as identity_handlers
+from remit.identity import replay as identity_replay
 
 LOADED = (decision_handlers, decision_notices, decision_rules, decision_subscribers, identity_handlers)
 
 PROJECTORS.register("charter", charter_replay.PROJECTOR)
 PROJECTORS.register("decisions", decision_replay.PROJECTOR)
+PROJECTORS.register("identity", identity_replay.PROJECTOR)

@@ -30,6 +30,7 @@ from remit.decisions.commands import (
 )
 from remit.decisions.rules import list_rules
 from remit.demo_story import RETRO_RULE
+from remit.identity.commands import CreateToken, RevokeToken
 from remit.kernel.commands import act, build
 from remit.kernel.errors import Conflict, RightsRefused
 from remit.kernel.uow import Store
@@ -246,3 +247,25 @@ def test_a_broken_chain_is_not_replayed(demo_store: Store) -> None:
     tamper(demo_store, "UPDATE audit_log SET payload = '{}' WHERE seq = 5")
     [report] = replay.verify(uow=demo_store.uow(), team=DEMO_TEAM)
     assert (report.ok, report.replayed, report.first_bad, report.differences) == (False, False, 5, [])
+
+
+def test_a_token_the_chain_never_issued_or_a_revocation_undone_is_named(demo_store: Store) -> None:
+    act(demo_store, DEMO_TEAM, "priya", CreateToken(name="ci"))
+    revoked = act(demo_store, DEMO_TEAM, "ezra", CreateToken(name="old")).view.id
+    act(demo_store, DEMO_TEAM, "ezra", RevokeToken(token_id=revoked))
+    assert differences(demo_store) == []
+    tamper(demo_store, "UPDATE api_tokens SET revoked_at = NULL WHERE name = 'old'")
+    tamper(
+        demo_store,
+        "INSERT INTO api_tokens (token_hash, prefix, person_id, name, created_at) "
+        "SELECT 'f00d', 'remit_forged', person_id, 'forged', created_at FROM api_tokens WHERE name = 'ci'",
+    )
+    [unrevoked, forged] = differences(demo_store)
+    assert (unrevoked.table, unrevoked.row, unrevoked.field, unrevoked.found) == (
+        "api_tokens",
+        str(revoked),
+        "revoked_at",
+        None,
+    )
+    assert unrevoked.expected is not None
+    assert (forged.table, forged.row, forged.field, forged.found) == ("api_tokens", str(revoked + 1), None, "present")
