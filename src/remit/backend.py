@@ -8,11 +8,11 @@ output, ``--json`` included, is the same.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
+from remit.audit import replay
 from remit.charter import teams
 from remit.cli.context import SETTLED, Json
 from remit.decisions import madr, queries, queue, rules
@@ -77,8 +77,7 @@ class LocalBackend:
         return [entry.as_dict() for entry in queries.audit_log(uow=self._uow(), team=self._team, limit=limit)]
 
     def verify_audit(self) -> list[Json]:
-        reports = queries.verify_audit(uow=self._uow(), team=self._team_name)
-        return [dataclasses.asdict(report) for report in reports]
+        return [report.as_dict() for report in replay.verify(uow=self._uow(), team=self._team_name)]
 
     def gate(self, number: int) -> Json:
         return queries.gate(uow=self._uow(), team=self._team, number=number).as_dict()

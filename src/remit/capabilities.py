@@ -1,12 +1,21 @@
-"""Every capability's handlers and after-commit subscribers, registered with the kernel. The composition
-roots (the server, the CLI, the demo, the tests) import this module; importing it touches no database."""
+"""Every capability's handlers and after-commit subscribers, registered with the kernel, and the projectors
+that replay its events for the ledger (``remit audit verify``). The composition roots (the server, the CLI,
+the demo, the tests) import this module; importing it touches no database."""
 
 from __future__ import annotations
 
+from remit.audit.replay import PROJECTORS
+from remit.charter import replay as charter_replay
 from remit.decisions import handlers as decision_handlers
 from remit.decisions import reached as decision_notices
+from remit.decisions import replay as decision_replay
 from remit.decisions import rules as decision_rules
 from remit.decisions import subscribers as decision_subscribers
 from remit.identity import accounts as identity_handlers
+from remit.identity import replay as identity_replay
 
 LOADED = (decision_handlers, decision_notices, decision_rules, decision_subscribers, identity_handlers)
+
+PROJECTORS.register("charter", charter_replay.PROJECTOR)
+PROJECTORS.register("decisions", decision_replay.PROJECTOR)
+PROJECTORS.register("identity", identity_replay.PROJECTOR)

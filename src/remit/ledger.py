@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -33,19 +33,35 @@ def log(
 
 @audit.command("verify")
 def verify(typer_ctx: typer.Context, json_out: Json = False) -> None:
-    """Recompute every hash; exit 1 naming the first bad entry if any row was altered or removed."""
+    """Recompute every hash, then replay the chain against the tables; exit 1 naming the first bad entry,
+    or every difference (table, row, field, what the chain says, what the table says)."""
     reports = ctx(typer_ctx).backend().verify_audit()
     if json_out:
         emit_json(reports)
-    for report in reports:
-        if report["ok"] and not json_out:
-            console.print(f"team {report['team']}: {report['entries']} entries, chain intact")
-        elif not report["ok"]:
-            err_console.print(
-                f"[bold red]team {report['team']}: chain broken at entry {report['first_bad']}[/]: {report['problem']}"
-            )
+    else:
+        for report in reports:
+            _verified(report)
     if any(not report["ok"] for report in reports):
         raise typer.Exit(1)
+
+
+def _verified(report: dict[str, Any]) -> None:
+    team, entries = report["team"], report["entries"]
+    differences = report.get("differences", [])
+    if report["ok"]:
+        console.print(f"team {team}: {entries} entries, chain intact; the tables match the chain")
+    elif not report.get("replayed", False):
+        err_console.print(f"[bold red]team {team}: chain broken at entry {report['first_bad']}[/]: {report['problem']}")
+        err_console.print(f"team {team}: the tables were not compared with a broken chain")
+    else:
+        from remit.audit.replay import Difference  # the replay's module loads the database stack
+
+        err_console.print(
+            f"[bold red]team {team}: {entries} entries, chain intact, but the tables differ from it "
+            f"in {len(differences)} place(s)[/]:"
+        )
+        for difference in differences:
+            err_console.print(Difference(**difference).sentence(), markup=False, highlight=False)
 
 
 @export.command("madr")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from remit import demo
 from remit.cli.context import console
@@ -148,6 +149,33 @@ def test_the_seed_story_through_the_cli(initialised: Path, capsys: pytest.Captur
     assert code == 0
     [record] = list((initialised / "adr").glob("*.md"))
     assert "status: accepted" in record.read_text(encoding="utf-8")
+
+
+def test_audit_verify_names_each_table_that_departs_from_the_chain(
+    initialised: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "decision", "open", "release", "Ship onboarding", "--as", "priya")[0] == 0
+    store = Store.open(f"sqlite:///{initialised / 'remit.db'}")
+    try:
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE decisions SET state = 'approved' WHERE number = 1"))
+        code, _, err = run(capsys, "audit", "verify")
+        assert code == 1
+        assert "team checkout: 2 entries, chain intact, but the tables differ from it in 1 place(s):" in err
+        assert "decisions #1 state: the chain says open, the table says approved" in err.splitlines()
+        code, out, _ = run(capsys, "audit", "verify", "--json")
+        [report] = json.loads(out)
+        assert code == 1 and (report["ok"], report["replayed"]) == (False, True)
+        assert report["differences"] == [
+            {"table": "decisions", "row": "#1", "field": "state", "expected": "open", "found": "approved"}
+        ]
+        with store.engine.begin() as connection:
+            connection.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+        code, _, err = run(capsys, "audit", "verify")
+        assert code == 1 and "chain broken at entry 2" in err
+        assert "the tables were not compared with a broken chain" in err
+    finally:
+        store.close()
 
 
 def test_errors_are_one_clear_line_with_a_hint(initialised: Path, capsys: pytest.CaptureFixture[str]) -> None:

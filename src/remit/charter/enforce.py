@@ -45,10 +45,12 @@ class Refusal(MustRecord):
     def record(self, uow: UnitOfWork) -> RemitError:
         with uow:
             team = uow.team(self.team)
-            add_crossing(uow, team, self.actor, self.action, self.domain, self.why, self.decision_id, refused=True)
+            row = add_crossing(
+                uow, team, self.actor, self.action, self.domain, self.why, self.decision_id, refused=True
+            )
             uow.record(
                 team,
-                ActionRefused(self.action.value, self.domain, self.actor.role, self.why),
+                ActionRefused(self.action.value, self.domain, self.actor.role, self.why, row.id),
                 actor=self.actor.handle,
                 decision_id=self.decision_id,
             )
@@ -68,26 +70,27 @@ def add_crossing(
     *,
     basis: str | None = None,
     refused: bool,
-) -> None:
+) -> CrossingRow:
     """A boundary crossing on the record: refused (the action was undone; ``Refusal.record`` writes its
     ``ActionRefused``) or heard as voice (a ``CrossingRecorded`` entry of its own)."""
-    uow.session.add(
-        CrossingRow(
-            team_id=team.id,
-            decision_id=decision_id,
-            domain=domain,
-            person_id=actor.person_id,
-            role=actor.role,
-            action=action.value,
-            basis=basis,
-            why=why,
-            refused=refused,
-            at=uow.now,
-        )
+    row = CrossingRow(
+        team_id=team.id,
+        decision_id=decision_id,
+        domain=domain,
+        person_id=actor.person_id,
+        role=actor.role,
+        action=action.value,
+        basis=basis,
+        why=why,
+        refused=refused,
+        at=uow.now,
     )
+    uow.session.add(row)
+    uow.session.flush()  # the row's id goes on the record
     if not refused:
-        crossed = CrossingRecorded(action.value, domain, actor.role, basis, why)
+        crossed = CrossingRecorded(action.value, domain, actor.role, basis, why, row.id)
         uow.record(team, crossed, actor=actor.handle, decision_id=decision_id)
+    return row
 
 
 def check(

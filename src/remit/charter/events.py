@@ -13,6 +13,7 @@ class CharterAdopted(Event):
     sha256: str
     preset: str | None
     people: list[str]
+    names: dict[str, str] | None = None  # handle -> name (None in entries written before it was recorded)
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class CrossingRecorded(Event):
     role: str
     basis: str | None
     why: str
+    crossing: int | None = None  # the crossings row's id (None in entries written before it was recorded)
 
 
 @dataclass(frozen=True)
@@ -35,3 +37,4 @@ class ActionRefused(Event):
     domain: str
     role: str
     why: str
+    crossing: int | None = None  # the crossings row's id (None in entries written before it was recorded)

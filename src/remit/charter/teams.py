@@ -80,7 +80,8 @@ def adopt_charter(*, uow: UnitOfWork, team: TeamRow, text: str, actor: str, deci
     for handle, row in rows.items():
         if handle not in charter.people:
             row.active = False
-    adopted = CharterAdopted(version, digest, charter.preset, sorted(charter.people))
+    names = {handle: person.name for handle, person in sorted(charter.people.items())}
+    adopted = CharterAdopted(version, digest, charter.preset, sorted(charter.people), names)
     uow.record(team, adopted, actor=actor, decision_id=decision_id)
     return Adopted(team.name, version, digest, len(charter.people))
 

@@ -4,7 +4,6 @@ read calls one query and renders it."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -168,12 +167,6 @@ def audit_log(
         "items": [entry.as_dict() for entry in page],
         "next_cursor": encode_cursor(page[-1].seq) if len(items) > limit else None,
     }
-
-
-@router.get("/audit/verify", tags=["ledger"], responses=ERRORS, summary="Verify the team's audit hash chain")
-def verify_audit(store: StoreDep, caller: Caller) -> dict[str, Any]:
-    (report,) = queries.verify_audit(uow=store.uow(), team=caller.team)
-    return dataclasses.asdict(report)
 
 
 @router.get("/insights", tags=["ledger"], responses=ERRORS, summary="Time to decision, crossings, open by age")

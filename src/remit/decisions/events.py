@@ -20,6 +20,8 @@ class DecisionOpened(Event):
     deadline: str | None
     consult: list[str]
     inform: list[str]
+    context: str | None = None  # None in entries written before it was recorded: not compared on replay
+    proposed_sha256: str | None = None  # a charter decision's proposed text, by its digest
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class EvidenceAdded(Event):
     name: str
     role: str
     text: str
+    evidence: int | None = None  # the row's id (None in entries written before it was recorded)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class PositionRecorded(Event):
     basis: str | None
     reason: str
     crossing: str | None
+    position: int | None = None  # the row's id (None in entries written before it was recorded)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from remit.charter import CHARTER_DOMAIN, DomainRights, Right, parse_charter, read_charter
 from remit.charter.enforce import Actor, Refusal, acting, add_crossing, check, domain_rights
 from remit.charter.rights import Action
-from remit.charter.teams import charter_status
+from remit.charter.teams import charter_status, sha256
 from remit.decisions import subscribers  # noqa: F401 - the notices hear the events raised here
 from remit.decisions.acting import (
     apply_resolution,
@@ -67,18 +67,18 @@ def _add_evidence(
                     hint=f"rule {rule.id}: {rule.because}",
                     decision_id=None if opening else decision.id,
                 )
-    uow.session.add(
-        EvidenceRow(
-            decision_id=decision.id,
-            revision=decision.revision,
-            name=name,
-            text=text,
-            person_id=actor.person_id,
-            role=actor.role,
-            recorded_at=uow.now,
-        )
+    row = EvidenceRow(
+        decision_id=decision.id,
+        revision=decision.revision,
+        name=name,
+        text=text,
+        person_id=actor.person_id,
+        role=actor.role,
+        recorded_at=uow.now,
     )
-    added = EvidenceAdded(decision.number, name, actor.role, text)
+    uow.session.add(row)
+    uow.session.flush()  # the row's id goes on the record
+    added = EvidenceAdded(decision.number, name, actor.role, text, row.id)
     uow.record(team, added, actor=actor.handle, decision_id=decision.id)
 
 
@@ -150,6 +150,8 @@ def open_decision(
             deadline=deadline.isoformat() if deadline else None,
             consult=rights.roles_with(Right.CONSULT),
             inform=rights.roles_with(Right.INFORM),
+            context=command.context,
+            proposed_sha256=None if proposed_charter is None else sha256(proposed_charter),
         )
         uow.record(team, opened, actor=who.handle, decision_id=decision.id)
         for item in command.evidence:
@@ -191,20 +193,20 @@ def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) ->
                 hint=f"add --basis: {who.role} may block {rights.name} on {grant.scope_text()}",
             )
         why = crossing_why(rights, grant, Position(who.role, command.stance, basis, who.handle))
-        uow.session.add(
-            PositionRow(
-                decision_id=decision.id,
-                revision=decision.revision,
-                person_id=who.person_id,
-                role=who.role,
-                stance=command.stance.value,
-                basis=basis,
-                reason=command.reason,
-                recorded_at=uow.now,
-            )
+        row = PositionRow(
+            decision_id=decision.id,
+            revision=decision.revision,
+            person_id=who.person_id,
+            role=who.role,
+            stance=command.stance.value,
+            basis=basis,
+            reason=command.reason,
+            recorded_at=uow.now,
         )
+        uow.session.add(row)
+        uow.session.flush()  # the row's id goes on the record
         recorded = PositionRecorded(
-            decision.number, decision.revision, who.role, command.stance.value, basis, command.reason, why
+            decision.number, decision.revision, who.role, command.stance.value, basis, command.reason, why, row.id
         )
         uow.record(team, recorded, actor=who.handle, decision_id=decision.id)
         if why is not None:  # heard as voice, and on the record as a crossing (CrossingRecorded)
