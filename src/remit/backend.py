@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
+from remit.audit import anchoring, checkpoints, keys
 from remit.charter import teams
 from remit.cli.context import SETTLED, Json
 from remit.decisions import madr, queries, queue, rules
@@ -79,6 +80,14 @@ class LocalBackend:
     def verify_audit(self) -> list[Json]:
         reports = queries.verify_audit(uow=self._uow(), team=self._team_name)
         return [dataclasses.asdict(report) for report in reports]
+
+    def checkpoint(self) -> Json:
+        return anchoring.take(uow=self._uow(), team=self._team, key=keys.load()).as_dict()
+
+    def check_checkpoint(self, checkpoint: Json, source: str, public_key: str | None) -> Json:
+        public = keys.load().public if public_key is None else keys.parse_public(public_key, "--public-key")
+        kept = checkpoints.parse(checkpoint, source)
+        return anchoring.check(uow=self._uow(), team=self._team, checkpoint=kept, public=public).as_dict()
 
     def gate(self, number: int) -> Json:
         return queries.gate(uow=self._uow(), team=self._team, number=number).as_dict()

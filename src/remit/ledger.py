@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from remit.audit import checkpoint_cli as anchors
 from remit.cli.context import console, ctx, emit_json, err_console, local
 from remit.decisions import show
 from remit.decisions.views import AuditEntry
@@ -33,11 +34,23 @@ def log(
 
 
 @audit.command("verify")
-def verify(typer_ctx: typer.Context, json_out: Json = False) -> None:
-    """Recompute every hash; exit 1 naming the first bad entry if any row was altered or removed."""
-    reports = ctx(typer_ctx).backend().verify_audit()
+def verify(
+    typer_ctx: typer.Context,
+    json_out: Json = False,
+    checkpoint: Annotated[
+        list[Path] | None, typer.Option("--checkpoint", help="a kept checkpoint: the chain must still hold it; repeat")
+    ] = None,
+    public_key: Annotated[
+        Path | None, typer.Option("--public-key", help="check checkpoints with this public key, not the key in use")
+    ] = None,
+) -> None:
+    """Recompute every hash; exit 1 naming the first bad entry if any row was altered or removed (and, with
+    --checkpoint, if the chain no longer holds what a signed checkpoint saw)."""
+    backend = ctx(typer_ctx).backend()
+    reports = backend.verify_audit()
+    kept = anchors.check_files(backend, checkpoint or [], public_key)
     if json_out:
-        emit_json(reports)
+        emit_json({"chains": reports, "checkpoints": kept} if checkpoint else reports)
     for report in reports:
         if report["ok"] and not json_out:
             console.print(f"team {report['team']}: {report['entries']} entries, chain intact")
@@ -45,8 +58,19 @@ def verify(typer_ctx: typer.Context, json_out: Json = False) -> None:
             err_console.print(
                 f"[bold red]team {report['team']}: chain broken at entry {report['first_bad']}[/]: {report['problem']}"
             )
-    if any(not report["ok"] for report in reports):
+    if not json_out:
+        anchors.show(kept)
+    if any(not report["ok"] for report in [*reports, *kept]):
         raise typer.Exit(1)
+
+
+@audit.command("checkpoint")
+def checkpoint(
+    typer_ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option("--out", help="write it to this file (default: print it)")] = None,
+) -> None:
+    """A signed checkpoint of the team's chain head, to keep outside the database (see docs/ledger.md)."""
+    anchors.write(ctx(typer_ctx).backend().checkpoint(), out)
 
 
 @export.command("madr")

@@ -12,6 +12,7 @@ import typer
 
 from remit import ledger as ledger_cmds
 from remit import serve as server_cmds
+from remit.audit.checkpoint_cli import ensure_key
 from remit.backend import LocalBackend
 from remit.charter import Charter, DomainRights, preset_names, teams
 from remit.charter import cli as charter_cmds
@@ -127,6 +128,7 @@ def init(
         f"team [bold]{adopted.team}[/] adopted charter v{adopted.version} "
         f"({adopted.people} people, sha256 {adopted.sha256[:12]}); the audit chain starts here"
     )
+    ensure_key()
 
 
 @app.command("who")
