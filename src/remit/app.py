@@ -36,7 +36,7 @@ from remit.identity import api as identity_api
 from remit.identity import web as identity_pages
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.db import READ_ONLY
-from remit.kernel.errors import RemitError, unavailable
+from remit.kernel.errors import InvalidInput, RemitError, unavailable
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
 from remit.web.render import STATIC, error_page
@@ -72,9 +72,20 @@ class Settings:
             secure_cookies=os.environ.get("REMIT_SECURE_COOKIES", "") not in ("", "0", "false", "no"),
             signing_key=key,
             checkpoint_dir=Path(os.environ.get("REMIT_CHECKPOINT_DIR") or CHECKPOINT_DIR),
-            checkpoint_seconds=60 * float(os.environ.get("REMIT_CHECKPOINT_MINUTES") or 10),
-            checkpoint_keep=int(os.environ.get("REMIT_CHECKPOINT_KEEP") or 1000),
+            checkpoint_seconds=60 * _number("REMIT_CHECKPOINT_MINUTES", 10),
+            checkpoint_keep=int(_number("REMIT_CHECKPOINT_KEEP", 1000)),
         )
+
+
+def _number(name: str, default: float) -> float:
+    text = os.environ.get(name) or str(default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1e9:
+        raise InvalidInput(f"{name}={text} is not a number of 0 or more", hint=f"e.g. {name}={default:g}")
+    return value
 
 
 async def _sweep(app: FastAPI, every: float) -> None:

@@ -85,7 +85,13 @@ class LocalBackend:
         return anchoring.take(uow=self._uow(), team=self._team, key=keys.load()).as_dict()
 
     def check_checkpoint(self, checkpoint: Json, source: str, public_key: str | None) -> Json:
-        public = keys.load().public if public_key is None else keys.parse_public(public_key, "--public-key")
+        if public_key is not None:
+            public = keys.parse_public(public_key, "--public-key")
+        else:
+            try:
+                public = keys.load().public
+            except NotFound as missing:
+                raise NotFound(missing.message, hint="check with the server's public key: --public-key FILE") from None
         kept = checkpoints.parse(checkpoint, source)
         return anchoring.check(uow=self._uow(), team=self._team, checkpoint=kept, public=public).as_dict()
 

@@ -27,7 +27,7 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from remit.app import CHECKPOINT_DIR
+    from remit.app import CHECKPOINT_DIR, Settings
     from remit.kernel.uow import Store
     from remit.seed import seed_demo
 
@@ -50,6 +50,7 @@ def serve(
         os.environ[ENV_FILE] = str(Path(key.source).resolve())
     folder = Path(os.environ.get("REMIT_CHECKPOINT_DIR") or CHECKPOINT_DIR).resolve()
     os.environ["REMIT_CHECKPOINT_DIR"] = str(folder)
+    Settings.from_env()  # what the workers will read: a bad setting is a clear error here, not in each worker
     console.print(f"checkpoints signed by key {key.id} ({key.source}), kept in {folder}")
     console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
     config = uvicorn.Config(

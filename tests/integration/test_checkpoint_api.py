@@ -16,6 +16,8 @@ from remit.app import Settings, create_app
 from remit.audit import checkpoints, keys
 from remit.audit.keys import SigningKey
 from remit.audit.notary import Notary
+from remit.kernel import events
+from remit.kernel.errors import InvalidInput
 from remit.kernel.events import BUS
 from remit.kernel.uow import Store
 from remit.seed import DEMO_TEAM
@@ -125,3 +127,26 @@ def test_the_server_does_not_sign_over_a_rewrite_of_what_it_signed(signed: Api, 
         "entries up to the checkpoint were cut or the log was wiped"
     )
     assert checkpoints.read(folder(tmp_path) / "latest.json").as_dict() == first  # nothing new signed
+
+
+def test_a_checkpoint_that_cannot_be_written_does_not_undo_the_settled_decision(
+    demo_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failures: list[str] = []
+    monkeypatch.setattr(events.log, "exception", lambda message, **extra: failures.append(extra["extra"]["subscriber"]))
+    (tmp_path / "cp").write_text("a file where the directory should be")
+    settings = Settings(sweep_seconds=0, signing_key=KEY, checkpoint_dir=tmp_path / "cp", checkpoint_seconds=0)
+    with TestClient(create_app(settings, store=demo_store)) as client:
+        api = Api(client, demo_store)
+        ezra = api.as_("ezra")
+        client.post("/api/v1/decisions/2/evidence", json={"name": "system-risk", "text": "low"}, headers=ezra)
+        client.post("/api/v1/decisions/2/positions", json=GO, headers=ezra)
+        answer = client.post("/api/v1/decisions/2/positions", json=GO, headers=api.as_("priya"))
+        assert answer.status_code == 201 and answer.json()["state"] == "approved"
+    assert failures == ["Notary.after_settled"]  # logged; the decision stands
+
+
+def test_bad_checkpoint_settings_are_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REMIT_CHECKPOINT_KEEP", "lots")
+    with pytest.raises(InvalidInput, match="REMIT_CHECKPOINT_KEEP=lots is not a number of 0 or more"):
+        Settings.from_env()
