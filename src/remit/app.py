@@ -30,7 +30,7 @@ from remit.decisions import api as decision_api
 from remit.decisions import handlers  # noqa: F401 - the decision handlers the sweeper dispatches to
 from remit.decisions import web as decision_pages
 from remit.decisions.commands import ExpireDecisions
-from remit.decisions.events import DecisionSettled
+from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionWithdrawn
 from remit.identity import accounts
 from remit.identity import api as identity_api
 from remit.identity import web as identity_pages
@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         tasks = [asyncio.create_task(_sweep(app, settings.sweep_seconds))] if settings.sweep_seconds > 0 else []
         notary = app.state.notary = _notary(app.state.store, settings)
         if notary is not None:
-            app.state.store.bus.on(DecisionSettled)(notary.after_settled)
+            app.state.store.bus.on(DecisionSettled, DecisionWithdrawn, DecisionExpired)(notary.after_settled)
             if settings.checkpoint_seconds > 0:
                 tasks.append(asyncio.create_task(_checkpoints(notary, settings.checkpoint_seconds)))
         try:

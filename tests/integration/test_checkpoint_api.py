@@ -57,6 +57,13 @@ def test_settling_a_decision_through_the_api_writes_a_checkpoint_of_the_new_head
     assert sorted(path.name for path in folder(tmp_path).iterdir()) == [f"{latest.seq:010d}.json", "latest.json"]
 
 
+def test_withdrawing_a_decision_settles_it_and_writes_a_checkpoint(signed: Api, tmp_path: Path) -> None:
+    priya, _ = signed.as_("priya"), signed.as_("ezra")  # tokens are entries too: made before
+    answer = signed.client.post("/api/v1/decisions/2/withdraw", json={"reason": "next sprint"}, headers=priya)
+    assert answer.status_code == 200, answer.text
+    assert checkpoints.read(folder(tmp_path) / "latest.json").seq == head_seq(signed)
+
+
 def test_the_server_stops_listening_for_settled_decisions_when_it_stops(demo_store: Store, tmp_path: Path) -> None:
     before = len(BUS.subscribers)
     settings = Settings(sweep_seconds=0, signing_key=KEY, checkpoint_dir=tmp_path / "cp")
