@@ -89,6 +89,11 @@ def test_a_checkpoint_of_another_format_or_with_a_bad_hash_is_refused() -> None:
         checkpoints.parse({**body, "format": "remit-checkpoint/9"}, "c.json")
     with pytest.raises(InvalidInput, match="seq or hash is malformed"):
         checkpoints.parse({**body, "hash": "zz"}, "c.json")
+    for odd in ("check\x00out", "\ud800"):  # JSON carries both; neither is text a signature can cover
+        with pytest.raises(InvalidInput, match="control characters or invalid text"):
+            checkpoints.parse({**body, "team": odd}, "c.json")
+    with pytest.raises(InvalidInput, match="not an Ed25519 public key"):
+        keys.parse_public("\ud800", "k")
     with pytest.raises(InvalidInput, match="'seq' is not a int"):
         checkpoints.parse({**body, "seq": True}, "c.json")
 

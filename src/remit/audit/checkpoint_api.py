@@ -10,12 +10,19 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from remit.api.deps import Caller, StoreDep
-from remit.api.schemas import ERRORS, Body
+from remit.api.schemas import ERRORS, Body, Problem
 from remit.audit import anchoring, checkpoints, keys
 from remit.audit.notary import Notary
 from remit.kernel.errors import RemitError
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
+Responses = dict[int | str, dict[str, Any]]
+UNSIGNED: Responses = {503: {"model": Problem, "description": "this server has no signing key"}}
+HEAD_ERRORS: Responses = {
+    **ERRORS,
+    **UNSIGNED,
+    409: {"model": Problem, "description": "the chain no longer holds the server's latest checkpoint"},
+}
 
 
 class NoSigningKey(RemitError):
@@ -44,19 +51,25 @@ def _key(notary: Notary) -> dict[str, str]:
     return {"key_id": notary.key.id, "algorithm": "Ed25519", "public_key": keys.public_pem(notary.key.public)}
 
 
-@router.get("/audit/head", responses=ERRORS, summary="The team's latest signed chain head, and the public key")
+@router.get(
+    "/audit/head",
+    responses=HEAD_ERRORS,
+    summary="The team's latest signed chain head, and the public key",
+)
 def signed_head(request: Request, caller: Caller) -> dict[str, Any]:
     notary = _notary(request)
     return {"checkpoint": notary.current(caller.team).as_dict(), **_key(notary)}
 
 
-@router.get("/audit/key", responses=ERRORS, summary="The public key that checks this server's checkpoints")
+@router.get("/audit/key", responses=UNSIGNED, summary="The public key that checks this server's checkpoints")
 def public_key(request: Request) -> dict[str, str]:
     return _key(_notary(request))
 
 
 @router.post(
-    "/audit/checkpoints/verify", responses=ERRORS, summary="Check a kept checkpoint against the chain (writes nothing)"
+    "/audit/checkpoints/verify",
+    responses={**ERRORS, **UNSIGNED},
+    summary="Check a kept checkpoint against the chain (writes nothing)",
 )
 def verify_checkpoint(body: CheckpointCheck, request: Request, store: StoreDep, caller: Caller) -> dict[str, Any]:
     checkpoint = checkpoints.parse(body.checkpoint, "the checkpoint")

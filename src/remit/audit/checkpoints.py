@@ -73,11 +73,22 @@ def parse(data: Any, source: str) -> Checkpoint:
     for name, kind in expected.items():
         if not isinstance(data[name], kind) or isinstance(data[name], bool):
             raise InvalidInput(f"{source} is not a Remit checkpoint: its '{name}' is not a {kind.__name__}")
+    if any(not _plain(data[name]) for name, kind in expected.items() if kind is str):
+        raise InvalidInput(f"{source} is not a Remit checkpoint: it holds control characters or invalid text")
     if data["format"] != FORMAT:
         raise InvalidInput(f"{source} is a checkpoint of format '{data['format']}'; this Remit reads {FORMAT}")
     if data["seq"] < 0 or not HASH.fullmatch(data["hash"]):
         raise InvalidInput(f"{source} is not a Remit checkpoint: its seq or hash is malformed")
     return Checkpoint(**data)
+
+
+def _plain(text: str) -> bool:
+    """No control characters, and text that UTF-8 can encode (JSON can carry a lone surrogate)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return not any(ord(char) < 32 or ord(char) == 127 for char in text)
 
 
 def read(path: Path) -> Checkpoint:

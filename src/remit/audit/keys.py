@@ -119,13 +119,13 @@ def read_public(path: Path) -> str:
 
 def parse_public(text: str, source: str) -> Ed25519PublicKey:
     """A public key: PEM (what GET /api/v1/audit/key serves) or its 32 raw bytes in base64."""
-    data = text.strip().encode()
     try:
+        data = text.strip().encode()
         if data.startswith(b"-----BEGIN"):
             loaded = serialization.load_pem_public_key(data)
         else:
             loaded = Ed25519PublicKey.from_public_bytes(base64.b64decode(data, validate=True))
-    except (ValueError, binascii.Error, UnsupportedAlgorithm):
+    except (ValueError, binascii.Error, UnsupportedAlgorithm):  # UnicodeEncodeError is a ValueError
         loaded = None
     if not isinstance(loaded, Ed25519PublicKey):
         raise InvalidInput(
