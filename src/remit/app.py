@@ -11,6 +11,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -21,24 +22,28 @@ from remit import capabilities  # noqa: F401 - every handler and subscriber, reg
 from remit.api.deps import clean_query
 from remit.api.errors import handle_errors, problem
 from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
+from remit.audit import checkpoint_api, keys
 from remit.audit import verify_api as audit_api
+from remit.audit.notary import Notary
 from remit.charter import api as charter_api
 from remit.charter import web as charter_pages
 from remit.decisions import api as decision_api
 from remit.decisions import handlers  # noqa: F401 - the decision handlers the sweeper dispatches to
 from remit.decisions import web as decision_pages
 from remit.decisions.commands import ExpireDecisions
+from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionWithdrawn
 from remit.identity import accounts
 from remit.identity import api as identity_api
 from remit.identity import web as identity_pages
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.db import READ_ONLY
-from remit.kernel.errors import unavailable
+from remit.kernel.errors import InvalidInput, RemitError, unavailable
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
 from remit.web.render import STATIC, error_page
 
 log = logging.getLogger("remit.server")
+CHECKPOINT_DIR = Path(".remit") / "checkpoints"
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,40 @@ class Settings:
     sweep_seconds: float = 60.0  # how often open decisions past their deadline are expired
     secure_cookies: bool = False  # set behind HTTPS
     migrate: bool = True
+    signing_key: keys.SigningKey | None = None  # signs checkpoints; none: no checkpoints, /audit/head is a 503
+    checkpoint_dir: Path | None = None  # where checkpoints are kept; none: signed on demand, kept nowhere
+    checkpoint_seconds: float = 600.0  # how often a team's moved head is checkpointed (0: only on settling)
+    checkpoint_keep: int = 1000  # checkpoints kept per team in checkpoint_dir
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """REMIT_DATABASE_URL, REMIT_SECURE_COOKIES=1 behind HTTPS, the signing key (``audit/keys.py``),
+        REMIT_CHECKPOINT_DIR (default .remit/checkpoints), REMIT_CHECKPOINT_MINUTES (default 10),
+        REMIT_CHECKPOINT_KEEP (default 1000)."""
+        try:
+            key: keys.SigningKey | None = keys.load()
+        except RemitError as error:
+            log.warning("no checkpoints: %s", error.message, extra={"hint": error.hint})
+            key = None
+        return cls(
+            database_url=os.environ.get("REMIT_DATABASE_URL"),
+            secure_cookies=os.environ.get("REMIT_SECURE_COOKIES", "") not in ("", "0", "false", "no"),
+            signing_key=key,
+            checkpoint_dir=Path(os.environ.get("REMIT_CHECKPOINT_DIR") or CHECKPOINT_DIR),
+            checkpoint_seconds=60 * _number("REMIT_CHECKPOINT_MINUTES", 10),
+            checkpoint_keep=int(_number("REMIT_CHECKPOINT_KEEP", 1000)),
+        )
+
+
+def _number(name: str, default: float) -> float:
+    text = os.environ.get(name) or str(default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 1e9:
+        raise InvalidInput(f"{name}={text} is not a number of 0 or more", hint=f"e.g. {name}={default:g}")
+    return value
 
 
 async def _sweep(app: FastAPI, every: float) -> None:
@@ -61,6 +100,16 @@ async def _sweep(app: FastAPI, every: float) -> None:
             log.exception("expiry sweep failed")
 
 
+async def _checkpoints(notary: Notary, every: float) -> None:
+    """Checkpoint every team whose chain head moved, on a schedule."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await asyncio.to_thread(notary.sweep)
+        except Exception:  # keep going; the failure is logged
+            log.exception("checkpoint sweep failed")
+
+
 def _sweep_once(store: Store) -> None:
     with store.uow().reading() as uow:
         names = list(uow.session.scalars(select(TeamRow.name)))
@@ -70,25 +119,35 @@ def _sweep_once(store: Store) -> None:
             log.info("decisions expired", extra={"team": name, "decisions": expired})
 
 
+def _notary(store: Store, settings: Settings) -> Notary | None:
+    if settings.signing_key is None:
+        return None
+    return Notary(store, settings.signing_key, settings.checkpoint_dir, settings.checkpoint_keep)
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
-    """The ASGI app (``uvicorn --factory remit.app:create_app``: settings from REMIT_DATABASE_URL, and
-    REMIT_SECURE_COOKIES=1 behind HTTPS)."""
-    settings = settings or Settings(
-        database_url=os.environ.get("REMIT_DATABASE_URL"),
-        secure_cookies=os.environ.get("REMIT_SECURE_COOKIES", "") not in ("", "0", "false", "no"),
-    )
+    """The ASGI app (``uvicorn --factory remit.app:create_app``: settings from the environment, see
+    ``Settings.from_env``)."""
+    settings = settings or Settings.from_env()
     configure_logging()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store is None
         app.state.store = store or Store.open(settings.database_url, migrate=settings.migrate)
-        sweeper = asyncio.create_task(_sweep(app, settings.sweep_seconds)) if settings.sweep_seconds > 0 else None
+        tasks = [asyncio.create_task(_sweep(app, settings.sweep_seconds))] if settings.sweep_seconds > 0 else []
+        notary = app.state.notary = _notary(app.state.store, settings)
+        if notary is not None:
+            app.state.store.bus.on(DecisionSettled, DecisionWithdrawn, DecisionExpired)(notary.after_settled)
+            if settings.checkpoint_seconds > 0:
+                tasks.append(asyncio.create_task(_checkpoints(notary, settings.checkpoint_seconds)))
         try:
             yield
         finally:
-            if sweeper is not None:
-                sweeper.cancel()
+            for task in tasks:
+                task.cancel()
+            if notary is not None:
+                app.state.store.bus.off(notary.after_settled)
             if opened:
                 app.state.store.close()
 
@@ -109,7 +168,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.error_page = error_page
     app.state.identify_token = accounts.token_identity  # who calls the API, and who is signed in on a page
     app.state.identify_session = accounts.session_identity
-    for capability in (decision_api, charter_api, identity_api, audit_api):
+    app.state.notary = None  # set when the app starts, if it has a signing key
+    for capability in (decision_api, charter_api, identity_api, audit_api, checkpoint_api):
         app.include_router(capability.router)
     metrics = Metrics()
     app.state.metrics = metrics

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
-from remit.audit import replay
+from remit.audit import anchoring, checkpoints, keys, replay
 from remit.charter import teams
 from remit.cli.context import SETTLED, Json
 from remit.decisions import madr, queries, queue, rules
@@ -78,6 +78,20 @@ class LocalBackend:
 
     def verify_audit(self) -> list[Json]:
         return [report.as_dict() for report in replay.verify(uow=self._uow(), team=self._team_name)]
+
+    def checkpoint(self) -> Json:
+        return anchoring.take(uow=self._uow(), team=self._team, key=keys.load()).as_dict()
+
+    def check_checkpoint(self, checkpoint: Json, source: str, public_key: str | None) -> Json:
+        if public_key is not None:
+            public = keys.parse_public(public_key, "--public-key")
+        else:
+            try:
+                public = keys.load().public
+            except NotFound as missing:
+                raise NotFound(missing.message, hint="check with the server's public key: --public-key FILE") from None
+        kept = checkpoints.parse(checkpoint, source)
+        return anchoring.check(uow=self._uow(), team=self._team, checkpoint=kept, public=public).as_dict()
 
     def gate(self, number: int) -> Json:
         return queries.gate(uow=self._uow(), team=self._team, number=number).as_dict()

@@ -32,16 +32,31 @@ def log(
 
 
 @audit.command("verify")
-def verify(typer_ctx: typer.Context, json_out: Json = False) -> None:
-    """Recompute every hash, then replay the chain against the tables; exit 1 naming the first bad entry,
-    or every difference (table, row, field, what the chain says, what the table says)."""
-    reports = ctx(typer_ctx).backend().verify_audit()
+def verify(
+    typer_ctx: typer.Context,
+    json_out: Json = False,
+    checkpoint: Annotated[
+        list[Path] | None, typer.Option("--checkpoint", help="a kept checkpoint: the chain must still hold it; repeat")
+    ] = None,
+    public_key: Annotated[
+        Path | None, typer.Option("--public-key", help="check checkpoints with this public key, not the key in use")
+    ] = None,
+) -> None:
+    """Recompute every hash, then replay the chain against the tables; exit 1 naming the first bad entry, or
+    every difference (table, row, field, what the chain says, what the table says); with --checkpoint, also
+    if the chain no longer holds what a signed checkpoint saw."""
+    from remit.audit import checkpoint_cli as anchors  # cryptography: only when checking
+
+    backend = ctx(typer_ctx).backend()
+    reports = backend.verify_audit()
+    kept = anchors.check_files(backend, checkpoint or [], public_key)
     if json_out:
-        emit_json(reports)
+        emit_json({"chains": reports, "checkpoints": kept} if checkpoint else reports)
     else:
         for report in reports:
             _verified(report)
-    if any(not report["ok"] for report in reports):
+        anchors.show(kept)
+    if any(not report["ok"] for report in [*reports, *kept]):
         raise typer.Exit(1)
 
 
@@ -62,6 +77,17 @@ def _verified(report: dict[str, Any]) -> None:
         )
         for difference in differences:
             err_console.print(Difference(**difference).sentence(), markup=False, highlight=False)
+
+
+@audit.command("checkpoint")
+def checkpoint(
+    typer_ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option("--out", help="write it to this file (default: print it)")] = None,
+) -> None:
+    """A signed checkpoint of the team's chain head, to keep outside the database (see docs/ledger.md)."""
+    from remit.audit import checkpoint_cli as anchors
+
+    anchors.write(ctx(typer_ctx).backend().checkpoint(), out)
 
 
 @export.command("madr")

@@ -148,6 +148,9 @@ def init(
         f"team [bold]{adopted.team}[/] adopted charter v{adopted.version} "
         f"({adopted.people} people, sha256 {adopted.sha256[:12]}); the audit chain starts here"
     )
+    from remit.audit.checkpoint_cli import ensure_key  # cryptography: only for the commands that sign
+
+    ensure_key()
 
 
 @app.command("who")

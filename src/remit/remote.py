@@ -218,6 +218,13 @@ class RemoteBackend:
     def verify_audit(self) -> list[Json]:
         return [self._get("/audit/verify")]
 
+    def checkpoint(self) -> Json:
+        checkpoint: Json = self._get("/audit/head")["checkpoint"]
+        return checkpoint
+
+    def check_checkpoint(self, checkpoint: Json, source: str, public_key: str | None) -> Json:
+        return self._write("/audit/checkpoints/verify", {"checkpoint": checkpoint, "public_key": public_key})
+
     def gate(self, number: int) -> Json:
         answer = self._json("GET", f"/gate/{number}", ok=(200, 409))
         return {key: answer[key] for key in ("number", "approved", "reason")}

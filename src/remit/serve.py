@@ -5,10 +5,13 @@ from __future__ import annotations
 import errno
 import os
 import socket
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from remit.audit.checkpoint_cli import ensure_key
+from remit.audit.keys import ENV_FILE, ENV_KEY
 from remit.cli.context import console, local
 from remit.kernel.errors import Conflict
 
@@ -44,6 +47,7 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from remit.app import CHECKPOINT_DIR, Settings
     from remit.kernel.uow import Store
     from remit.seed import seed_demo
 
@@ -62,6 +66,13 @@ def serve(
     finally:
         store.close()
     os.environ["REMIT_DATABASE_URL"] = store.engine.url.render_as_string(hide_password=False)
+    key = ensure_key()
+    if key.source != ENV_KEY:  # the workers find the key where this process did, whatever their directory
+        os.environ[ENV_FILE] = str(Path(key.source).resolve())
+    folder = Path(os.environ.get("REMIT_CHECKPOINT_DIR") or CHECKPOINT_DIR).resolve()
+    os.environ["REMIT_CHECKPOINT_DIR"] = str(folder)
+    Settings.from_env()  # what the workers will read: a bad setting is a clear error here, not in each worker
+    console.print(f"checkpoints signed by key {key.id} ({key.source}), kept in {folder}")
     console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
     console.print("press Ctrl+C to stop it")
     config = uvicorn.Config(

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -24,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from remit.app import Settings, create_app
+from remit.audit.keys import SigningKey
 from remit.identity.commands import CreateToken
 from remit.kernel.commands import act
 from remit.kernel.uow import Store
@@ -49,7 +51,8 @@ class Fuzzed:
     decider in many domains, so generated writes reach deep into the services."""
 
     def __init__(self, store: Store) -> None:
-        self.app = create_app(Settings(sweep_seconds=0), store=store)
+        key = SigningKey(Ed25519PrivateKey.generate(), "schemathesis")  # the checkpoint routes sign and check
+        self.app = create_app(Settings(sweep_seconds=0, signing_key=key), store=store)
         new = act(store, DEMO_TEAM, "priya", CreateToken(name="schemathesis"))
         self.token_id = new.view.id
         self.headers = {"Authorization": f"Bearer {new.token}"}

@@ -41,7 +41,8 @@ class LiveServer:
         command += ["--workers", str(self.workers)] + (["--demo"] if self.demo else [])
         output = self.log.open("ab") if self.log else subprocess.DEVNULL
         env = {**os.environ, "REMIT_DATABASE_URL": self.database}
-        self.process = subprocess.Popen(command, stdout=output, stderr=output, env=env, start_new_session=True)
+        cwd = self.log.parent if self.log else None  # where it keeps its signing key and checkpoints (.remit/)
+        self.process = subprocess.Popen(command, stdout=output, stderr=output, env=env, cwd=cwd, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -59,6 +59,15 @@ class Backend(Protocol):
 
     def verify_audit(self) -> list[Json]: ...
 
+    def checkpoint(self) -> Json:
+        """A signed checkpoint of the team's chain head (locally with the signing key; a server signs its own)."""
+        ...
+
+    def check_checkpoint(self, checkpoint: Json, source: str, public_key: str | None) -> Json:
+        """``checkpoint`` (read from ``source``) against the chain: signed by ``public_key`` (PEM; None: the key in
+        use), the team's, and still anchored. {team, seq, hash, at, ok, problem}."""
+        ...
+
     def gate(self, number: int) -> Json:
         """{number, approved, reason}."""
         ...

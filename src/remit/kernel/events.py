@@ -79,6 +79,10 @@ class Bus:
 
         return register
 
+    def off(self, subscriber: Subscriber) -> None:
+        """Stop ``subscriber`` hearing anything (a server's subscribers, when it stops)."""
+        self.subscribers = [(kinds, each) for kinds, each in self.subscribers if each != subscriber]
+
     def publish(self, store: Any, committed: Sequence[Recorded]) -> None:
         for kinds, subscriber in self.subscribers:
             mine = [record for record in committed if isinstance(record.event, kinds)]
