@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -27,7 +28,7 @@ from remit.decisions import api as decision_api
 from remit.decisions import handlers  # noqa: F401 - the decision handlers the sweeper dispatches to
 from remit.decisions import web as decision_pages
 from remit.decisions.commands import ExpireDecisions
-from remit.identity import accounts
+from remit.identity import accounts, throttle, tokens
 from remit.identity import api as identity_api
 from remit.identity import web as identity_pages
 from remit.kernel.commands import COMMANDS, Caller
@@ -47,6 +48,30 @@ class Settings:
     sweep_seconds: float = 60.0  # how often open decisions past their deadline are expired
     secure_cookies: bool = False  # set behind HTTPS
     migrate: bool = True
+    sign_in_limit_per_account: str = throttle.PER_ACCOUNT  # failures since the last success, in a moving window
+    sign_in_limit_per_address: str = throttle.PER_ADDRESS  # failed secrets of any kind from one client address
+    rate_limit_storage: str = throttle.STORAGE  # where the counts live: memory:// (this process) or redis://...
+
+
+def settings_from_environment() -> Settings:
+    """REMIT_DATABASE_URL, REMIT_SECURE_COOKIES=1 behind HTTPS, and the sign-in limits:
+    REMIT_SIGN_IN_LIMIT_PER_ACCOUNT, REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and
+    REMIT_RATE_LIMIT_STORAGE (a `limits` storage URI)."""
+    env = os.environ.get
+    return Settings(
+        database_url=env("REMIT_DATABASE_URL"),
+        secure_cookies=env("REMIT_SECURE_COOKIES", "") not in ("", "0", "false", "no"),
+        sign_in_limit_per_account=env("REMIT_SIGN_IN_LIMIT_PER_ACCOUNT") or throttle.PER_ACCOUNT,
+        sign_in_limit_per_address=env("REMIT_SIGN_IN_LIMIT_PER_ADDRESS") or throttle.PER_ADDRESS,
+        rate_limit_storage=env("REMIT_RATE_LIMIT_STORAGE") or throttle.STORAGE,
+    )
+
+
+def sign_in_limits(settings: Settings) -> throttle.SignInLimits:
+    """The sign-in limits the settings ask for (an ``InvalidInput`` naming a setting that does not read)."""
+    return throttle.SignInLimits(
+        settings.sign_in_limit_per_account, settings.sign_in_limit_per_address, settings.rate_limit_storage
+    )
 
 
 async def _sweep(app: FastAPI, every: float) -> None:
@@ -70,12 +95,9 @@ def _sweep_once(store: Store) -> None:
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
-    """The ASGI app (``uvicorn --factory remit.app:create_app``: settings from REMIT_DATABASE_URL, and
-    REMIT_SECURE_COOKIES=1 behind HTTPS)."""
-    settings = settings or Settings(
-        database_url=os.environ.get("REMIT_DATABASE_URL"),
-        secure_cookies=os.environ.get("REMIT_SECURE_COOKIES", "") not in ("", "0", "false", "no"),
-    )
+    """The ASGI app (``uvicorn --factory remit.app:create_app``: settings from the environment, see
+    ``settings_from_environment``)."""
+    settings = settings or settings_from_environment()
     configure_logging()
 
     @contextlib.asynccontextmanager
@@ -106,8 +128,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.state.store = store
     handle_errors(app)
     app.state.error_page = error_page
-    app.state.identify_token = accounts.token_identity  # who calls the API, and who is signed in on a page
-    app.state.identify_session = accounts.session_identity
+    limits = sign_in_limits(settings)  # every secret a client sends is counted against these
+    app.state.sign_in_limits = limits
+    app.state.identify_token = functools.partial(tokens.token_identity, limits=limits)  # who calls the API,
+    app.state.identify_session = accounts.session_identity  # and who is signed in on a page
     for capability in (decision_api, charter_api, identity_api):
         app.include_router(capability.router)
     metrics = Metrics()

@@ -24,10 +24,12 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from remit.app import settings_from_environment, sign_in_limits
     from remit.kernel.uow import Store
     from remit.seed import seed_demo
 
     context = local(typer_ctx)
+    sign_in_limits(settings_from_environment())  # a setting that does not read is a red line here, not in a worker
     url = context.database or os.environ.get("REMIT_DATABASE_URL") or (DEMO_DATABASE if demo else None)
     store = Store.open(url, migrate=True)
     try:

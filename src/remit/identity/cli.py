@@ -12,7 +12,7 @@ import typer
 
 from remit.cli.context import console, local
 from remit.identity import accounts as identity
-from remit.identity.commands import CreateToken
+from remit.identity.commands import CreateToken, EndSessions
 from remit.kernel.commands import act, build
 from remit.kernel.errors import InvalidInput
 
@@ -32,7 +32,15 @@ def set_password(
     if password is None:
         password = str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
     identity.set_password(uow=context.store().uow(), team=context.team, handle=handle, password=password)
-    console.print(f"{handle} can now sign in to team {context.team}")
+    console.print(f"{handle} can now sign in to team {context.team} (their web sessions have ended)")
+
+
+@people.command("sign-out")
+def sign_out_everywhere(typer_ctx: typer.Context, handle: str) -> None:
+    """End every web session of HANDLE (a lost laptop, a shared browser). Their API tokens keep working."""
+    context = local(typer_ctx)
+    ended = act(context.store(), context.team, handle, EndSessions())  # the operator acts as HANDLE
+    console.print(f"{handle} is signed out everywhere: {ended.sentence}")
 
 
 @people.command("login-link")
