@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import types
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -192,3 +193,36 @@ def test_the_right_password_is_refused_while_the_account_is_limited_from_anywher
     assert [web.sign_in("sol", password=WRONG).status_code for _ in range(3)] == [401, 401, 429]
     with TestClient(limited_app.app, follow_redirects=False, client=("198.51.100.40", 4000)) as elsewhere:
         assert Browser(elsewhere).sign_in("sol").status_code == 429  # the account's window, whoever asks
+
+
+def test_a_sign_in_link_from_a_full_address_gets_the_429_page(demo_store: Store, clock: Clock) -> None:
+    with TestClient(app_with(demo_store, address="1 per 15 minutes"), follow_redirects=False) as client:
+        web = Browser(client)
+        assert web.sign_in("priya", password=WRONG).status_code == 401
+        token = identity.create_login_link(uow=demo_store.uow(), team=DEMO_TEAM, handle="priya")
+        csrf = web.csrf(f"/login/link/{token}")
+        page = client.post(f"/login/link/{token}", data={"csrf": csrf})
+        assert page.status_code == 429 and int(page.headers["Retry-After"]) >= 1
+        assert "too many failed sign-ins for your address" in page.text and "<html" in page.text
+
+
+REDIS = "redis://127.0.0.1:6379"
+
+
+def test_workers_sharing_redis_share_the_counts() -> None:
+    """Two servers' limits on one Redis (as --workers or several machines would be): a guesser cannot spread
+    its guesses over them. Skipped when no Redis answers on 127.0.0.1:6379."""
+    first = SignInLimits(per_address="3 per 15 minutes", where=REDIS)
+    try:
+        first.storage.check() or pytest.skip(f"no Redis answers at {REDIS}")
+    except Exception as error:  # whatever the client raises, there is no Redis to test with
+        pytest.skip(f"no Redis answers at {REDIS}: {error}")
+    second = SignInLimits(per_address="3 per 15 minutes", where=REDIS)
+    address = f"203.0.113.{uuid.uuid4().int % 250}-{uuid.uuid4().hex}"  # this run's own keys
+    first.failed(address)
+    second.failed(address)
+    assert first.address_full(address) is None
+    first.failed(address)
+    for worker in (first, second):
+        full = worker.address_full(address)
+        assert full is not None and full.which == "address" and 1 <= full.retry_after <= 900
