@@ -33,6 +33,7 @@ from remit import capabilities  # noqa: F401 - registers the handlers
 from remit.decisions.commands import RecordPosition
 from remit.decisions.model import Stance
 from remit.identity import accounts
+from remit.identity.throttle import SignInLimits
 from remit.kernel.commands import act
 from remit.kernel.errors import NotAuthenticated
 from remit.kernel.uow import Store
@@ -57,11 +58,20 @@ def writes(store: Store, seconds: float, number: int) -> list[float]:
 WRONG = "not-the-password"
 
 
+# Windows that never fill: every guess is verified and recorded, as guesses spread over more accounts and
+# addresses than the limits cover would be (under the default limits one guesser is refused, without any
+# argon2 work, after its 10th wrong password).
+UNLIMITED = SignInLimits(per_account="1000000 per 1 second", per_address="1000000 per 1 second")
+
+
 def guess(store: Store, stop: threading.Event, counter: list[int]) -> None:
-    """Today's sign-in: the hash is read, verified outside any unit of work, and only then written."""
+    """Today's sign-in: the hash is read, verified outside any unit of work; the session (or, for a wrong
+    password, the failure's audit entry) is written after."""
     while not stop.is_set():
         try:
-            accounts.sign_in(uow=store.uow(), team=DEMO_TEAM, handle="priya", password=WRONG)
+            accounts.sign_in(
+                uow=store.uow(), limits=UNLIMITED, address="192.0.2.1", team=DEMO_TEAM, handle="priya", password=WRONG
+            )
         except NotAuthenticated:
             counter[0] += 1
 
@@ -148,8 +158,10 @@ def main(argv: list[str] | None = None) -> int:
             "## Password guessing beside the team's writers\n\n"
             f"- Command: `{command.strip()}`\n- Date: {now}\n- Machine: {machine()}\n"
             "- One process, SQLite, the demo team; a writer records positions through the registry, alone, then "
-            f"while {args.guessers} thread(s) verify a wrong password (argon2-cffi defaults), {args.seconds:g} s "
-            "per row. The peer (third row) verifies the same passwords inside a writing unit of work, the shape "
+            f"while {args.guessers} thread(s) verify a wrong password (argon2-cffi defaults; the sign-in limits "
+            "raised so every guess is verified, and each failure recorded in the audit chain), "
+            f"{args.seconds:g} s per row. The peer (third row) verifies the same passwords inside a writing unit of "
+            "work, the shape "
             "sign-in had before [3/11].\n\n"
             f"{text}\n\nThe old shape's p50 ÷ today's: **{ratio:.2f}**. Today a guess never holds the writers' "
             "lock; what remains is the CPU the guessers' argon2 takes from the same 2 cores.\n"

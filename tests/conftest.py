@@ -25,7 +25,9 @@ from remit.charter import load_preset, teams
 from remit.charter.render import render_charter
 from remit.charter.roster import sample_roster
 from remit.identity import accounts as identity
+from remit.identity.accounts import NewSession
 from remit.identity.commands import CreateToken
+from remit.identity.throttle import SignInLimits
 from remit.kernel.commands import act
 from remit.kernel.tables import Base
 from remit.kernel.uow import Store
@@ -104,6 +106,18 @@ def quick_password_hashing() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(identity, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         yield
+
+
+ADDRESS = "192.0.2.1"  # a documentation address (RFC 5737): the client the sign-in tests sign in from
+
+
+def sign_in(
+    store: Store, team: str, handle: str, password: str, limits: SignInLimits | None = None, address: str = ADDRESS
+) -> NewSession:
+    """Sign in as the web form does, under ``limits`` (fresh ones, the defaults, when not given)."""
+    return identity.sign_in(
+        uow=store.uow(), limits=limits or SignInLimits(), address=address, team=team, handle=handle, password=password
+    )
 
 
 class Api:

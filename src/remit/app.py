@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -32,7 +33,7 @@ from remit.decisions import handlers  # noqa: F401 - the decision handlers the s
 from remit.decisions import web as decision_pages
 from remit.decisions.commands import ExpireDecisions
 from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionWithdrawn
-from remit.identity import accounts
+from remit.identity import accounts, throttle, tokens
 from remit.identity import api as identity_api
 from remit.identity import web as identity_pages
 from remit.kernel.commands import COMMANDS, Caller
@@ -57,12 +58,17 @@ class Settings:
     checkpoint_dir: Path | None = None  # where checkpoints are kept; none: signed on demand, kept nowhere
     checkpoint_seconds: float = 600.0  # how often a team's moved head is checkpointed (0: only on settling)
     checkpoint_keep: int = 1000  # checkpoints kept per team in checkpoint_dir
+    sign_in_limit_per_account: str = throttle.PER_ACCOUNT  # failures since the last success, in a moving window
+    sign_in_limit_per_address: str = throttle.PER_ADDRESS  # failed secrets of any kind from one client address
+    rate_limit_storage: str = throttle.STORAGE  # where the counts live: memory:// (this process) or redis://...
 
     @classmethod
     def from_env(cls) -> Settings:
         """REMIT_DATABASE_URL, REMIT_SECURE_COOKIES=1 behind HTTPS, the signing key (``audit/keys.py``),
         REMIT_CHECKPOINT_DIR (default .remit/checkpoints), REMIT_CHECKPOINT_MINUTES (default 10),
-        REMIT_CHECKPOINT_KEEP (default 1000)."""
+        REMIT_CHECKPOINT_KEEP (default 1000), and the sign-in limits: REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
+        REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and REMIT_RATE_LIMIT_STORAGE (a
+        `limits` storage URI)."""
         try:
             key: keys.SigningKey | None = keys.load()
         except RemitError as error:
@@ -75,6 +81,9 @@ class Settings:
             checkpoint_dir=Path(os.environ.get("REMIT_CHECKPOINT_DIR") or CHECKPOINT_DIR),
             checkpoint_seconds=60 * _number("REMIT_CHECKPOINT_MINUTES", 10),
             checkpoint_keep=int(_number("REMIT_CHECKPOINT_KEEP", 1000)),
+            sign_in_limit_per_account=os.environ.get("REMIT_SIGN_IN_LIMIT_PER_ACCOUNT") or throttle.PER_ACCOUNT,
+            sign_in_limit_per_address=os.environ.get("REMIT_SIGN_IN_LIMIT_PER_ADDRESS") or throttle.PER_ADDRESS,
+            rate_limit_storage=os.environ.get("REMIT_RATE_LIMIT_STORAGE") or throttle.STORAGE,
         )
 
 
@@ -87,6 +96,13 @@ def _number(name: str, default: float) -> float:
     if not 0 <= value < 1e9:
         raise InvalidInput(f"{name}={text} is not a number of 0 or more", hint=f"e.g. {name}={default:g}")
     return value
+
+
+def sign_in_limits(settings: Settings) -> throttle.SignInLimits:
+    """The sign-in limits the settings ask for (an ``InvalidInput`` naming a setting that does not read)."""
+    return throttle.SignInLimits(
+        settings.sign_in_limit_per_account, settings.sign_in_limit_per_address, settings.rate_limit_storage
+    )
 
 
 async def _sweep(app: FastAPI, every: float) -> None:
@@ -166,8 +182,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.state.store = store
     handle_errors(app)
     app.state.error_page = error_page
-    app.state.identify_token = accounts.token_identity  # who calls the API, and who is signed in on a page
-    app.state.identify_session = accounts.session_identity
+    limits = sign_in_limits(settings)  # every secret a client sends is counted against these
+    app.state.sign_in_limits = limits
+    app.state.identify_token = functools.partial(tokens.token_identity, limits=limits)  # who calls the API,
+    app.state.identify_session = accounts.session_identity  # and who is signed in on a page
     app.state.notary = None  # set when the app starts, if it has a signing key
     for capability in (decision_api, charter_api, identity_api, audit_api, checkpoint_api):
         app.include_router(capability.router)

@@ -47,12 +47,13 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from remit.app import CHECKPOINT_DIR, Settings
+    from remit.app import CHECKPOINT_DIR, Settings, sign_in_limits
     from remit.kernel.uow import Store
     from remit.seed import seed_demo
 
     context = local(typer_ctx)
     port_free(host, port)
+    sign_in_limits(Settings.from_env())  # a setting that does not read is a red line here, not in a worker
     url = context.database or os.environ.get("REMIT_DATABASE_URL") or (DEMO_DATABASE if demo else None)
     store = Store.open(url, migrate=True)
     try:

@@ -13,12 +13,14 @@ from remit.decisions.commands import ExpireDecisions, MarkSeen, OpenDecision, Re
 from remit.decisions.model import Stance
 from remit.decisions.tables import DecisionRow, DecisionWaitRow
 from remit.identity import accounts as identity
+from remit.identity import tokens
 from remit.identity.commands import CreateToken, RevokeToken
 from remit.identity.tables import ApiTokenRow, CredentialRow, WebSessionRow
+from remit.identity.throttle import SignInLimits
 from remit.kernel.commands import act
 from remit.kernel.errors import InvalidInput, NotAuthenticated, NotFound
 from remit.kernel.uow import Store
-from tests.conftest import Clock
+from tests.conftest import ADDRESS, Clock, sign_in
 
 PASSWORD = "correct horse battery"
 
@@ -37,7 +39,7 @@ def test_a_password_is_stored_as_an_argon2_hash_and_signs_in(store: Store, team:
     with store.sessions() as session:
         stored = session.scalars(select(CredentialRow.password_hash)).one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
-    session_ = identity.sign_in(uow=store.uow(), team=team, handle="priya", password=PASSWORD)
+    session_ = sign_in(store, team, "priya", PASSWORD)
     assert session_.identity.handle == "priya" and session_.identity.roles == ("pm",)
     with store.sessions() as session:
         assert session.scalars(select(WebSessionRow.token_hash)).one() == identity.digest(session_.token)
@@ -50,7 +52,7 @@ def test_a_password_is_stored_as_an_argon2_hash_and_signs_in(store: Store, team:
 def test_a_wrong_sign_in_gets_one_message_for_every_cause(store: Store, team: str, handle: str, password: str) -> None:
     identity.set_password(uow=store.uow(), team=team, handle="priya", password=PASSWORD)
     with pytest.raises(NotAuthenticated, match="wrong team, name or password"):
-        identity.sign_in(uow=store.uow(), team=team, handle=handle, password=password)
+        sign_in(store, team, handle, password)
 
 
 def test_a_short_password_is_refused(store: Store, team: str) -> None:
@@ -62,12 +64,12 @@ def test_a_session_expires_and_a_signed_out_session_is_gone(store: Store, team: 
     clock = store.clock
     assert isinstance(clock, Clock)
     identity.set_password(uow=store.uow(), team=team, handle="ezra", password=PASSWORD)
-    first = identity.sign_in(uow=store.uow(), team=team, handle="ezra", password=PASSWORD)
+    first = sign_in(store, team, "ezra", PASSWORD)
     assert identity.session_identity(uow=store.uow(), token=first.token).handle == "ezra"
     clock.advance(hours=13)
     with pytest.raises(NotAuthenticated, match="session has ended"):
         identity.session_identity(uow=store.uow(), token=first.token)
-    second = identity.sign_in(uow=store.uow(), team=team, handle="ezra", password=PASSWORD)
+    second = sign_in(store, team, "ezra", PASSWORD)
     identity.sign_out(uow=store.uow(), token=second.token)
     with pytest.raises(NotAuthenticated):
         identity.session_identity(uow=store.uow(), token=second.token)
@@ -75,9 +77,12 @@ def test_a_session_expires_and_a_signed_out_session_is_gone(store: Store, team: 
 
 def test_a_login_link_works_once(store: Store, team: str) -> None:
     token = identity.create_login_link(uow=store.uow(), team=team, handle="dana")
-    assert identity.use_login_link(uow=store.uow(), token=token).identity.handle == "dana"
+    assert (
+        identity.use_login_link(uow=store.uow(), limits=SignInLimits(), address=ADDRESS, token=token).identity.handle
+        == "dana"
+    )
     with pytest.raises(NotAuthenticated, match="used up"):
-        identity.use_login_link(uow=store.uow(), token=token)
+        identity.use_login_link(uow=store.uow(), limits=SignInLimits(), address=ADDRESS, token=token)
 
 
 def test_an_api_token_is_shown_once_stored_hashed_and_revocable(store: Store, team: str) -> None:
@@ -86,12 +91,14 @@ def test_an_api_token_is_shown_once_stored_hashed_and_revocable(store: Store, te
     with store.sessions() as session:
         row = session.scalars(select(ApiTokenRow)).one()
     assert row.token_hash == identity.digest(new.token) and new.token not in (row.prefix, row.token_hash)
-    assert identity.token_identity(uow=store.uow(), token=new.token).handle == "ezra"
-    views = identity.list_tokens(uow=store.uow(), person_id=row.person_id)
+    assert (
+        tokens.token_identity(uow=store.uow(), limits=SignInLimits(), address=ADDRESS, token=new.token).handle == "ezra"
+    )
+    views = tokens.list_tokens(uow=store.uow(), person_id=row.person_id)
     assert [view.name for view in views] == ["deploy"] and "token" not in views[0].as_dict()
     act(store, team, "ezra", RevokeToken(token_id=row.id))
     with pytest.raises(NotAuthenticated, match="not valid"):
-        identity.token_identity(uow=store.uow(), token=new.token)
+        tokens.token_identity(uow=store.uow(), limits=SignInLimits(), address=ADDRESS, token=new.token)
 
 
 def test_an_expired_token_is_refused(store: Store, team: str) -> None:
@@ -100,7 +107,7 @@ def test_an_expired_token_is_refused(store: Store, team: str) -> None:
     new = act(store, team, "ezra", CreateToken(name="ci", expires_in_days=1))
     clock.advance(days=2)
     with pytest.raises(NotAuthenticated, match="expired"):
-        identity.token_identity(uow=store.uow(), token=new.token)
+        tokens.token_identity(uow=store.uow(), limits=SignInLimits(), address=ADDRESS, token=new.token)
 
 
 def test_nobody_revokes_someone_elses_token(store: Store, team: str) -> None:

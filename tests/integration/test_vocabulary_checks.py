@@ -108,7 +108,7 @@ def test_a_database_at_0004_holding_the_demo_upgrades_with_every_row_and_the_cha
 
         upgrade(engine)
 
-        assert current_revision(engine) == head_revision() == "0005"
+        assert current_revision(engine) == head_revision() == "0006"
         assert counts(store) == before
         assert before["positions"] and before["crossings"] and before["notices"] and before["decision_waits"]
         assert all(report.ok for report in queries.verify_audit(uow=store.uow()))

@@ -45,7 +45,8 @@ def get_caller(
         raise NotAuthenticated(
             "this API needs a token", hint="send `Authorization: Bearer remit_...`; create a token on your tokens page"
         )
-    caller: SignedIn = request.app.state.identify_token(uow=store.uow(), token=credentials.credentials)
+    address = request.client.host if request.client else ""
+    caller: SignedIn = request.app.state.identify_token(uow=store.uow(), address=address, token=credentials.credentials)
     request.scope.setdefault("state", {})["person"] = f"{caller.handle}@{caller.team}"
     return caller
 

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from remit.kernel.errors import RemitError
+from remit.kernel.errors import RateLimited, RemitError
 
 log = logging.getLogger("remit.server")
 STATUS_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found"}
@@ -44,7 +44,10 @@ def answer(request: Request, status: int, code: str, message: str, hint: str = "
 async def _remit_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RemitError)  # noqa: S101 - registered for RemitError only
     extra = {"problems": [str(p) for p in error.problems]} if hasattr(error, "problems") else {}
-    return answer(request, error.status, error.code, error.message, error.hint, **extra)
+    response = answer(request, error.status, error.code, error.message, error.hint, **extra)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 async def _validation_error(request: Request, error: Exception) -> Response:

@@ -1,4 +1,4 @@
-"""Who is calling: passwords (argon2id), web sessions, one-time sign-in links and API tokens.
+"""Who is calling: passwords (argon2id), web sessions and one-time sign-in links (API tokens: ``tokens``).
 
 A person is a member of one team's roster (``PersonRow``); every identity is that person, so whatever they
 do through the web or the API is done as themselves and checked against their roles in the charter.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,20 +21,24 @@ from sqlalchemy import select, update
 
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version
-from remit.identity.commands import ChangePassword, CreateToken, RevokeToken
-from remit.identity.events import LoginLinkIssued, PasswordSet, TokenIssued, TokenRevoked
-from remit.identity.tables import ApiTokenRow, CredentialRow, LoginLinkRow, WebSessionRow
-from remit.identity.views import NewToken, TokenView
+from remit.identity import failures
+from remit.identity.commands import ChangePassword, EndSessions
+from remit.identity.events import Failure, LoginLinkIssued, PasswordSet, SessionsEnded, SignInFailed
+from remit.identity.tables import CredentialRow, LoginLinkRow, WebSessionRow
+from remit.identity.throttle import SignInLimits
+from remit.identity.views import EndedSessions
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.errors import InvalidInput, NotAuthenticated, NotFound
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
 HASHER = PasswordHasher()
+log = logging.getLogger("remit.identity")
 
 MIN_PASSWORD = 10
 SESSION_TTL = timedelta(hours=12)
 LINK_TTL = timedelta(minutes=30)
+EVERYWHERE = "signed out everywhere"
 TOKEN_PREFIX = "remit_"  # noqa: S105 - a prefix that marks a token in logs, not a secret
 
 
@@ -52,6 +57,7 @@ class Identity:
     name: str
     roles: tuple[str, ...]
     csrf: str = ""  # web sessions only
+    session_id: int | None = None  # web sessions only
 
     @property
     def acting(self) -> Caller:
@@ -84,12 +90,12 @@ def _person(uow: UnitOfWork, team: str, handle: str) -> tuple[TeamRow, PersonRow
     return team_row, person
 
 
-def _identity(uow: UnitOfWork, person: PersonRow, csrf: str = "") -> Identity:
+def _identity(uow: UnitOfWork, person: PersonRow, csrf: str = "", session_id: int | None = None) -> Identity:
     team = uow.session.get_one(TeamRow, person.team_id)
     charter = charter_from_text(current_version(uow, team).text)
     member = charter.person(person.handle)
     roles = tuple(member.roles) if member is not None else ()
-    return Identity(person.id, team.name, person.handle, person.name, roles, csrf)
+    return Identity(person.id, team.name, person.handle, person.name, roles, csrf, session_id)
 
 
 def _check_length(password: str, what: str = "password") -> None:
@@ -108,7 +114,7 @@ def _verified(stored: str | None, password: str) -> bool:
 
 
 def set_password(*, uow: UnitOfWork, team: str, handle: str, password: str) -> None:
-    """Set a person's password (by themselves, or by whoever runs the server's database)."""
+    """Set a person's password (by whoever runs the server's database): every web session of theirs ends."""
     _check_length(password)
     hashed = HASHER.hash(password)  # before the transaction: argon2 never runs inside the writers' lock
     with uow:
@@ -119,11 +125,13 @@ def set_password(*, uow: UnitOfWork, team: str, handle: str, password: str) -> N
         else:
             row.password_hash, row.updated_at = hashed, uow.now
         uow.record(team_row, PasswordSet(handle), actor=handle)
+        _end_sessions(uow, team_row, person, "password set by the operator", actor="remit")
         uow.commit()
 
 
-def _stored_hash(uow: UnitOfWork, team: str, handle: str) -> str | None:
-    """The person's password hash, read without taking any lock (None: no such person, or no password)."""
+def _credential(uow: UnitOfWork, team: str, handle: str) -> tuple[PersonRow | None, str | None]:
+    """The person on the roster and their password hash, read without taking any lock (None: nobody by that
+    name, or no password)."""
     with uow.reading():
         person = uow.session.scalars(
             select(PersonRow)
@@ -131,7 +139,11 @@ def _stored_hash(uow: UnitOfWork, team: str, handle: str) -> str | None:
             .where(TeamRow.name == team, PersonRow.handle == handle, PersonRow.active.is_(True))
         ).one_or_none()
         credential = uow.session.get(CredentialRow, person.id) if person is not None else None
-        return credential.password_hash if credential is not None else None
+        return person, credential.password_hash if credential is not None else None
+
+
+def _stored_hash(uow: UnitOfWork, team: str, handle: str) -> str | None:
+    return _credential(uow, team, handle)[1]
 
 
 def _credential_still(uow: UnitOfWork, team: str, handle: str, stored: str) -> tuple[TeamRow, PersonRow, CredentialRow]:
@@ -154,29 +166,90 @@ def change_password(uow: UnitOfWork, caller: Caller, command: ChangePassword) ->
         raise InvalidInput("the current password is wrong", hint="type the password you signed in with")
     hashed = HASHER.hash(new)
     with uow:
-        team_row, _person_row, row = _credential_still(uow, team, handle, stored)
+        team_row, person, row = _credential_still(uow, team, handle, stored)
         row.password_hash, row.updated_at = hashed, uow.now
         uow.record(team_row, PasswordSet(handle), actor=handle)
+        _end_sessions(uow, team_row, person, "password changed", actor=handle, keep=command.keep_session)
         uow.commit()
+
+
+def _end_sessions(
+    uow: UnitOfWork, team: TeamRow, person: PersonRow, reason: str, *, actor: str, keep: int | None = None
+) -> int:
+    """End the person's open web sessions but ``keep`` (one of theirs, if it is); recorded when any ended."""
+    ended = len(
+        uow.session.scalars(
+            update(WebSessionRow)
+            .where(
+                WebSessionRow.person_id == person.id,
+                WebSessionRow.revoked_at.is_(None),
+                WebSessionRow.expires_at > uow.now,
+                WebSessionRow.id != (keep or 0),
+            )
+            .values(revoked_at=uow.now)
+            .returning(WebSessionRow.id)
+        ).all()
+    )
+    if ended or reason == EVERYWHERE:
+        kept = 0 if keep is None else 1
+        uow.record(team, SessionsEnded(person.handle, ended, kept, reason), actor=actor)
+    return ended
+
+
+@COMMANDS.handles(EndSessions)
+def end_sessions(uow: UnitOfWork, caller: Caller, command: EndSessions) -> EndedSessions:
+    """Sign out everywhere: every web session of the caller ends (only the caller's: there is no one else to
+    name). API tokens are not sessions: they keep working until revoked."""
+    with uow:
+        team_row, person = _person(uow, caller.team, caller.handle)
+        result = EndedSessions(_end_sessions(uow, team_row, person, EVERYWHERE, actor=caller.handle))
+        uow.commit(result)
+        return result
 
 
 def _new_session(uow: UnitOfWork, person: PersonRow, ttl: timedelta) -> NewSession:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires = uow.now + ttl
-    uow.session.add(
-        WebSessionRow(token_hash=digest(token), person_id=person.id, csrf=csrf, created_at=uow.now, expires_at=expires)
+    row = WebSessionRow(
+        token_hash=digest(token), person_id=person.id, csrf=csrf, created_at=uow.now, expires_at=expires
     )
-    return NewSession(token, csrf, expires, _identity(uow, person, csrf))
+    uow.session.add(row)
+    uow.session.flush()
+    return NewSession(token, csrf, expires, _identity(uow, person, csrf, row.id))
 
 
-def sign_in(*, uow: UnitOfWork, team: str, handle: str, password: str, ttl: timedelta = SESSION_TTL) -> NewSession:
-    """A new web session for the right handle and password; one message for every wrong combination. The
-    hash is read, then verified outside any transaction, then the session written: one client guessing
-    passwords never holds up the team's writers."""
-    refused = NotAuthenticated("wrong team, name or password", hint="ask your team for a sign-in link")
+def _why(uow: UnitOfWork, team: str, handle: str) -> Failure:
+    """Why a sign-in failed, for the record (the person is told one message whatever the cause)."""
+    person, stored = _credential(uow, team, handle)
+    if person is None:
+        return Failure.UNKNOWN_PERSON
+    return Failure.WRONG_PASSWORD if stored is not None else Failure.NO_PASSWORD
+
+
+def sign_in(
+    *,
+    uow: UnitOfWork,
+    limits: SignInLimits,
+    address: str,
+    team: str,
+    handle: str,
+    password: str,
+    ttl: timedelta = SESSION_TTL,
+) -> NewSession:
+    """A new web session for the right handle and password; one message for every wrong combination. A full
+    sign-in window (``limits``, per account and per client ``address``) refuses before any password is
+    checked. The hash is read, then verified outside any transaction, then the session written: one client
+    guessing passwords never holds up the team's writers. Every failure is recorded (``failures``)."""
+    limited = limits.attempt(team, handle, address)
+    if limited is not None:
+        failures.refuse_limited(uow, limits, limited, team=team, handle=handle, address=address)
     stored = _stored_hash(uow, team, handle)
     if not _verified(stored, password) or stored is None:
-        raise refused
+        limits.failed(address)
+        event = SignInFailed(failures.as_typed(handle), address, _why(uow, team, handle), "password")
+        failures.record(uow, team, event)
+        raise NotAuthenticated("wrong team, name or password", hint="ask your team for a sign-in link")
+    limits.succeeded(team, handle)
     rehashed = HASHER.hash(password) if HASHER.check_needs_rehash(stored) else None
     with uow:
         _team_row, person, credential = _credential_still(uow, team, handle, stored)
@@ -195,7 +268,7 @@ def session_identity(*, uow: UnitOfWork, token: str) -> Identity:
         person = uow.session.get_one(PersonRow, row.person_id)
         if not person.active:
             raise NotAuthenticated("you are no longer on this team's roster")
-        return _identity(uow, person, row.csrf)
+        return _identity(uow, person, row.csrf, row.id)
 
 
 def sign_out(*, uow: UnitOfWork, token: str) -> None:
@@ -219,96 +292,32 @@ def create_login_link(*, uow: UnitOfWork, team: str, handle: str, ttl: timedelta
     return token
 
 
-def use_login_link(*, uow: UnitOfWork, token: str, ttl: timedelta = SESSION_TTL) -> NewSession:
+def use_login_link(
+    *, uow: UnitOfWork, limits: SignInLimits, address: str, token: str, ttl: timedelta = SESSION_TTL
+) -> NewSession:
+    """Sign in with a one-time link. A link is a secret too: a failure counts against the client's address
+    (a full window refuses before looking), and a spent link is recorded in its team's chain."""
+    limited = limits.address_full(address)
+    if limited is not None:
+        raise limited.error()
+    spent: tuple[str, str] | None = None  # (team, handle) of a link that is used up or expired
     with uow:
         row = uow.session.scalars(
             select(LoginLinkRow).where(LoginLinkRow.token_hash == digest(token)).with_for_update()
         ).one_or_none()
-        if row is None or row.used_at is not None or row.expires_at <= uow.now:
-            raise NotAuthenticated("this sign-in link is used up or has expired", hint="ask for a new one")
-        row.used_at = uow.now
-        person = uow.session.get_one(PersonRow, row.person_id)
-        if not person.active:
-            raise NotAuthenticated("you are no longer on this team's roster")
-        session = _new_session(uow, person, ttl)
-        uow.commit()
-        return session
-
-
-def _token_view(row: ApiTokenRow) -> TokenView:
-    return TokenView(
-        row.id,
-        row.name,
-        row.prefix,
-        row.created_at.isoformat(),
-        row.expires_at.isoformat() if row.expires_at else None,
-        row.last_used_at.isoformat() if row.last_used_at else None,
-        row.revoked_at is not None,
-    )
-
-
-@COMMANDS.handles(CreateToken)
-def create_token(uow: UnitOfWork, caller: Caller, command: CreateToken) -> NewToken:
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    days = command.expires_in_days
-    with uow:
-        team_row, person = _person(uow, caller.team, caller.handle)
-        row = ApiTokenRow(
-            token_hash=digest(token),
-            prefix=token[: len(TOKEN_PREFIX) + 6],
-            person_id=person.id,
-            name=command.name,
-            created_at=uow.now,
-            expires_at=uow.now + timedelta(days=days) if days else None,
-        )
-        uow.session.add(row)
-        uow.session.flush()
-        uow.record(team_row, TokenIssued(row.id, command.name), actor=caller.handle)
-        new = NewToken(token, _token_view(row))
-        uow.commit()  # never under an Idempotency-Key: a stored answer would keep the secret
-        return new
-
-
-def list_tokens(*, uow: UnitOfWork, person_id: int) -> list[TokenView]:
-    with uow.reading():
-        rows = uow.session.scalars(
-            select(ApiTokenRow).where(ApiTokenRow.person_id == person_id).order_by(ApiTokenRow.id)
-        ).all()
-        return [_token_view(row) for row in rows]
-
-
-@COMMANDS.handles(RevokeToken)
-def revoke_token(uow: UnitOfWork, caller: Caller, command: RevokeToken) -> TokenView:
-    """Revoke one of the caller's own tokens."""
-    with uow:
-        team_row, person = _person(uow, caller.team, caller.handle)
-        row = uow.session.get(ApiTokenRow, command.token_id, with_for_update=True)
-        if row is None or row.person_id != person.id:
-            raise NotFound(f"you have no token {command.token_id}", hint="GET /api/v1/tokens lists yours")
-        if row.revoked_at is None:
-            row.revoked_at = uow.now
-            uow.record(team_row, TokenRevoked(row.id, row.name), actor=caller.handle)
-        view = _token_view(row)
-        uow.commit(view)
-        return view
-
-
-def token_identity(*, uow: UnitOfWork, token: str) -> Identity:
-    """The person behind an API token; refuses unknown, revoked and expired tokens alike. Every API request
-    comes through here, so it only reads, except to note when the token was last used (every 5 minutes)."""
-    with uow.reading():
-        row = uow.session.scalars(select(ApiTokenRow).where(ApiTokenRow.token_hash == digest(token))).one_or_none()
-        if row is None or row.revoked_at is not None:
-            raise NotAuthenticated("this API token is not valid", hint="create one on your tokens page")
-        if row.expires_at is not None and row.expires_at <= uow.now:
-            raise NotAuthenticated("this API token has expired", hint="create a new one on your tokens page")
-        person = uow.session.get_one(PersonRow, row.person_id)
-        if not person.active:
-            raise NotAuthenticated("the token's owner is no longer on the team's roster")
-        caller, token_id = _identity(uow, person), row.id
-        due = row.last_used_at is None or uow.now - row.last_used_at > timedelta(minutes=5)
-    if due:  # coarse, so reading with a token is not a write every time
-        with uow:
-            uow.session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=uow.now))
+        person = uow.session.get_one(PersonRow, row.person_id) if row is not None else None
+        if row is not None and person is not None and row.used_at is None and row.expires_at > uow.now:
+            row.used_at = uow.now
+            if not person.active:
+                raise NotAuthenticated("you are no longer on this team's roster")
+            session = _new_session(uow, person, ttl)
             uow.commit()
-    return caller
+            return session
+        if person is not None:
+            spent = (uow.session.get_one(TeamRow, person.team_id).name, person.handle)
+    limits.failed(address)
+    if spent is None:
+        log.warning("sign-in link refused: no such link", extra={"address": address})
+    else:
+        failures.record(uow, spent[0], SignInFailed(spent[1], address, Failure.LINK_SPENT, "link"))
+    raise NotAuthenticated("this sign-in link is used up or has expired", hint="ask for a new one")

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path
 from remit.api.commands import route
 from remit.api.deps import Caller, StoreDep
 from remit.api.schemas import ERRORS, WRITE_ERRORS
-from remit.identity import accounts as identity
-from remit.identity.commands import CreateToken, RevokeToken
+from remit.identity import tokens
+from remit.identity.commands import CreateToken, EndSessions, RevokeToken
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 route(
@@ -25,6 +25,15 @@ route(
     "A retry makes a second token; revoke the spare.",
 )
 route(router, "DELETE", "/tokens/{token_id}", RevokeToken, responses=WRITE_ERRORS)
+route(
+    router,
+    "POST",
+    "/me/sessions/end",
+    EndSessions,
+    responses=WRITE_ERRORS,
+    description="Ends every web session of the caller (signed in on any browser). API tokens are not sessions: "
+    "this one and the others keep working; revoke them with DELETE /api/v1/tokens/{token_id}.",
+)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -35,5 +44,5 @@ def me(caller: Caller) -> dict[str, Any]:
 
 @router.get("/tokens", tags=["identity"], responses=ERRORS, summary="Your API tokens (never their secrets)")
 def list_tokens(store: StoreDep, caller: Caller) -> dict[str, Any]:
-    views = identity.list_tokens(uow=store.uow(), person_id=caller.person_id)
+    views = tokens.list_tokens(uow=store.uow(), person_id=caller.person_id)
     return {"items": [view.as_dict() for view in views], "next_cursor": None}

@@ -33,7 +33,18 @@ def set_password(
     from remit.identity import accounts as identity
 
     identity.set_password(uow=context.store().uow(), team=context.team, handle=handle, password=password)
-    console.print(f"{handle} can now sign in to team {context.team}")
+    console.print(f"{handle} can now sign in to team {context.team} (their web sessions have ended)")
+
+
+@people.command("sign-out")
+def sign_out_everywhere(typer_ctx: typer.Context, handle: str) -> None:
+    """End every web session of HANDLE (a lost laptop, a shared browser). Their API tokens keep working."""
+    context = local(typer_ctx)
+    from remit.identity.commands import EndSessions
+    from remit.kernel.commands import act
+
+    ended = act(context.store(), context.team, handle, EndSessions())  # the operator acts as HANDLE
+    console.print(f"{handle} is signed out everywhere: {ended.sentence}")
 
 
 @people.command("login-link")

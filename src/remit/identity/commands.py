@@ -1,6 +1,6 @@
-"""A person's own credential actions, one typed command each: their API tokens and their password. (Signing
-in, sign-in links and the operator's `remit people` commands are the identity protocol, not commands: they
-act before anyone is known, or for whoever runs the database.)"""
+"""A person's own credential actions, one typed command each: their API tokens, their password and their web
+sessions. (Signing in, sign-in links and the operator's `remit people password` and `login-link` are the
+identity protocol, not commands: they act before anyone is known, or for whoever runs the database.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from remit.identity.views import NewToken, TokenView
+from remit.identity.views import EndedSessions, NewToken, TokenView
 from remit.kernel.commands import Command, Text
 
 
@@ -28,7 +28,14 @@ class RevokeToken(Command[TokenView]):
 
 
 class ChangePassword(Command[None]):
-    """Change your password: the current one must be right."""
+    """Change your password: the current one must be right. Every other web session of yours ends."""
 
     current: Annotated[str, Field(min_length=1, max_length=1_000)]
     new: Annotated[str, Field(min_length=1, max_length=1_000)]
+    keep_session: int | None = Field(
+        default=None, exclude=True, description="the web session it is changed from, which stays signed in"
+    )
+
+
+class EndSessions(Command[EndedSessions]):
+    """Sign out everywhere: every web session of yours ends (your API tokens keep working: revoke them)."""

@@ -27,3 +27,15 @@ class NewToken:
 
     def as_dict(self) -> dict[str, object]:
         return {"token": self.token, **self.view.as_dict()}
+
+
+@dataclass(frozen=True)
+class EndedSessions:
+    ended: int  # how many web sessions were still open
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.ended} web session{'' if self.ended == 1 else 's'} ended"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ended": self.ended}

@@ -9,11 +9,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from remit.charter import teams as team_list
 from remit.identity import accounts as identity
+from remit.identity import tokens
 from remit.identity.accounts import SESSION_TTL
-from remit.identity.commands import ChangePassword, CreateToken, RevokeToken
+from remit.identity.commands import ChangePassword, CreateToken, EndSessions, RevokeToken
+from remit.identity.throttle import SignInLimits
 from remit.identity.views import NewToken
 from remit.kernel.commands import SignedIn, build
-from remit.kernel.errors import InvalidInput, NotAuthenticated
+from remit.kernel.errors import InvalidInput, NotAuthenticated, RateLimited
 from remit.web.render import PageRoute, page, redirect
 from remit.web.session import (
     LOGIN_CSRF_COOKIE,
@@ -32,6 +34,16 @@ from remit.web.session import (
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]
+
+
+def _limits(request: Request) -> SignInLimits:
+    limits: SignInLimits = request.app.state.sign_in_limits
+    return limits
+
+
+def _address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: uvicorn's --forwarded-allow-ips)."""
+    return request.client.host if request.client else ""
 
 
 def _login_form(
@@ -74,12 +86,21 @@ def login(
     target = local_path(next_path)
     try:
         session = identity.sign_in(
-            uow=store_of(request).uow(), team=team.strip(), handle=handle.strip(), password=password, ttl=SESSION_TTL
+            uow=store_of(request).uow(),
+            limits=_limits(request),
+            address=_address(request),
+            team=team.strip(),
+            handle=handle.strip(),
+            password=password,
+            ttl=SESSION_TTL,
         )
-    except NotAuthenticated as refused:
-        return _login_form(
+    except (NotAuthenticated, RateLimited) as refused:
+        form = _login_form(
             request, next_path=target, team=team, handle=handle, error=refused.message, status=refused.status
         )
+        if isinstance(refused, RateLimited):
+            form.headers["Retry-After"] = str(refused.retry_after)
+        return form
     response = redirect(target)
     start_session(request, response, session.token, SESSION_TTL)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
@@ -99,7 +120,8 @@ def login_link_page(request: Request, token: Annotated[str, Path(max_length=200)
 @router.post("/login/link/{token}")
 def login_link(request: Request, token: Annotated[str, Path(max_length=200)], csrf: Text = "") -> Response:
     check_login_csrf(request, csrf)
-    session = identity.use_login_link(uow=store_of(request).uow(), token=token, ttl=SESSION_TTL)
+    uow, limits, address = store_of(request).uow(), _limits(request), _address(request)
+    session = identity.use_login_link(uow=uow, limits=limits, address=address, token=token, ttl=SESSION_TTL)
     response = redirect("/", flash=f"signed in as {session.identity.handle}: set a password on your password page")
     response.headers["Referrer-Policy"] = "no-referrer"
     start_session(request, response, session.token, SESSION_TTL)
@@ -115,8 +137,8 @@ def logout(request: Request, who: Poster) -> Response:
 
 
 def _tokens(request: Request, who: SignedIn, new: NewToken | None = None) -> HTMLResponse:
-    tokens = identity.list_tokens(uow=store_of(request).uow(), person_id=who.person_id)
-    return page(request, "tokens.html", title="API tokens", tokens=tokens, new=new)
+    views = tokens.list_tokens(uow=store_of(request).uow(), person_id=who.person_id)
+    return page(request, "tokens.html", title="API tokens", tokens=views, new=new)
 
 
 @router.get("/tokens")
@@ -153,5 +175,14 @@ def change_password(
 ) -> Response:
     if new != again:
         raise InvalidInput("the two new passwords differ", hint="type the same new password twice")
-    act(request, who, build(ChangePassword, current=current, new=new))
-    return redirect("/password", flash="your password is changed")
+    act(request, who, build(ChangePassword, current=current, new=new, keep_session=who.session_id))
+    return redirect("/password", flash="your password is changed: your other sessions have ended")
+
+
+@router.post("/sessions/end")
+def sign_out_everywhere(request: Request, who: Poster) -> Response:
+    """Every web session of yours ends, this one too; API tokens keep working."""
+    ended = act(request, who, EndSessions())
+    response = redirect("/login", flash=f"{who.handle} signed out everywhere: {ended.sentence}")
+    end_session(response)
+    return response

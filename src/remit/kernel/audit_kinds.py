@@ -24,5 +24,8 @@ class AuditKind(StrEnum):
     POSITION_RECORDED = "PositionRecorded"
     RULE_ADDED = "RuleAdded"
     RULE_RETIRED = "RuleRetired"
+    SESSIONS_ENDED = "SessionsEnded"
+    SIGN_IN_FAILED = "SignInFailed"
+    SIGN_IN_LIMITED = "SignInLimited"
     TOKEN_ISSUED = "TokenIssued"  # noqa: S105
     TOKEN_REVOKED = "TokenRevoked"  # noqa: S105

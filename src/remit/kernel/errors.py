@@ -50,6 +50,18 @@ class NotAuthenticated(RemitError):
     status = 401
 
 
+class RateLimited(RemitError):
+    """Too many attempts: refused without looking, until ``retry_after`` seconds have passed (the API's and the
+    pages' answers carry it as a Retry-After header)."""
+
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+
+
 class CharterInvalid(RemitError):
     """A charter file with problems; ``problems`` lists every one of them."""
 
