@@ -17,7 +17,6 @@ same 2 cores shows up here directly.
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import statistics
 import subprocess
@@ -26,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from loadkit import load_average, machine, write_section
+from loadkit import heading, load_average, write_section
 
 SECTION = "cli_startup"
 BIN = Path(sys.executable).parent
@@ -82,12 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     print(f"\nload average (1 / 5 min) at the end: {load}")
     if args.write is not None:
-        command = "python bench/cli_startup.py " + " ".join(argv if argv is not None else sys.argv[1:])
-        now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
         body = (
-            "## The command line's start\n\n"
-            f"- Command: `{command.strip()}`\n- Date: {now}\n- Machine: {machine()}\n"
-            f"- Each command is a fresh process, median of {args.runs} runs after a warm-up, in a folder holding a "
+            heading("The command line's start", "cli_startup.py", argv)
+            + f"- Each command is a fresh process, median of {args.runs} runs after a warm-up, in a folder holding a "
             "charter and its SQLite database. The peer is the interpreter alone, in the same run. Load average "
             f"(1 / 5 min) at the end: {load}.\n\n"
             f"{text}\n\n"

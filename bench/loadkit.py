@@ -4,6 +4,7 @@ marked section into BENCHMARKS.md. Nothing here is timed."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import platform
 import signal
@@ -148,6 +149,13 @@ def machine() -> str:
 def load_average() -> str:
     one, five, _fifteen = os.getloadavg()
     return f"{one:.1f} / {five:.1f}"
+
+
+def heading(title: str, script: str, argv: list[str] | None) -> str:
+    """A section's opening: its title, the command that wrote it (to run it again), the date, the machine."""
+    command = f"python bench/{script} " + " ".join(argv if argv is not None else sys.argv[1:])
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"## {title}\n\n- Command: `{command.strip()}`\n- Date: {now}\n- Machine: {machine()}\n"
 
 
 def write_section(path: Path, name: str, body: str) -> None:

@@ -17,7 +17,6 @@ Nothing asserts on time; the numbers are reported.
 from __future__ import annotations
 
 import argparse
-import datetime
 import statistics
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from argon2.exceptions import VerificationError
 
-from loadkit import machine, write_section
+from loadkit import heading, write_section
 from remit import capabilities  # noqa: F401 - registers the handlers
 from remit.decisions.commands import RecordPosition
 from remit.decisions.model import Stance
@@ -152,12 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     print(f"\nthe old shape's p50 ÷ today's: {ratio:.2f}")
     if args.write is not None:
-        command = "python bench/sign_in_contention.py " + " ".join(argv if argv is not None else sys.argv[1:])
-        now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
         body = (
-            "## Password guessing beside the team's writers\n\n"
-            f"- Command: `{command.strip()}`\n- Date: {now}\n- Machine: {machine()}\n"
-            "- One process, SQLite, the demo team; a writer records positions through the registry, alone, then "
+            heading("Password guessing beside the team's writers", "sign_in_contention.py", argv)
+            + "- One process, SQLite, the demo team; a writer records positions through the registry, alone, then "
             f"while {args.guessers} thread(s) verify a wrong password (argon2-cffi defaults; the sign-in limits "
             "raised so every guess is verified, and each failure recorded in the audit chain), "
             f"{args.seconds:g} s per row. The peer (third row) verifies the same passwords inside a writing unit of "
