@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from remit.audit.replay import Difference, compare
 from remit.charter.events import CharterAdopted
 from remit.charter.rebuild import rebuild as rebuild_charter
-from remit.decisions.events import DecisionOpened, EvidenceAdded, PositionRecorded
+from remit.decisions.events import DecisionOpened, DecisionStateChanged, EvidenceAdded, PositionRecorded
 from remit.decisions.rebuild import Rebuilt
 from remit.kernel.events import Event, Recorded
 from remit.kernel.replay import Row, Rows
@@ -86,3 +86,9 @@ def test_compare_names_each_field_and_each_row_on_one_side_only() -> None:
     assert Difference("revisions", "1 of #2", "title", "Ship it", None).sentence() == (
         'revisions 1 of #2 title: the chain says "Ship it", the table says nothing'
     )
+
+
+def test_an_event_about_a_decision_the_chain_never_opened_changes_nothing() -> None:
+    rebuilt = Rebuilt()
+    rebuilt.apply(entry(DecisionStateChanged(7, "open", "approved", [])))
+    assert rebuilt.rows["decisions"] == {}

@@ -57,7 +57,10 @@ class Rebuilt:
     counted: dict[tuple[str, int], int] = field(default_factory=dict)  # unnumbered rows per (table, decision)
 
     def decision(self, number: int) -> dict[str, Any]:
-        return self.rows["decisions"][number].fields
+        """The decision's fields, to change; an event about a decision the chain never opened changes nothing
+        (its table row, if any, is then one the chain never recorded)."""
+        row = self.rows["decisions"].get(number)
+        return {} if row is None else row.fields
 
     def apply(self, entry: Recorded) -> None:
         at = utc(entry.at)
