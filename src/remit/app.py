@@ -21,6 +21,7 @@ from remit import capabilities  # noqa: F401 - every handler and subscriber, reg
 from remit.api.deps import clean_query
 from remit.api.errors import handle_errors, problem
 from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
+from remit.audit import export_api, export_web
 from remit.charter import api as charter_api
 from remit.charter import web as charter_pages
 from remit.decisions import api as decision_api
@@ -108,7 +109,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.error_page = error_page
     app.state.identify_token = accounts.token_identity  # who calls the API, and who is signed in on a page
     app.state.identify_session = accounts.session_identity
-    for capability in (decision_api, charter_api, identity_api):
+    for capability in (decision_api, charter_api, identity_api, export_api):
         app.include_router(capability.router)
     metrics = Metrics()
     app.state.metrics = metrics
@@ -127,7 +128,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def prometheus() -> Response:
         return metrics.render()
 
-    for pages in (identity_pages, decision_pages, charter_pages):
+    for pages in (identity_pages, decision_pages, charter_pages, export_web):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
