@@ -19,6 +19,7 @@ from sqlalchemy import select, text
 
 from remit import capabilities  # noqa: F401 - every handler and subscriber, registered
 from remit.api.deps import clean_query
+from remit.api.docs import serve_docs
 from remit.api.errors import handle_errors, problem
 from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
 from remit.audit import export_api, export_web
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version="1",
         summary="Decision rights for product and engineering teams: written down, enforced, visible.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from packaged assets under a CSP: api/docs.py
         redoc_url=None,
         lifespan=lifespan,
         dependencies=[Depends(clean_query)],
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     if store is not None:
         app.state.store = store
     handle_errors(app)
+    serve_docs(app)
     app.state.error_page = error_page
     app.state.identify_token = accounts.token_identity  # who calls the API, and who is signed in on a page
     app.state.identify_session = accounts.session_identity
