@@ -50,6 +50,7 @@ from remit.kernel.uow import UnitOfWork
 FORMAT = "remit-ledger"
 VERSION = 1
 PAGE = 500  # rows read at a time
+CHUNK = 64 * 1024  # characters handed on at a time (a server sends each piece as it comes)
 FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
@@ -307,11 +308,25 @@ def _reading(uow: UnitOfWork, team: str, produce: Callable[[Snapshot], Iterable[
         with uow.reading():
             snapshot = Snapshot(uow, uow.team(team, lock=False))
             yield ""  # the read is open and the team found
-            yield from produce(snapshot)
+            yield from _chunks(produce(snapshot))
 
     started = pieces()
     next(started)
     return started
+
+
+def _chunks(pieces: Iterable[str]) -> Iterator[str]:
+    """Small pieces gathered into chunks of about ``CHUNK`` characters."""
+    gathered: list[str] = []
+    size = 0
+    for piece in pieces:
+        gathered.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            yield "".join(gathered)
+            gathered, size = [], 0
+    if gathered:
+        yield "".join(gathered)
 
 
 def _dump(value: Any) -> str:
