@@ -17,6 +17,19 @@ router = APIRouter(prefix="/api/v1", tags=["ledger"])
 JSON_TYPE = "application/json"
 CSV_TYPE = "text/csv; charset=utf-8"
 TableName = Annotated[export.Table, Path(description="the table: one CSV file each")]
+SECTIONS = ("people", "charter_versions", "rules", "decisions", "crossings", "audit")
+DOCUMENT = {  # the JSON document's outline (docs/ledger.md#exports describes every field)
+    "type": "object",
+    "required": ["format", "version", "exported_at", "team", "chain", *SECTIONS],
+    "properties": {
+        "format": {"type": "string", "const": export.FORMAT},
+        "version": {"type": "integer"},
+        "exported_at": {"type": "string", "format": "date-time"},
+        "team": {"type": "object"},
+        "chain": {"type": "object"},
+        **{name: {"type": "array", "items": {"type": "object"}} for name in SECTIONS},
+    },
+}
 
 
 def download(pieces: Iterator[str], media_type: str, filename: str) -> StreamingResponse:
@@ -40,7 +53,10 @@ def csv_file(team: str, table: export.Table) -> str:
     "/export.json",
     response_class=StreamingResponse,
     responses={
-        200: text_body(JSON_TYPE, "the ledger: team, charter versions, decisions, rules, audit chain"),
+        200: {
+            "description": "the ledger: charters, decisions, rules, audit chain",
+            "content": {JSON_TYPE: {"schema": DOCUMENT}},
+        },
         **ERRORS,
     },
     summary="The team's whole ledger as one JSON document (the audit chain re-verifiable from it)",
