@@ -72,17 +72,25 @@ def postgres_url() -> Iterator[str]:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def open_store(request: pytest.FixtureRequest, kind: str, folder: Path) -> Store:
+    """An empty, migrated store on ``kind`` ("sqlite" in ``folder``, or "postgres"), on a clock tests move."""
     clock = Clock()
-    if request.param == "sqlite":
-        opened = Store.open(f"sqlite:///{tmp_path / 'remit.db'}", migrate=True, clock=clock)
-    else:
-        url = request.getfixturevalue("postgres_url")
-        opened = Store.open(url, clock=clock)
-        names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-        with opened.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    if kind == "sqlite":
+        return Store.open(f"sqlite:///{folder / 'remit.db'}", migrate=True, clock=clock)
+    url = request.getfixturevalue("postgres_url")
+    opened = Store.open(url, clock=clock)
+    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with opened.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    return opened
+
+
+@pytest.fixture(params=DATABASES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(request, request.param, tmp_path)
     yield opened
     opened.close()
 

@@ -21,9 +21,10 @@ from sqlalchemy import select, text
 
 from remit import capabilities  # noqa: F401 - every handler and subscriber, registered
 from remit.api.deps import clean_query
+from remit.api.docs import serve_docs
 from remit.api.errors import handle_errors, problem
 from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
-from remit.audit import checkpoint_api, keys
+from remit.audit import checkpoint_api, export_api, export_web, keys
 from remit.audit import verify_api as audit_api
 from remit.audit.notary import Notary
 from remit.charter import api as charter_api
@@ -172,7 +173,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         version="1",
         summary="Decision rights for product and engineering teams: written down, enforced, visible.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served from packaged assets under a CSP: api/docs.py
         redoc_url=None,
         lifespan=lifespan,
         dependencies=[Depends(clean_query)],
@@ -181,13 +182,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     if store is not None:
         app.state.store = store
     handle_errors(app)
+    serve_docs(app)
     app.state.error_page = error_page
     limits = sign_in_limits(settings)  # every secret a client sends is counted against these
     app.state.sign_in_limits = limits
     app.state.identify_token = functools.partial(tokens.token_identity, limits=limits)  # who calls the API,
     app.state.identify_session = accounts.session_identity  # and who is signed in on a page
     app.state.notary = None  # set when the app starts, if it has a signing key
-    for capability in (decision_api, charter_api, identity_api, audit_api, checkpoint_api):
+    for capability in (decision_api, charter_api, identity_api, audit_api, checkpoint_api, export_api):
         app.include_router(capability.router)
     metrics = Metrics()
     app.state.metrics = metrics
@@ -206,7 +208,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def prometheus() -> Response:
         return metrics.render()
 
-    for pages in (identity_pages, decision_pages, charter_pages):
+    for pages in (identity_pages, decision_pages, charter_pages, export_web):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

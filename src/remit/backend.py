@@ -8,11 +8,11 @@ output, ``--json`` included, is the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
-from remit.audit import anchoring, checkpoints, keys, replay
+from remit.audit import anchoring, checkpoints, export, keys, replay
 from remit.charter import teams
 from remit.cli.context import SETTLED, Json
 from remit.decisions import madr, queries, queue, rules
@@ -58,6 +58,12 @@ class LocalBackend:
         settled = [s for s in self.list_decisions(state=None, domain=None, waiting_on=None) if s["state"] in SETTLED]
         views = [self.show_decision(summary["number"]) for summary in settled]
         return [(madr.filename(view), madr.render(view)) for view in views]
+
+    def export_json(self) -> Iterator[bytes]:
+        return _utf8(export.json_document(uow=self._uow(), team=self._team))
+
+    def export_csv(self, table: str) -> Iterator[bytes]:
+        return _utf8(export.csv_table(uow=self._uow(), team=self._team, table=export.Table(table)))
 
     def list_rules(self, *, include_retired: bool) -> list[Json]:
         views = rules.list_rules(uow=self._uow(), team=self._team, include_retired=include_retired)
@@ -114,3 +120,7 @@ class LocalBackend:
 
     def close(self) -> None:
         """The context closes the store."""
+
+
+def _utf8(pieces: Iterator[str]) -> Iterator[bytes]:
+    return (piece.encode("utf-8") for piece in pieces)

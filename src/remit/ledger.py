@@ -1,16 +1,21 @@
-"""The ledger commands: log, audit verify, export madr, gate, expire, db upgrade, demo."""
+"""The ledger commands: log, audit verify, export madr|csv|json, gate, expire, db upgrade, demo."""
 
 from __future__ import annotations
 
+import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from remit.audit.export import Table
 from remit.cli.context import console, ctx, emit_json, err_console, local
 from remit.decisions import show
 from remit.decisions.views import AuditEntry
+from remit.kernel.commands import Caller
+from remit.kernel.errors import InvalidInput
 
 audit = typer.Typer(no_args_is_help=True, help="The append-only, hash-chained audit log.")
 export = typer.Typer(no_args_is_help=True, help="Export the ledger.")
@@ -90,16 +95,67 @@ def checkpoint(
     anchors.write(ctx(typer_ctx).backend().checkpoint(), out)
 
 
+def write_whole(path: Path, pieces: Iterable[bytes]) -> int:
+    """Write ``pieces`` to ``path`` through a temporary file beside it, renamed into place at the end: the
+    file is whole or absent, even if the export fails or is interrupted half-way. The bytes written."""
+    size = 0
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            try:
+                for piece in pieces:
+                    tmp.write(piece)
+                    size += len(piece)
+            except BaseException:
+                tmp.close()
+                Path(tmp.name).unlink()
+                raise
+        Path(tmp.name).replace(path)
+    except OSError as error:
+        raise InvalidInput(f"cannot write {path}: {error.strerror or error}", hint="check the path") from None
+    return size
+
+
+def _a_directory(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise InvalidInput(f"{path} is a file, not a directory", hint="name a directory (it is made if missing)")
+
+
 @export.command("madr")
 def export_madr(typer_ctx: typer.Context, directory: Path) -> None:
     """Write one MADR markdown file per settled decision into DIRECTORY."""
     records = ctx(typer_ctx).backend().madr_records()
-    directory.mkdir(parents=True, exist_ok=True)
+    _a_directory(directory)
     for name, text in records:
-        with tempfile.NamedTemporaryFile("w", dir=directory, delete=False, encoding="utf-8", suffix=".tmp") as tmp:
-            tmp.write(text)
-        Path(tmp.name).replace(directory / name)  # whole files only, even if interrupted
+        write_whole(directory / name, [text.encode("utf-8")])
     console.print(f"wrote {len(records)} decision record(s) to {directory}")
+
+
+@export.command("csv")
+def export_csv(typer_ctx: typer.Context, directory: Path) -> None:
+    """Write the ledger into DIRECTORY as CSV, one file per table (decisions.csv, positions.csv, audit.csv…)."""
+    backend = ctx(typer_ctx).backend()
+    _a_directory(directory)
+    for table in Table:
+        write_whole(directory / f"{table.value}.csv", backend.export_csv(table.value))
+    console.print(f"wrote {len(Table)} CSV files to {directory}: {', '.join(f'{t.value}.csv' for t in Table)}")
+
+
+@export.command("json")
+def export_json(
+    typer_ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option(help="write to this file (else to standard output)")] = None,
+) -> None:
+    """The whole ledger as one JSON document, its audit chain re-verifiable from the document alone."""
+    pieces = ctx(typer_ctx).backend().export_json()
+    if out is None:
+        sys.stdout.flush()
+        for piece in pieces:
+            sys.stdout.buffer.write(piece)
+        sys.stdout.buffer.flush()
+        return
+    size = write_whole(out, pieces)
+    console.print(f"wrote the ledger ({size:,} bytes) to {out}")
 
 
 def gate(typer_ctx: typer.Context, number: int, json_out: Json = False) -> None:
@@ -119,7 +175,6 @@ def expire(typer_ctx: typer.Context) -> None:
     """Record the expiry of overdue decisions now (for cron; every command also does it first)."""
     from remit.decisions.commands import ExpireDecisions
     from remit.decisions.handlers import expire_decisions
-    from remit.kernel.commands import Caller
 
     c = local(typer_ctx)
     numbers = expire_decisions(c.store().uow(), Caller(c.team, "remit"), ExpireDecisions())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -199,6 +200,32 @@ class RemoteBackend:
     def madr_records(self) -> list[tuple[str, str]]:
         settled = [s for s in self.list_decisions(state=None, domain=None, waiting_on=None) if s["state"] in SETTLED]
         return [(madr.filename(s), self._send("GET", f"/decisions/{s['number']}/madr").text) for s in settled]
+
+    def export_json(self) -> Iterator[bytes]:
+        return self._download("/export.json")
+
+    def export_csv(self, table: str) -> Iterator[bytes]:
+        return self._download(f"/export/{table}.csv")
+
+    def _download(self, path: str) -> Iterator[bytes]:
+        """A streamed GET: the server's error (or its absence) is raised here, before the first byte."""
+
+        def pieces() -> Iterator[bytes]:
+            try:
+                with self._client.stream("GET", path) as response:
+                    if response.status_code != 200:
+                        response.read()
+                        raise self._error(response)
+                    yield b""
+                    yield from response.iter_bytes()
+            except httpx.HTTPError as error:
+                raise ServerUnreachable(
+                    f"the download of {path} from {self.server} failed: {_why(error)}", hint="try again"
+                ) from None
+
+        started = pieces()
+        next(started)
+        return started
 
     # -- rules, the charter, the ledger -----------------------------------------------------------------
 

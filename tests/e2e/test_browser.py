@@ -31,7 +31,7 @@ if not CHROMIUM.exists():
         pytest.fail("REMIT_REQUIRE_BROWSER=1 but Chromium is not installed at /usr/bin/chromium", pytrace=False)
     pytest.skip("Chromium not installed at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402 - only with a browser
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright  # noqa: E402 - only with a browser
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +177,35 @@ def test_no_page_scrolls_sideways_even_with_a_300_character_unbroken_title(
     for path in [*PAGES, opened]:
         priya.goto(path)
         assert sideways(priya) == 0, f"{path} scrolls {sideways(priya)} px sideways at {width} px"
+
+
+def test_the_api_docs_render_offline_from_packaged_assets_under_their_csp(open_page: Callable[[], Page]) -> None:
+    """Swagger UI from the pinned PyPI package: every request stays on loopback (anything else is blocked
+    and would fail the test), the operations are listed, and the page's CSP is never violated."""
+    page = open_page()
+    left: list[str] = []
+    violations: list[str] = []
+
+    def loopback_only(route: Route) -> None:
+        if re.match(r"^https?://127\.0\.0\.1[:/]", route.request.url):
+            route.continue_()
+        else:
+            left.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", loopback_only)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation',"
+        " e => (window.__violations = window.__violations || []).push(e.violatedDirective + ' ' + e.blockedURI))"
+    )
+    page.on("console", lambda message: violations.append(message.text) if "Content Security" in message.text else 0)
+    sign_in(page, "sol")
+    page.get_by_role("link", name="API docs").click()
+    expect(page).to_have_url(re.compile(r"/api/v1/docs$"))
+    loaded = 30_000  # 1.5 MB of Swagger UI, rendering the whole document: slow on a busy machine
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/export.json")).to_be_visible(timeout=loaded)
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/decisions/{number}/positions")).to_be_visible()
+    assert page.locator(".opblock").count() >= 25
+    csp = page.context.request.get("/api/v1/docs").headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe" not in csp
+    assert left == [] and violations == [] and page.evaluate("window.__violations || []") == []

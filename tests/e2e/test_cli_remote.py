@@ -16,6 +16,7 @@ import pytest
 from rich.console import Console
 
 import remit.main
+from remit.audit.export import Table
 from remit.decisions.commands import RecordPosition, WithdrawDecision
 from remit.identity.commands import CreateToken
 from remit.kernel.commands import act, build
@@ -23,6 +24,7 @@ from remit.kernel.errors import RemitError
 from remit.kernel.uow import Store
 from remit.remote import RemoteBackend
 from tests.e2e.test_cli import run
+from tests.integration.test_exports import recompute_chain
 from tests.live.server import LiveServer, free_port
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -332,3 +334,47 @@ def test_a_server_that_does_not_answer_in_time_is_a_clear_error() -> None:
     with pytest.raises(RemitError, match=r"the Remit server at http://remit.test did not answer within 10s"):
         backend.act("priya", WithdrawDecision(number=1))
     assert len(calls) == 2 and calls[0].headers["Idempotency-Key"] == calls[1].headers["Idempotency-Key"]
+
+
+# -- remit export csv|json, locally and over HTTP: the same files, written whole -----------------------------
+
+
+def test_the_csv_export_over_http_is_the_local_one(
+    remote: Remote, cli: Cli, clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--database", remote.database, "--team", "checkout", "export", "csv", "local")
+    assert code == 0, err
+    assert out.startswith("wrote 10 CSV files to local: decisions.csv, revisions.csv")
+    code, out, err = cli("sol", "export", "csv", "remote")
+    assert code == 0, err
+    for table in Table:
+        local = (clean / "local" / f"{table.value}.csv").read_bytes()
+        assert local == (clean / "remote" / f"{table.value}.csv").read_bytes(), table
+    assert sorted(path.name for path in (clean / "remote").iterdir()) == sorted(f"{t.value}.csv" for t in Table)
+
+
+def test_the_json_export_to_a_file_and_to_standard_output(
+    remote: Remote, cli: Cli, clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = cli("sol", "export", "json", "--out", "ledger.json")
+    assert code == 0 and out.startswith("wrote the ledger (") and out.rstrip().endswith("bytes) to ledger.json")
+    over_http = json.loads((clean / "ledger.json").read_text(encoding="utf-8"))
+    assert recompute_chain(over_http) == (over_http["chain"]["entries"], over_http["chain"]["head"])
+    code, out, err = run(capsys, "--database", remote.database, "--team", "checkout", "export", "json")
+    assert code == 0, err
+    local = json.loads(out)
+    assert {key: value for key, value in local.items() if key != "exported_at"} == {
+        key: value for key, value in over_http.items() if key != "exported_at"
+    }
+
+
+def test_an_export_says_clearly_what_went_wrong(
+    remote: Remote, cli: Cli, clean: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (clean / "taken").write_text("", encoding="utf-8")
+    code, _, err = cli("sol", "export", "csv", "taken")
+    assert code == 1 and "taken is a file, not a directory" in err and "Traceback" not in err
+    code, _, err = run(capsys, "--database", remote.database, "--team", "nope", "export", "json")
+    assert code == 1 and "no team 'nope'" in err
+    code, _, err = run(capsys, "--server", remote.url, "--token", "remit_wrong", "export", "json", "--out", "x.json")
+    assert code == 1 and "token" in err and not (clean / "x.json").exists()

@@ -7,7 +7,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,6 +45,14 @@ class Backend(Protocol):
 
     def madr_records(self) -> list[tuple[str, str]]:
         """(file name, MADR markdown) for every settled decision."""
+        ...
+
+    def export_json(self) -> Iterator[bytes]:
+        """The team's ledger as one JSON document (UTF-8, in pieces)."""
+        ...
+
+    def export_csv(self, table: str) -> Iterator[bytes]:
+        """One table of the team's ledger as CSV (UTF-8, in pieces)."""
         ...
 
     def list_rules(self, *, include_retired: bool) -> list[Json]: ...

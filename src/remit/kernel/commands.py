@@ -145,8 +145,10 @@ def describe(error: ValidationError) -> str:
 # message and hint reach a person as they are, from the API, a form or the command line alike.
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # control characters but tab and line breaks
-LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a one-line value, line breaks and tabs too
+# Control characters but tab and line breaks, and lone surrogates (JSON's "\ud800" escape makes one: it is
+# half of a character, which no database stores and no response can encode as UTF-8).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # in a one-line value, line breaks and tabs too
 
 
 def check_characters(kind: str, value: str, *, one_line: bool = False) -> str:
@@ -154,7 +156,10 @@ def check_characters(kind: str, value: str, *, one_line: bool = False) -> str:
     silently), naming the value and where: one check for every command, on every database."""
     found = (LINE_CONTROL if one_line else CONTROL).search(value)
     if found is not None:
-        what = "a line break" if found.group() in "\r\n" else f"the control character U+{ord(found.group()):04X}"
+        code = ord(found.group())
+        what = "a line break" if found.group() in "\r\n" else f"the control character U+{code:04X}"
+        if 0xD800 <= code <= 0xDFFF:
+            what = f"a lone surrogate U+{code:04X} (half of a character)"
         raise InvalidInput(
             f"the {kind} contains {what} at character {found.start() + 1}",
             hint="remove it" + ("" if one_line else " (line breaks and tabs are fine)"),
@@ -230,6 +235,7 @@ class OneOf:
 
         def check(value: Any) -> Any:
             if isinstance(value, str) and value not in values:
+                check_characters(self.kind, value, one_line=True)
                 choices = f"{', '.join(values[:-1])} or {values[-1]}"
                 raise InvalidInput(f"unknown {self.kind} '{value}'", hint=f"say {choices}")
             return value
