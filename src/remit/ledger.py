@@ -10,11 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
-from remit.audit.export import Table
 from remit.cli.context import console, ctx, emit_json, err_console, local
 from remit.decisions import show
 from remit.decisions.views import AuditEntry
-from remit.kernel.commands import Caller
 from remit.kernel.errors import InvalidInput
 
 audit = typer.Typer(no_args_is_help=True, help="The append-only, hash-chained audit log.")
@@ -134,6 +132,8 @@ def export_madr(typer_ctx: typer.Context, directory: Path) -> None:
 @export.command("csv")
 def export_csv(typer_ctx: typer.Context, directory: Path) -> None:
     """Write the ledger into DIRECTORY as CSV, one file per table (decisions.csv, positions.csv, audit.csv…)."""
+    from remit.audit.export import Table  # the export's module loads the database stack
+
     backend = ctx(typer_ctx).backend()
     _a_directory(directory)
     for table in Table:
@@ -175,6 +175,7 @@ def expire(typer_ctx: typer.Context) -> None:
     """Record the expiry of overdue decisions now (for cron; every command also does it first)."""
     from remit.decisions.commands import ExpireDecisions
     from remit.decisions.handlers import expire_decisions
+    from remit.kernel.commands import Caller
 
     c = local(typer_ctx)
     numbers = expire_decisions(c.store().uow(), Caller(c.team, "remit"), ExpireDecisions())
