@@ -10,8 +10,6 @@ from typing import Annotated
 
 import typer
 
-from remit.audit.checkpoint_cli import ensure_key
-from remit.audit.keys import ENV_FILE, ENV_KEY
 from remit.cli.context import console, local
 from remit.kernel.errors import Conflict
 
@@ -48,6 +46,8 @@ def serve(
     from uvicorn.supervisors import Multiprocess
 
     from remit.app import CHECKPOINT_DIR, Settings, sign_in_limits
+    from remit.audit.checkpoint_cli import ensure_key
+    from remit.audit.keys import ENV_FILE, ENV_KEY
     from remit.kernel.uow import Store
     from remit.seed import seed_demo
 
