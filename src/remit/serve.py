@@ -53,7 +53,6 @@ def serve(
 
     context = local(typer_ctx)
     port_free(host, port)
-    sign_in_limits(Settings.from_env())  # a setting that does not read is a red line here, not in a worker
     url = context.database or os.environ.get("REMIT_DATABASE_URL") or (DEMO_DATABASE if demo else None)
     store = Store.open(url, migrate=True)
     try:
@@ -72,7 +71,7 @@ def serve(
         os.environ[ENV_FILE] = str(Path(key.source).resolve())
     folder = Path(os.environ.get("REMIT_CHECKPOINT_DIR") or CHECKPOINT_DIR).resolve()
     os.environ["REMIT_CHECKPOINT_DIR"] = str(folder)
-    Settings.from_env()  # what the workers will read: a bad setting is a clear error here, not in each worker
+    sign_in_limits(Settings.from_env())  # what the workers will read: a bad setting is a red line here
     console.print(f"checkpoints signed by key {key.id} ({key.source}), kept in {folder}")
     console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
     console.print("press Ctrl+C to stop it")

@@ -271,7 +271,7 @@ def test_rules_over_http(cli: Cli) -> None:
     rule = json.loads(out)
     assert rule["created_by"] == "ezra" and rule["evidence"] == [{"name": "rollback-plan", "role": "em"}]
     code, _, err = cli("ezra", "rule", "retire", str(rule["id"]))
-    assert code == 1 and "add --because" in err
+    assert code == 1 and "say why the rule is retired" in err
     code, out, _ = cli("ezra", "rule", "retire", str(rule["id"]), "--because", "folded into system-risk")
     assert code == 0 and f"rule {rule['id']} retired" in out
     code, out, _ = cli("ezra", "rule", "list", "--all")

@@ -539,3 +539,13 @@ def test_a_nul_byte_in_the_sign_in_form_is_a_clear_refusal_on_both_databases(web
         response = web.sign_in(handle, password="wrong\x00password")
         assert response.status_code in (401, 422), response.text[:200]
         assert "Traceback" not in response.text and "internal" not in response.text.lower()
+
+
+def test_a_stakeholder_sees_one_row_per_decision_and_no_invitation_to_open_one(web: Browser) -> None:
+    web.sign_in("sol")
+    page = web.get("/").text
+    told = page[page.index('id="told-title"') : page.index('id="mine-title"')]
+    links = re.findall(r'<li><a href="/decisions/(\d+)">', told)
+    assert links and len(links) == len(set(links))  # several notices about one decision are one row
+    assert f"({len(links)})" in told
+    assert "Open a decision</a> when" not in page and "Your roles open none here" in page

@@ -162,6 +162,6 @@ def acting(
     if len(best) > 1:
         raise InvalidInput(
             f"{handle} holds {strongest.value} in {rights.name} as {' and '.join(best)}",
-            hint=f"say which with --role {best[0]}",
+            hint=f"say which role you act in, e.g. {best[0]}",
         )
     return Actor(person_row.id, person_row.handle, ranked[0], rights.grant(ranked[0]))

@@ -63,7 +63,7 @@ def takes_part(s: Standing) -> Denial | None:
     if s.grant is None:
         return Denial(
             f"{s.who} has no right in {domain}",
-            f"`remit who {domain}` shows who decides, blocks, has voice, is consulted",
+            f"the charter's {domain} domain shows who decides, blocks, has voice, is consulted",
         )
     if not s.grant.right.may_take_position:
         return Denial(

@@ -42,7 +42,7 @@ def load_decision(uow: UnitOfWork, team: TeamRow, number: int) -> DecisionRow:
         select(DecisionRow).where(DecisionRow.team_id == team.id, DecisionRow.number == number)
     ).one_or_none()
     if decision is None:
-        raise NotFound(f"team {team.name} has no decision #{number}", hint="`remit decision list` shows them")
+        raise NotFound(f"team {team.name} has no decision #{number}", hint="the team's list of decisions shows them")
     return decision
 
 

@@ -95,7 +95,7 @@ class RetireRule(Command[RuleView]):
     action: ClassVar[str | None] = Action.RETIRE_RULE
     rule_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     because: Annotated[
-        str, Text("reason for retiring it", 5_000, hint='the record keeps why: add --because "..." (or "because")')
+        str, Text("reason for retiring it", 5_000, hint="the record keeps why: say why the rule is retired")
     ]
 
 

@@ -93,7 +93,8 @@ def open_decision(
         rights = domain_rights(charter, command.domain)
         if command.domain == CHARTER_DOMAIN and proposed_charter is None:
             raise InvalidInput(
-                "a charter decision carries the proposed charter", hint="use `remit charter propose FILE --as PERSON`"
+                "a charter decision carries the proposed charter",
+                hint="propose a charter change instead: it carries the proposed text",
             )
         if proposed_charter is not None:
             parse_charter(proposed_charter, "proposed charter")
@@ -101,7 +102,7 @@ def open_decision(
         if deadline is not None and deadline <= uow.now:
             raise InvalidInput(
                 f"the deadline {deadline.isoformat()} has already passed",
-                hint="give a future time, e.g. --deadline 3d or --deadline 2026-12-01T17:00Z",
+                hint="give a time in the future, e.g. three days from now",
             )
         who = acting(uow, team, charter, rights, caller.handle, command.role, action=Action.OPEN_DECISION)
         check(team, Action.OPEN_DECISION, who, rights)

@@ -22,7 +22,7 @@ from remit.kernel.uow import UnitOfWork
 def parse_requirement(text: str) -> tuple[str, str]:
     name, sep, role = text.partition(":")
     if not sep or not name or not role:
-        raise InvalidInput(f"'{text}' is not NAME:ROLE", hint="e.g. --requires cost-of-delay:pm")
+        raise InvalidInput(f"'{text}' is not NAME:ROLE", hint="evidence is NAME:ROLE, e.g. cost-of-delay:pm")
     if role not in ROLES:
         raise InvalidInput(f"unknown role '{role}' in '{text}'", hint=f"roles: {', '.join(ROLES)}")
     return check_name("evidence name", name), role
@@ -36,7 +36,9 @@ def add_rule(uow: UnitOfWork, caller: Caller, command: AddRule) -> RuleView:
     needs = [parse_requirement(item) for item in command.requires]
     domain = command.domain
     if not needs and not command.go:
-        raise InvalidInput("a rule must require something", hint="add --requires NAME:ROLE and/or --go ROLE")
+        raise InvalidInput(
+            "a rule must require something", hint="require evidence (NAME:ROLE), a go from a role, or both"
+        )
     with uow:
         team, _version, charter = open_team(uow, caller.team)
         rights = domain_rights(charter, domain)
@@ -47,14 +49,14 @@ def add_rule(uow: UnitOfWork, caller: Caller, command: AddRule) -> RuleView:
             if grant is None or not grant.can_block:
                 raise InvalidInput(
                     f"{role} cannot stop a {domain} decision, so a rule cannot require its go",
-                    hint="giving a role a key is a charter change: `remit charter propose`",
+                    hint="giving a role a key is a charter change: propose one",
                 )
         for name, role in needs:
             grant = rights.grant(role)
             if grant is None or not grant.right.may_take_position:
                 raise InvalidInput(
                     f"{role} takes no part in {domain}, so it cannot supply {name}",
-                    hint=f"`remit who {domain}` shows who takes part",
+                    hint=f"the charter's {domain} domain shows who takes part",
                 )
         origin_id = None if command.origin is None else load_decision(uow, team, command.origin).id
         row = RuleRow(
@@ -84,7 +86,7 @@ def retire_rule(uow: UnitOfWork, caller: Caller, command: RetireRule) -> RuleVie
         row = uow.session.get(RuleRow, command.rule_id)
         if row is None or row.team_id != team.id or row.retired_at is not None:
             raise NotFound(
-                f"team {caller.team} has no rule {command.rule_id} in force", hint="`remit rule list` shows them"
+                f"team {caller.team} has no rule {command.rule_id} in force", hint="the team's rules list shows them"
             )
         rights = domain_rights(charter, row.domain)
         who = acting(uow, team, charter, rights, caller.handle)

@@ -68,8 +68,10 @@ def _deadline(value: str) -> datetime | None:
 def my_queue(
     request: Request, who: Viewer, before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None
 ) -> HTMLResponse:
-    mine = queue.my_queue(uow=store_of(request).uow(), team=who.team, handle=who.handle, limit=PAGE, before=before)
-    return page(request, "queue.html", title="My queue", queue=mine, holders=mine.holders)
+    store = store_of(request)
+    mine = queue.my_queue(uow=store.uow(), team=who.team, handle=who.handle, limit=PAGE, before=before)
+    can_open = bool(open_abilities(uow=store.uow(), team=who.team, handle=who.handle).domains)
+    return page(request, "queue.html", title="My queue", queue=mine, holders=mine.holders, can_open=can_open)
 
 
 @router.get("/decisions")
