@@ -412,7 +412,8 @@ def test_the_charter_page_shows_the_matrix_with_its_sources_and_proposes_a_chang
     web.sign_in("ezra")
     page = web.get("/charter").text
     assert "PM owns go/no-go for business and market reasons." in page
-    assert "on safety, technical" in page
+    assert "decides; may block only on safety or technical grounds" in page  # plain words, with a legend
+    assert "heard on the record, never binding" in page
     assert "No difference: the team uses the preset as it is." in page
     text = re.search(r'<textarea id="charter-text" name="text"[^>]*>(.*?)</textarea>', page, re.S)
     assert text is not None

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from remit.charter import Charter, Right, load_preset, parse_charter, preset_names, read_charter
 from remit.charter.diff import diff_charters
+from remit.charter.model import either
 from remit.cli.context import console, ctx, emit_json, err_console, read_file
 from remit.kernel.errors import InvalidInput
 
@@ -196,16 +197,11 @@ def _domains(charter: Charter) -> None:
             holders = []
             for grant in domain.grants.values():
                 if grant.right is right:
-                    scoped = grant.can_block and grant.bases
-                    grounds = f" [dim](may block on {_either(grant.bases)} grounds)[/]" if scoped else ""
+                    scoped = grant.bases if grant.can_block else None
+                    grounds = f" [dim](may block on {either(scoped)} grounds)[/]" if scoped else ""
                     holders.append(f"{grant.role}{grounds}")
             if holders:
                 console.print(f"  {SAYS[right]}: {', '.join(holders)}")
-
-
-def _either(bases: frozenset[str] | None) -> str:
-    names = sorted(bases or ())
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _why(charter: Charter) -> None:

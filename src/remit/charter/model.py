@@ -116,6 +116,30 @@ class Grant:
             return "no veto"
         return "any basis" if self.bases is None else ", ".join(sorted(self.bases))
 
+    def in_words(self) -> str:
+        """The right as people say it: "decides; may block only on business or market grounds"."""
+        if not self.can_block:
+            return RIGHT_WORDS[self.right]
+        grounds = "on any grounds" if self.bases is None else f"only on {either(self.bases)} grounds"
+        if self.right is Right.DECIDE:
+            return f"decides; may block {grounds}"
+        return f"may block (not decide), {grounds}"
+
+
+RIGHT_WORDS = {
+    Right.DECIDE: "decides",
+    Right.BLOCK: "may block, not decide",
+    Right.VOICE: "has a voice: heard, never binding",
+    Right.CONSULT: "is consulted: asked before it settles",
+    Right.INFORM: "is informed: told, not asked",
+}
+
+
+def either(names: frozenset[str]) -> str:
+    """``business or market``; ``safety, technical or legal``."""
+    ordered = sorted(names)
+    return ordered[0] if len(ordered) == 1 else f"{', '.join(ordered[:-1])} or {ordered[-1]}"
+
 
 @dataclass(frozen=True)
 class DomainRights:

@@ -48,6 +48,7 @@ def charter_view(*, uow: UnitOfWork, team: str) -> CharterView:
                     "right": grant.right.value,
                     "bases": None if grant.bases is None else sorted(grant.bases),
                     "scope": grant.scope_text(),
+                    "words": grant.in_words(),
                     "why": grant.why,
                     "note": grant.note,
                 }
