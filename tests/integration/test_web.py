@@ -550,3 +550,23 @@ def test_a_stakeholder_sees_one_row_per_decision_and_no_invitation_to_open_one(w
     assert links and len(links) == len(set(links))  # several notices about one decision are one row
     assert f"({len(links)})" in told
     assert "Open a decision</a> when" not in page and "Your roles open none here" in page
+
+
+def test_a_refused_form_comes_back_as_typed_with_the_error_beside_its_field(web: Browser, demo_store: Store) -> None:
+    before = audit_count(demo_store)
+    web.sign_in("priya")
+    typed = {"domain": "release", "title": "Ship the spring sale", "context": "promo <b>page</b>"}
+    response = web.post("/decisions", typed | {"deadline": "2020-01-01T09:00"})
+    assert response.status_code == 422
+    page = response.text
+    assert 'value="Ship the spring sale"' in page and "promo &lt;b&gt;page&lt;/b&gt;</textarea>" in page
+    assert '<option value="release" selected>' in page
+    deadline = page[page.index('id="deadline"') :]
+    assert 'aria-invalid="true" aria-describedby="deadline-error"' in deadline[:300]
+    assert (
+        '<p class="field-error" id="deadline-error">the deadline 2020-01-01T09:00:00+00:00 has already passed' in page
+    )
+    assert "--deadline" not in page and "Nothing was recorded" in page
+    response = web.post("/decisions", typed | {"title": "two\x00parts"})
+    assert response.status_code == 422 and 'id="title-error">the title contains' in response.text
+    assert audit_count(demo_store) == before  # nothing recorded

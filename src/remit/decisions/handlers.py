@@ -103,6 +103,7 @@ def open_decision(
             raise InvalidInput(
                 f"the deadline {deadline.isoformat()} has already passed",
                 hint="give a time in the future, e.g. three days from now",
+                field="deadline",
             )
         who = acting(uow, team, charter, rights, caller.handle, command.role, action=Action.OPEN_DECISION)
         check(team, Action.OPEN_DECISION, who, rights)

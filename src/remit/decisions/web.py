@@ -60,7 +60,9 @@ def _deadline(value: str) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(f"the deadline '{value}' is not a date and time", hint="e.g. 2026-12-01T17:00") from None
+        raise InvalidInput(
+            f"the deadline '{value}' is not a date and time", hint="pick a day and a time", field="deadline"
+        ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
@@ -99,7 +101,12 @@ def decision_list(
 @router.get("/decisions/new")
 def new_decision(request: Request, who: Viewer) -> HTMLResponse:
     can = open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle)
-    return page(request, "new.html", title="Open a decision", domains=can.domains)
+    return page(request, "new.html", title="Open a decision", domains=can.domains, values={}, error=None)
+
+
+# The form's fields, by the name each command field's check gives them (``InvalidInput.field``).
+NEW_FIELDS = {"title": "title", "context": "context", "deadline": "deadline", "evidence name": "evidence_name"}
+NEW_FIELDS |= {"evidence": "evidence_text", "domain": "domain"}
 
 
 @router.post("/decisions")
@@ -118,10 +125,26 @@ def open_decision(
         if evidence_name.strip() or evidence_text.strip()
         else []
     )
-    command = build(
-        OpenDecision, domain=domain, title=title, context=context, deadline=_deadline(deadline), evidence=evidence
-    )
-    outcome = act(request, who, command)
+    try:
+        command = build(
+            OpenDecision, domain=domain, title=title, context=context, deadline=_deadline(deadline), evidence=evidence
+        )
+        outcome = act(request, who, command)
+    except InvalidInput as error:  # the form again, as it was typed, the message beside the field at fault
+        typed = {"domain": domain, "title": title, "context": context, "deadline": deadline}
+        typed |= {"evidence_name": evidence_name, "evidence_text": evidence_text}
+        can = open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle)
+        where = NEW_FIELDS.get(error.field or "", "")
+        return page(
+            request,
+            "new.html",
+            status=422,
+            title="Open a decision",
+            domains=can.domains,
+            values=typed,
+            error=error,
+            where=where,
+        )
     named = _holders(request, who.team)
     return redirect(
         f"/decisions/{outcome.number}",

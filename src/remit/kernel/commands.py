@@ -163,6 +163,7 @@ def check_characters(kind: str, value: str, *, one_line: bool = False) -> str:
         raise InvalidInput(
             f"the {kind} contains {what} at character {found.start() + 1}",
             hint="remove it" + ("" if one_line else " (line breaks and tabs are fine)"),
+            field=kind,
         )
     return value
 
@@ -186,9 +187,11 @@ class Text:
         if self.strip:
             value = value.strip()
         if not value.strip() and not self.empty:
-            raise InvalidInput(f"the {self.kind} is empty", hint=self.hint or f"give a {self.kind}")
+            raise InvalidInput(f"the {self.kind} is empty", hint=self.hint or f"give a {self.kind}", field=self.kind)
         if len(value) > self.limit:
-            raise InvalidInput(f"the {self.kind} is {len(value)} characters long; the limit is {self.limit}")
+            raise InvalidInput(
+                f"the {self.kind} is {len(value)} characters long; the limit is {self.limit}", field=self.kind
+            )
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
@@ -204,7 +207,9 @@ def check_name(kind: str, value: str) -> str:
     check_characters(kind, value, one_line=True)
     if not value or len(value) > 100 or not set(value) <= NAME_CHARS or value[0] == "-":
         raise InvalidInput(
-            f"{kind} '{value}' is not a valid name", hint="use lowercase letters, digits and dashes, e.g. cost-of-delay"
+            f"{kind} '{value}' is not a valid name",
+            hint="use lowercase letters, digits and dashes, e.g. cost-of-delay",
+            field=kind,
         )
     return value
 
@@ -237,7 +242,7 @@ class OneOf:
             if isinstance(value, str) and value not in values:
                 check_characters(self.kind, value, one_line=True)
                 choices = f"{', '.join(values[:-1])} or {values[-1]}"
-                raise InvalidInput(f"unknown {self.kind} '{value}'", hint=f"say {choices}")
+                raise InvalidInput(f"unknown {self.kind} '{value}'", hint=f"say {choices}", field=self.kind)
             return value
 
         return core_schema.no_info_before_validator_function(check, handler(source))
@@ -257,7 +262,7 @@ class Moment:
             return value.astimezone(UTC)
         except OverflowError:
             raise InvalidInput(
-                f"the {self.kind} {value.isoformat()} is out of range", hint="give a real date"
+                f"the {self.kind} {value.isoformat()} is out of range", hint="give a real date", field=self.kind
             ) from None
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
@@ -277,7 +282,7 @@ class Word:
             return None
         check_characters(self.kind, value, one_line=True)
         if not 1 <= len(value) <= self.limit:
-            raise InvalidInput(f"the {self.kind} must be 1 to {self.limit} characters long")
+            raise InvalidInput(f"the {self.kind} must be 1 to {self.limit} characters long", field=self.kind)
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:

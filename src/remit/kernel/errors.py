@@ -22,8 +22,15 @@ class RemitError(Exception):
 
 
 class InvalidInput(RemitError):
+    """A value that does not fit. ``field`` names it, as people call it ("title", "evidence name"), when one
+    field is at fault: a form shows the message next to that field."""
+
     code = "invalid_input"
     status = 422
+
+    def __init__(self, message: str, *, hint: str = "", field: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
 
 
 class NotFound(RemitError):
