@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve demo test lint bench clean
+.PHONY: serve demo test lint bench clean screenshots
 
 # The first run installs quietly: pip's own chatter goes to .venv/install.log, shown only if it fails.
 $(STAMP): pyproject.toml
@@ -27,8 +27,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -42,6 +42,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/sign_in_contention.py --guessers 1 --write BENCHMARKS.md
 	$(BIN)/python bench/cli_startup.py --write BENCHMARKS.md
 	$(BIN)/python bench/queue_scale.py --sizes $(QUEUE_SIZES) --write BENCHMARKS.md
+
+# The main pages at 390 and 1440 px into docs/screenshots/ (needs Debian's chromium: apt-get install chromium).
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py --out docs/screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
