@@ -209,3 +209,66 @@ def test_the_api_docs_render_offline_from_packaged_assets_under_their_csp(open_p
     csp = page.context.request.get("/api/v1/docs").headers["content-security-policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe" not in csp
     assert left == [] and violations == [] and page.evaluate("window.__violations || []") == []
+
+
+AXE_PAGES = [*PAGES, "/decisions/3", "/ledger", "/password"]
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_every_page_passes_axe_with_no_serious_or_critical_violation(open_page: Callable[[], Page], width: int) -> None:
+    """axe-core (4.12.1, packaged by axe-playwright-python: nothing downloaded) on the sign-in page and every
+    page a signed-in person reaches."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = open_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/login")
+    found = {"/login": axe.run(page).response["violations"]}
+    sign_in(page, "ezra")
+    for path in AXE_PAGES:
+        page.goto(path)
+        found[path] = axe.run(page).response["violations"]
+    bad = {
+        path: [(v["id"], v["impact"], [node["target"] for node in v["nodes"][:3]]) for v in violations]
+        for path, violations in found.items()
+        if any(v["impact"] in ("serious", "critical") for v in violations)
+    }
+    assert bad == {}
+    assert all(violations == [] for violations in found.values()), found  # the moderate ones too, today
+
+
+def test_the_em_says_no_go_with_the_keyboard_alone_and_sees_where_the_focus_is(
+    open_page: Callable[[], Page], server: LiveServer
+) -> None:
+    ezra = open_page()
+    sign_in(ezra, "ezra")
+    ezra.goto("/decisions/new")
+    ezra.get_by_label("Title").fill("Ship the keyboard-only release")
+    ezra.get_by_role("button", name="Open the decision").click()
+    expect(ezra.get_by_role("status")).to_contain_text("is open")
+
+    def tab_to(selector: str) -> None:
+        for _ in range(120):
+            ezra.keyboard.press("Tab")
+            if ezra.evaluate(f"document.activeElement === document.querySelector({selector!r})"):
+                outline = ezra.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+                assert outline != "none", f"{selector} has focus but shows no outline"
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    tab_to('form[action$="/positions"] input[value="go"]')  # a radio group is one Tab stop; arrows move in it
+    ezra.keyboard.press("ArrowRight")
+    assert ezra.evaluate('document.querySelector(\'form[action$="/positions"] input[value="no-go"]\').checked')
+    tab_to("#basis")
+    ezra.keyboard.press("ArrowDown")  # the first basis after "none"
+    chosen = ezra.evaluate("document.querySelector('#basis').value")
+    while chosen != "technical":
+        ezra.keyboard.press("ArrowDown")
+        chosen = ezra.evaluate("document.querySelector('#basis').value")
+    tab_to("#reason")
+    ezra.keyboard.type("the migration locks the orders table")
+    tab_to('form[action$="/positions"] button[type="submit"]')
+    ezra.keyboard.press("Enter")
+    expect(ezra.get_by_role("status")).to_contain_text("recorded: your no-go on technical grounds")
+    expect(ezra.locator("h1 .state")).to_have_text("blocked")
