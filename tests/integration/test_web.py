@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 
 import httpx
 import pytest
@@ -570,3 +571,20 @@ def test_a_refused_form_comes_back_as_typed_with_the_error_beside_its_field(web:
     response = web.post("/decisions", typed | {"title": "two\x00parts"})
     assert response.status_code == 422 and 'id="title-error">the title contains' in response.text
     assert audit_count(demo_store) == before  # nothing recorded
+
+
+def test_a_deadline_can_be_a_span_from_now(web: Browser, demo_store: Store) -> None:
+    web.sign_in("priya")
+    typed = {"domain": "release", "title": "Ship the spring sale"}
+    both = web.post("/decisions", typed | {"within": "3d", "deadline": "2030-01-01T09:00"})
+    assert (
+        both.status_code == 422 and 'id="deadline-error">give a date or a span for the deadline, not both' in both.text
+    )
+    assert '<option value="3d" selected>in 3 days</option>' in both.text
+    opened = web.follow(web.post("/decisions", typed | {"within": "3d"}))
+    number = int(opened.url.path.rsplit("/", 1)[1])
+    view = queries.show_decision(uow=demo_store.uow(), team=DEMO_TEAM, number=number)
+    assert view.deadline is not None
+    days = (datetime.fromisoformat(view.deadline) - datetime.fromisoformat(view.opened_at)).total_seconds() / 86400
+    assert 2.99 < days <= 3.01
+    assert web.post("/decisions", typed | {"within": "forever"}).status_code == 422

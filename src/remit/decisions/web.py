@@ -3,7 +3,7 @@ calls one service as the signed-in person, and renders (or redirects with what h
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -66,6 +66,17 @@ def _deadline(value: str) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+WITHIN = {"1d": ("in a day", timedelta(days=1)), "3d": ("in 3 days", timedelta(days=3))}
+WITHIN |= {"1w": ("in a week", timedelta(weeks=1)), "2w": ("in 2 weeks", timedelta(weeks=2))}
+
+
+def _within(value: str, now: datetime) -> datetime:
+    """A deadline given as a span from now ("in 3 days")."""
+    if value not in WITHIN:
+        raise InvalidInput(f"unknown span '{value}'", hint="pick one from the list", field="deadline")
+    return now + WITHIN[value][1]
+
+
 @router.get("/")
 def my_queue(
     request: Request, who: Viewer, before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None
@@ -101,7 +112,7 @@ def decision_list(
 @router.get("/decisions/new")
 def new_decision(request: Request, who: Viewer) -> HTMLResponse:
     can = open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle)
-    return page(request, "new.html", title="Open a decision", domains=can.domains, values={}, error=None)
+    return page(request, "new.html", title="Open a decision", domains=can.domains, values={}, error=None, within=WITHIN)
 
 
 # The form's fields, by the name each command field's check gives them (``InvalidInput.field``).
@@ -117,6 +128,7 @@ def open_decision(
     title: Short,
     context: Long = "",
     deadline: Annotated[str, Form(max_length=40)] = "",
+    within: Annotated[str, Form(max_length=10)] = "",
     evidence_name: Annotated[str, Form(max_length=100)] = "",
     evidence_text: Long = "",
 ) -> Response:
@@ -126,12 +138,20 @@ def open_decision(
         else []
     )
     try:
+        settle_by = _within(within, store_of(request).clock()) if within else None
+        if settle_by is not None and deadline.strip():
+            raise InvalidInput("give a date or a span for the deadline, not both", field="deadline")
         command = build(
-            OpenDecision, domain=domain, title=title, context=context, deadline=_deadline(deadline), evidence=evidence
+            OpenDecision,
+            domain=domain,
+            title=title,
+            context=context,
+            deadline=settle_by or _deadline(deadline),
+            evidence=evidence,
         )
         outcome = act(request, who, command)
     except InvalidInput as error:  # the form again, as it was typed, the message beside the field at fault
-        typed = {"domain": domain, "title": title, "context": context, "deadline": deadline}
+        typed = {"domain": domain, "title": title, "context": context, "deadline": deadline, "within": within}
         typed |= {"evidence_name": evidence_name, "evidence_text": evidence_text}
         can = open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle)
         where = NEW_FIELDS.get(error.field or "", "")
@@ -144,6 +164,7 @@ def open_decision(
             values=typed,
             error=error,
             where=where,
+            within=WITHIN,
         )
     named = _holders(request, who.team)
     return redirect(
