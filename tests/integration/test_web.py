@@ -575,6 +575,9 @@ def test_a_refused_form_comes_back_as_typed_with_the_error_beside_its_field(web:
 
 def test_a_deadline_can_be_a_span_from_now(web: Browser, demo_store: Store) -> None:
     web.sign_in("priya")
+    form = web.get("/decisions/new").text  # the evidence the team's rules ask for is offered, not remembered
+    assert '<option value="cost-of-delay">release, from pm</option>' in form
+    assert "The team's rules ask for: <code>cost-of-delay</code> (release, from pm)" in form
     typed = {"domain": "release", "title": "Ship the spring sale"}
     both = web.post("/decisions", typed | {"within": "3d", "deadline": "2030-01-01T09:00"})
     assert (

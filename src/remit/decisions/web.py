@@ -20,6 +20,9 @@ from remit.decisions import (
     queue,
     words,
 )
+from remit.decisions import (
+    rules as rules_of,
+)
 from remit.decisions.commands import (
     AddEvidence,
     AmendDecision,
@@ -70,6 +73,15 @@ WITHIN = {"1d": ("in a day", timedelta(days=1)), "3d": ("in 3 days", timedelta(d
 WITHIN |= {"1w": ("in a week", timedelta(weeks=1)), "2w": ("in 2 weeks", timedelta(weeks=2))}
 
 
+def _asked_evidence(request: Request, team: str) -> list[tuple[str, str]]:
+    """(name, "domain: who supplies it") for each piece of evidence the team's rules in force ask for."""
+    asked: dict[str, str] = {}
+    for rule in rules_of.list_rules(uow=store_of(request).uow(), team=team):
+        for need in rule.evidence:
+            asked.setdefault(need["name"], f"{rule.domain}, from {need['role']}")
+    return sorted(asked.items())
+
+
 def _within(value: str, now: datetime) -> datetime:
     """A deadline given as a span from now ("in 3 days")."""
     if value not in WITHIN:
@@ -112,7 +124,17 @@ def decision_list(
 @router.get("/decisions/new")
 def new_decision(request: Request, who: Viewer) -> HTMLResponse:
     can = open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle)
-    return page(request, "new.html", title="Open a decision", domains=can.domains, values={}, error=None, within=WITHIN)
+    asked = _asked_evidence(request, who.team)
+    return page(
+        request,
+        "new.html",
+        title="Open a decision",
+        domains=can.domains,
+        values={},
+        error=None,
+        within=WITHIN,
+        asked=asked,
+    )
 
 
 # The form's fields, by the name each command field's check gives them (``InvalidInput.field``).
@@ -165,6 +187,7 @@ def open_decision(
             error=error,
             where=where,
             within=WITHIN,
+            asked=_asked_evidence(request, who.team),
         )
     named = _holders(request, who.team)
     return redirect(
