@@ -550,7 +550,7 @@ def test_a_stakeholder_sees_one_row_per_decision_and_no_invitation_to_open_one(w
     links = re.findall(r'<li><a href="/decisions/(\d+)">', told)
     assert links and len(links) == len(set(links))  # several notices about one decision are one row
     assert f"({len(links)})" in told
-    assert "Open a decision</a> when" not in page and "Your roles open none here" in page
+    assert "start it here</a>" not in page and "Your roles open none here" in page
 
 
 def test_a_refused_form_comes_back_as_typed_with_the_error_beside_its_field(web: Browser, demo_store: Store) -> None:
