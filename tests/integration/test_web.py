@@ -591,3 +591,22 @@ def test_a_deadline_can_be_a_span_from_now(web: Browser, demo_store: Store) -> N
     days = (datetime.fromisoformat(view.deadline) - datetime.fromisoformat(view.opened_at)).total_seconds() / 86400
     assert 2.99 < days <= 3.01
     assert web.post("/decisions", typed | {"within": "forever"}).status_code == 422
+
+
+def test_a_refused_position_comes_back_on_the_decision_page_as_typed(web: Browser, demo_store: Store) -> None:
+    before = audit_count(demo_store)
+    web.sign_in("ezra")
+    response = web.post(
+        "/decisions/2/positions", {"stance": "no-go", "basis": "technical", "reason": "p99\x00 doubles"}
+    )
+    assert response.status_code == 422
+    page = response.text
+    assert '<p class="problem" role="alert" id="position-error">Not recorded: the reason contains' in page
+    assert 'value="no-go" required checked' in page and '<option value="technical" selected>' in page
+    assert 'aria-invalid="true" aria-describedby="position-error">p99' in page  # the reason, kept
+    assert "#2 Ship one-click reorder" in page and audit_count(demo_store) == before
+    bad_name = web.post("/decisions/2/evidence", {"name": "Not A Name", "text": "rollback in a minute"})
+    assert bad_name.status_code == 422 and 'id="evidence-error">Not recorded: evidence name' in bad_name.text
+    assert (
+        'value="Not A Name" aria-invalid="true"' in bad_name.text and "rollback in a minute</textarea>" in bad_name.text
+    )

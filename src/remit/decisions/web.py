@@ -3,6 +3,7 @@ calls one service as the signed-in person, and renders (or redirects with what h
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -209,6 +210,38 @@ def decision_page(request: Request, who: Viewer, number: Number) -> HTMLResponse
         d=view,
         can=can,
         holders=can.holders,
+        refused=None,
+    )
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A form on the decision page that was refused: which, the error, the field at fault, what was typed."""
+
+    form: str  # "position" or "evidence"
+    error: InvalidInput
+    where: str  # the form field's name, or "" for the form as a whole
+    typed: dict[str, str]
+
+
+FORM_FIELDS = {"reason": "reason", "stance": "stance", "basis": "basis", "evidence name": "name", "evidence": "text"}
+
+
+def _refused(
+    request: Request, who: Viewer, number: int, form: str, error: InvalidInput, typed: dict[str, str]
+) -> HTMLResponse:
+    """The decision page again (status 422), the refused form as it was typed, the message beside its field."""
+    found = abilities.decision_page(uow=store_of(request).uow(), team=who.team, handle=who.handle, number=number)
+    refused = Refused(form, error, FORM_FIELDS.get(error.field or "", ""), typed)
+    return page(
+        request,
+        "decision.html",
+        status=422,
+        title=f"#{number} {found.view.summary.title}",
+        d=found.view,
+        can=found.can,
+        holders=found.can.holders,
+        refused=refused,
     )
 
 
@@ -227,8 +260,14 @@ def record_position(
     basis: Annotated[str, Form(max_length=100)] = "",
     role: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    command = build(RecordPosition, number=number, stance=stance, reason=reason, basis=basis or None, role=role or None)
-    outcome = act(request, who, command)
+    try:
+        command = build(
+            RecordPosition, number=number, stance=stance, reason=reason, basis=basis or None, role=role or None
+        )
+        outcome = act(request, who, command)
+    except InvalidInput as error:
+        typed = {"stance": stance, "reason": reason, "basis": basis, "role": role}
+        return _refused(request, who, number, "position", error, typed)
     named = _holders(request, who.team)
     message = words.position_recorded(
         outcome.number, outcome.resolution, outcome.crossing, stance, basis or None, named
@@ -245,7 +284,10 @@ def add_evidence(
     text: Long,
     role: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    outcome = act(request, who, build(AddEvidence, number=number, name=name.strip(), text=text, role=role or None))
+    try:
+        outcome = act(request, who, build(AddEvidence, number=number, name=name.strip(), text=text, role=role or None))
+    except InvalidInput as error:
+        return _refused(request, who, number, "evidence", error, {"name": name, "text": text, "role": role})
     named = _holders(request, who.team)
     return redirect(
         f"/decisions/{number}",
