@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from remit.charter import Charter, parse_charter
 from remit.charter.events import CharterAdopted
 from remit.charter.tables import CharterVersionRow, PersonRow
-from remit.kernel.audit import row_hash
+from remit.kernel import audit
 from remit.kernel.audit_kinds import AuditKind
 from remit.kernel.errors import Conflict, InvalidInput, NotFound
 from remit.kernel.tables import AuditRow, TeamRow
@@ -125,17 +125,7 @@ def _adoption_recorded(uow: UnitOfWork, row: CharterVersionRow, digest: str) -> 
         payload = json.loads(entry.payload)
         if payload.get("version") != row.version or payload.get("sha256") != digest:
             continue
-        intact = row_hash(
-            team=team_name,
-            seq=entry.seq,
-            at=entry.at,
-            actor=entry.actor,
-            kind=entry.kind,
-            decision_id=entry.decision_id,
-            payload=entry.payload,
-            prev_hash=entry.prev_hash,
-        )
-        if intact == entry.hash:
+        if audit.intact(team_name, entry):
             return True
     return False
 

@@ -70,6 +70,21 @@ def append(
     return row
 
 
+def intact(team: str, row: AuditRow) -> bool:
+    """Whether one entry still hashes to its recorded hash (its content and its link to the previous one)."""
+    digest = row_hash(
+        team=team,
+        seq=row.seq,
+        at=row.at,
+        actor=row.actor,
+        kind=row.kind,
+        decision_id=row.decision_id,
+        payload=row.payload,
+        prev_hash=row.prev_hash,
+    )
+    return digest == row.hash
+
+
 @dataclass(frozen=True)
 class ChainReport:
     team: str
@@ -89,17 +104,7 @@ def verify(session: Session, team: TeamRow) -> ChainReport:
             return ChainReport(team.name, count, False, expected_seq, f"entry {expected_seq} is missing")
         if row.prev_hash != expected_prev:
             return ChainReport(team.name, count, False, row.seq, f"entry {row.seq} does not follow entry {row.seq - 1}")
-        digest = row_hash(
-            team=team.name,
-            seq=row.seq,
-            at=row.at,
-            actor=row.actor,
-            kind=row.kind,
-            decision_id=row.decision_id,
-            payload=row.payload,
-            prev_hash=row.prev_hash,
-        )
-        if digest != row.hash:
+        if not intact(team.name, row):
             return ChainReport(team.name, count, False, row.seq, f"entry {row.seq} ({row.kind}) was altered")
         expected_prev, expected_seq = row.hash, row.seq + 1
     if count != team.audit_seq or expected_prev != (team.audit_head or GENESIS):
