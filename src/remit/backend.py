@@ -13,6 +13,7 @@ from typing import Any
 
 from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
 from remit.audit import anchoring, checkpoints, export, keys, replay
+from remit.audit.export_records import Table
 from remit.charter import teams
 from remit.cli.context import SETTLED, Json
 from remit.decisions import madr, queries, queue, rules
@@ -63,7 +64,7 @@ class LocalBackend:
         return _utf8(export.json_document(uow=self._uow(), team=self._team))
 
     def export_csv(self, table: str) -> Iterator[bytes]:
-        return _utf8(export.csv_table(uow=self._uow(), team=self._team, table=export.Table(table)))
+        return _utf8(export.csv_table(uow=self._uow(), team=self._team, table=Table(table)))
 
     def list_rules(self, *, include_retired: bool) -> list[Json]:
         views = rules.list_rules(uow=self._uow(), team=self._team, include_retired=include_retired)

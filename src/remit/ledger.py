@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from remit.audit.export_records import Table
 from remit.cli.context import console, ctx, emit_json, err_console, local
 from remit.decisions import show
 from remit.decisions.views import AuditEntry
@@ -132,8 +133,6 @@ def export_madr(typer_ctx: typer.Context, directory: Path) -> None:
 @export.command("csv")
 def export_csv(typer_ctx: typer.Context, directory: Path) -> None:
     """Write the ledger into DIRECTORY as CSV, one file per table (decisions.csv, positions.csv, audit.csv…)."""
-    from remit.audit.export import Table  # the export's module loads the database stack
-
     backend = ctx(typer_ctx).backend()
     _a_directory(directory)
     for table in Table:

@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 
 import remit.main
-from remit.audit.export import Table
+from remit.audit.export_records import Table
 from remit.decisions.commands import RecordPosition, WithdrawDecision
 from remit.identity.commands import CreateToken
 from remit.kernel.commands import act, build

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from remit.audit.export import FORMULA, Table
+from remit.audit.export import FORMULA
+from remit.audit.export_records import Table
 from remit.decisions.commands import OpenDecision, RecordPosition
 from remit.kernel.commands import act
 from remit.ledger import write_whole

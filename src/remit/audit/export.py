@@ -32,17 +32,28 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
-from enum import StrEnum
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
+from remit.audit.export_records import (
+    AppliedRule,
+    CharterVersion,
+    Crossing,
+    Decision,
+    Entry,
+    Evidence,
+    Person,
+    Position,
+    Revision,
+    Table,
+    record,
+)
 from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
 from remit.decisions import rules
 from remit.decisions.results import RuleView
 from remit.decisions.tables import DecisionRow, DecisionRuleRow, EvidenceRow, PositionRow, RevisionRow
-from remit.decisions.views import CrossingEntry, EvidenceEntry
 from remit.kernel.audit import GENESIS, canonical
 from remit.kernel.tables import AuditRow, TeamRow
 from remit.kernel.uow import UnitOfWork
@@ -52,119 +63,6 @@ VERSION = 1
 PAGE = 500  # rows read at a time
 CHUNK = 64 * 1024  # characters handed on at a time (a server sends each piece as it comes)
 FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-class Table(StrEnum):
-    """The CSV export's files, one per table."""
-
-    DECISIONS = "decisions"
-    REVISIONS = "revisions"
-    POSITIONS = "positions"
-    EVIDENCE = "evidence"
-    DECISION_RULES = "decision_rules"
-    RULES = "rules"
-    CROSSINGS = "crossings"
-    CHARTER_VERSIONS = "charter_versions"
-    PEOPLE = "people"
-    AUDIT = "audit"
-
-
-@dataclass(frozen=True)
-class Decision:
-    number: int
-    domain: str
-    title: str
-    state: str
-    proposer: str
-    charter_version: int
-    revision: int
-    opened_at: str
-    deadline: str | None
-    settled_at: str | None
-    proposed_charter: str | None
-
-
-@dataclass(frozen=True)
-class Revision:
-    decision: int
-    number: int
-    title: str
-    context: str
-    must_go: list[Any]
-    created_by: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class Position:
-    """A position as recorded (a ``PositionEntry``'s fields, without the page's derived weight), with its
-    decision's number."""
-
-    revision: int
-    person: str
-    role: str
-    stance: str
-    basis: str | None
-    reason: str
-    at: str
-    decision: int
-
-
-@dataclass(frozen=True)
-class Evidence(EvidenceEntry):
-    """Evidence as a decision's page shows it, with its decision's number and the revision it was added on."""
-
-    decision: int
-    revision: int
-
-
-@dataclass(frozen=True)
-class AppliedRule:
-    decision: int
-    rule: int
-
-
-@dataclass(frozen=True)
-class Crossing(CrossingEntry):
-    """A boundary crossing as a decision's page shows it, with its decision's number (if any) and domain."""
-
-    decision: int | None
-    domain: str
-
-
-@dataclass(frozen=True)
-class CharterVersion:
-    version: int
-    sha256: str
-    adopted_at: str
-    decision: int | None
-    text: str
-
-
-@dataclass(frozen=True)
-class Person:
-    handle: str
-    name: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class Entry:
-    """An audit chain entry as hashed: ``decision_id`` is the row id the hash covers, ``decision`` its number."""
-
-    seq: int
-    at: str
-    actor: str
-    kind: str
-    decision: int | None
-    decision_id: int | None
-    payload: Any
-    prev_hash: str
-    hash: str
-
-
-def record(item: Any) -> dict[str, Any]:
-    return {column.name: getattr(item, column.name) for column in fields(item)}
 
 
 class Snapshot:

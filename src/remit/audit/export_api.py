@@ -12,11 +12,12 @@ from fastapi.responses import StreamingResponse
 from remit.api.deps import Caller, StoreDep
 from remit.api.schemas import ERRORS, text_body
 from remit.audit import export
+from remit.audit.export_records import Table
 
 router = APIRouter(prefix="/api/v1", tags=["ledger"])
 JSON_TYPE = "application/json"
 CSV_TYPE = "text/csv; charset=utf-8"
-TableName = Annotated[export.Table, Path(description="the table: one CSV file each")]
+TableName = Annotated[Table, Path(description="the table: one CSV file each")]
 SECTIONS = ("people", "charter_versions", "rules", "decisions", "crossings", "audit")
 DOCUMENT = {  # the JSON document's outline (docs/ledger.md#exports describes every field)
     "type": "object",
@@ -45,7 +46,7 @@ def json_file(team: str) -> str:
     return f"{team}-ledger.json"
 
 
-def csv_file(team: str, table: export.Table) -> str:
+def csv_file(team: str, table: Table) -> str:
     return f"{team}-{table.value}.csv"
 
 

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 
 from remit.audit import export
 from remit.audit.export_api import CSV_TYPE, JSON_TYPE, TableName, csv_file, download, json_file
+from remit.audit.export_records import Table
 from remit.web.render import PageRoute, page
 from remit.web.session import Viewer, store_of
 
@@ -15,7 +16,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @router.get("/ledger")
 def ledger_page(request: Request, who: Viewer) -> HTMLResponse:
-    return page(request, "ledger.html", title="Ledger", tables=list(export.Table))
+    return page(request, "ledger.html", title="Ledger", tables=list(Table))
 
 
 @router.get("/ledger/export.json")

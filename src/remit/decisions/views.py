@@ -70,7 +70,9 @@ def _summary_fields(body: Mapping[str, Any]) -> Json:
 
 
 @dataclass(frozen=True)
-class PositionEntry(Record):
+class RecordedPosition(Record):
+    """A position as it was recorded."""
+
     revision: int
     person: str
     role: str
@@ -78,6 +80,12 @@ class PositionEntry(Record):
     basis: str | None
     reason: str
     at: str
+
+
+@dataclass(frozen=True)
+class PositionEntry(RecordedPosition):
+    """A position as the decision's page shows it: what was recorded, and what it counts for."""
+
     weight: str = ""  # a ``Weight``: what it counts for (a veto, voice only, a crossing, replaced, ...)
 
 
