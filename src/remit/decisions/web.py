@@ -96,7 +96,8 @@ def my_queue(
 ) -> HTMLResponse:
     store = store_of(request)
     mine = queue.my_queue(uow=store.uow(), team=who.team, handle=who.handle, limit=PAGE, before=before)
-    can_open = bool(open_abilities(uow=store.uow(), team=who.team, handle=who.handle).domains)
+    empty = not mine.waiting_on_me or not mine.mine  # only an empty state needs to know (the queue is hot)
+    can_open = empty and bool(open_abilities(uow=store.uow(), team=who.team, handle=who.handle).domains)
     return page(request, "queue.html", title="My queue", queue=mine, holders=mine.holders, can_open=can_open)
 
 
