@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from remit.decisions.model import State
+from remit.kernel.messages import Message
 
 
 class NoticeKind(StrEnum):
@@ -22,3 +23,35 @@ class NoticeEvent(StrEnum):
     APPROVED = State.APPROVED.value
     WITHDRAWN = State.WITHDRAWN.value
     EXPIRED = State.EXPIRED.value
+
+
+_NEWS = {
+    "opened": "opened",
+    "open": "is open again",
+    "blocked": "is blocked",
+    "approved": "was approved",
+    "withdrawn": "was withdrawn",
+    "expired": "expired with no decision",
+}
+
+
+def message(
+    *, number: int, title: str, domain: str, state: str, event: NoticeEvent, kind: NoticeKind, role: str, to: str
+) -> Message:
+    """The notice as a message beyond the app: readable on its own, with the way back to the decision."""
+    news = _NEWS[event.value]
+    if kind is NoticeKind.ASKED:
+        subject = f"Your view is asked: decision #{number} {news}: {title}"
+        why = f"You are consulted as {role}: say what you think before it settles. It does not wait for you."
+    else:
+        subject = f"Decision #{number} {news}: {title}"
+        why = f"You are told as {role}, for your information; nothing is asked of you."
+    return Message(
+        topic=f"decision.{event.value}",
+        subject=subject,
+        lines=(f"{title} ({domain}) {news}.", why),
+        link=f"/decisions/{number}",
+        to=to,
+        asks=kind is NoticeKind.ASKED,
+        facts=(("Decision", f"#{number}"), ("Domain", domain), ("State", state)),
+    )

@@ -1,8 +1,9 @@
-"""Asking the consulted and telling the informed, in the app: "told when it opens, when its state changes,
-and when it settles". A subscriber on the bus: it runs after the decision's transaction has committed, in a
-unit of work of its own, so nothing here holds up the team's writers. The notice rows are how a decision's
-record says whether the people it had to reach were reached (``decisions/reached.py`` reads them). What a
-notice says is plain data in ``decisions/notices.py``."""
+"""Asking the consulted and telling the informed: "told when it opens, when its state changes, and when it
+settles". A ``within`` subscriber on the bus: it writes in the decision's own transaction, just before it
+commits, so the notices and the messages beyond the app stand or fall with the change (a few rows; nothing
+slow, no network). The notice rows are how a decision's record says whether the people it had to reach were
+reached (``decisions/reached.py`` reads them); each notice also goes to the outbox as a message, which the
+``notify`` capability delivers after commit. What a notice says is plain data in ``decisions/notices.py``."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version
 from remit.decisions.acting import bound_charter
 from remit.decisions.events import DecisionExpired, DecisionOpened, DecisionStateChanged, DecisionWithdrawn
-from remit.decisions.notices import NoticeEvent, NoticeKind
+from remit.decisions.notices import NoticeEvent, NoticeKind, message
 from remit.decisions.tables import DecisionRow, NoticeRow
 from remit.kernel.events import BUS, Recorded
 from remit.kernel.tables import TeamRow
-from remit.kernel.uow import Store, UnitOfWork
+from remit.kernel.uow import UnitOfWork
 
 
 def _news(record: Recorded) -> NoticeEvent:
@@ -33,15 +34,13 @@ def _news(record: Recorded) -> NoticeEvent:
     return NoticeEvent.WITHDRAWN if isinstance(event, DecisionWithdrawn) else NoticeEvent.EXPIRED
 
 
-@BUS.on(DecisionOpened, DecisionStateChanged, DecisionWithdrawn, DecisionExpired)
-def notify_people(store: Store, records: Sequence[Recorded]) -> None:
-    with store.uow() as uow:
-        for record in records:
-            decision = uow.session.get(DecisionRow, record.decision_id) if record.decision_id else None
-            if decision is not None:
-                rights = domain_rights(bound_charter(uow, decision), decision.domain)
-                notify(uow, uow.session.get_one(TeamRow, record.team_id), decision, rights, _news(record), record)
-        uow.commit()
+@BUS.within(DecisionOpened, DecisionStateChanged, DecisionWithdrawn, DecisionExpired)
+def notify_people(uow: UnitOfWork, records: Sequence[Recorded]) -> None:
+    for record in records:
+        decision = uow.session.get(DecisionRow, record.decision_id) if record.decision_id else None
+        if decision is not None:
+            rights = domain_rights(bound_charter(uow, decision), decision.domain)
+            notify(uow, uow.session.get_one(TeamRow, record.team_id), decision, rights, _news(record), record)
 
 
 def notify(
@@ -66,6 +65,7 @@ def notify(
             )
         )
     }
+    reached = sorted((kind, role, handle) for kind, role, handle in wanted if handle in ids)
     uow.session.add_all(
         NoticeRow(
             team_id=team.id,
@@ -77,6 +77,20 @@ def notify(
             created_at=record.at,
             seen_at=record.at if handle == record.actor else None,
         )
-        for kind, role, handle in sorted(wanted)
-        if handle in ids
+        for kind, role, handle in reached
     )
+    for kind, role, handle in reached:
+        if handle != record.actor:  # the actor has seen what they did
+            uow.tell(
+                team,
+                message(
+                    number=decision.number,
+                    title=decision.title,
+                    domain=decision.domain,
+                    state=decision.state,
+                    event=event,
+                    kind=kind,
+                    role=role,
+                    to=handle,
+                ),
+            )

@@ -2,8 +2,9 @@
 
 The unit of work writes each one to the team's audit chain as it is raised (its class name is the entry's
 kind, its fields the payload) and, once the transaction has committed and the writers' lock is released,
-hands them to the subscribers on the ``Bus``: notices today, deliveries and status refreshes later. Nothing
-slow or external runs inside a transaction: a subscriber that fails is logged, and the write stands.
+hands them to the subscribers on the ``Bus``. Nothing slow or external runs inside a transaction: a subscriber
+that fails is logged, and the write stands. What must stand or fall with the change itself (the notices, the
+outbox's messages) is written by a ``within`` subscriber, in the same transaction, just before it commits.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class Recorded:
 
 Subscriber = Callable[[Any, Sequence[Recorded]], None]  # (the store, the events): the store is the kernel's
 # ``Store``, typed loosely here because the unit of work imports this module
+Within = Callable[[Any, Sequence[Recorded]], None]  # (the unit of work, the events), inside its transaction
 
 
 class Bus:
@@ -71,6 +73,25 @@ class Bus:
 
     def __init__(self) -> None:
         self.subscribers: list[tuple[tuple[type[Event], ...], Subscriber]] = []
+        self.writers: list[tuple[tuple[type[Event], ...], Within]] = []
+
+    def within(self, *kinds: type[Event]) -> Callable[[Within], Within]:
+        """Register a subscriber that writes in the transaction that raised the events, just before it commits:
+        what must stand or fall with the change (the notices, the outbox's messages). It only writes rows: no
+        network, nothing slow. If it fails, the action fails and nothing of it is kept."""
+
+        def register(writer: Within) -> Within:
+            self.writers.append((kinds, writer))
+            return writer
+
+        return register
+
+    def settle(self, uow: Any, raised: Sequence[Recorded]) -> None:
+        """Run the ``within`` subscribers on the events ``uow`` raised, before it commits."""
+        for kinds, writer in self.writers:
+            mine = [record for record in raised if isinstance(record.event, kinds)]
+            if mine:
+                writer(uow, mine)
 
     def on(self, *kinds: type[Event]) -> Callable[[Subscriber], Subscriber]:
         def register(subscriber: Subscriber) -> Subscriber:
@@ -82,6 +103,7 @@ class Bus:
     def off(self, subscriber: Subscriber) -> None:
         """Stop ``subscriber`` hearing anything (a server's subscribers, when it stops)."""
         self.subscribers = [(kinds, each) for kinds, each in self.subscribers if each != subscriber]
+        self.writers = [(kinds, each) for kinds, each in self.writers if each != subscriber]
 
     def publish(self, store: Any, committed: Sequence[Recorded]) -> None:
         for kinds, subscriber in self.subscribers:

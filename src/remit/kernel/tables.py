@@ -114,3 +114,18 @@ class IdempotencyRow(Base):
     status: Mapped[int]
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]
+
+
+class OutboxRow(Base):
+    """A message to deliver (``kernel/messages.py``), written in the transaction of the change that caused it.
+    The ``notify`` capability delivers it after commit and keeps each delivery's state in tables of its own;
+    this row is never changed."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_team", "team_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    created_at: Mapped[datetime]
+    topic: Mapped[str] = mapped_column(String(60))
+    recipient: Mapped[str | None] = mapped_column(String(100))  # a person's handle; NULL: the team's channels
+    message: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -23,7 +23,8 @@ from remit.kernel import audit
 from remit.kernel.db import READ_ONLY, current_revision, database_url, head_revision, make_engine, upgrade
 from remit.kernel.errors import ClaimTaken, InvalidInput, NotFound, RemitError, unavailable
 from remit.kernel.events import BUS, Bus, Event, Recorded
-from remit.kernel.tables import IdempotencyRow, TeamRow
+from remit.kernel.messages import Message
+from remit.kernel.tables import IdempotencyRow, OutboxRow, TeamRow
 
 Clock = Callable[[], datetime]
 NOTHING: Any = object()
@@ -178,6 +179,8 @@ class UnitOfWork:
         """Commit. An action passes its ``result``: under an idempotency claim it is stored with the write."""
         if self.read_only:
             raise RuntimeError("a read-only unit of work does not commit; enter it with `with uow:` to write")
+        if self._raised:  # what stands or falls with the change: written in its transaction
+            self.store.bus.settle(self, list(self._raised))
         self._locked.clear()  # the transaction ends, and its row locks with it
         if self.claim is not None and result is not NOTHING:
             status, body = self.claim.render(result)
@@ -241,3 +244,16 @@ class UnitOfWork:
             decision_id=decision_id,
         )
         self._raised.append(Recorded(team.name, team.id, actor, moment, decision_id, event))
+
+    def tell(self, team: TeamRow, message: Message) -> None:
+        """Put ``message`` in the outbox, in this transaction: delivered after commit by ``notify``, or never if
+        this transaction rolls back."""
+        self.session.add(
+            OutboxRow(
+                team_id=team.id,
+                created_at=self.now,
+                topic=message.topic,
+                recipient=message.to,
+                message=message.as_dict(),
+            )
+        )
