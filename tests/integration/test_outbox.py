@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from remit import capabilities  # noqa: F401
+from remit.charter.tables import PersonRow
 from remit.decisions.commands import OpenDecision
 from remit.decisions.events import DecisionOpened
 from remit.decisions.tables import DecisionRow, NoticeRow
-from remit.charter.tables import PersonRow
 from remit.kernel.commands import act
 from remit.kernel.events import BUS, Recorded
 from remit.kernel.messages import Message
