@@ -8,8 +8,11 @@ import html
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
+from remit.app import Settings, create_app
 from remit.decisions import insights
+from remit.identity import accounts
 from remit.kernel.uow import Store
 from remit.seed import DEMO_TEAM
 from tests.integration.test_web import Browser, web  # noqa: F401 - the fixture
@@ -112,3 +115,22 @@ def test_open_a_decision_is_offered_only_to_who_may_open_one(web: Browser, handl
     web.sign_in(handle)
     for path in ("/", "/decisions", "/insights", "/charter"):
         assert ('href="/decisions/new"' in web.get(path).text) is offered, (handle, path)
+
+
+def test_an_empty_list_says_what_to_do_next_for_each_role(store: Store, team: str) -> None:
+    """A team with no decision yet: the PM is pointed to the form; the stakeholder, who may open none, where
+    decisions that concern him will come. The new-decision page, reached anyway, says the same."""
+    for handle in ("priya", "sol"):
+        accounts.set_password(uow=store.uow(), team=team, handle=handle, password="a long password")
+    with TestClient(create_app(Settings(sweep_seconds=0), store=store), follow_redirects=False) as client:
+        browser = Browser(client)
+        browser.sign_in("priya", password="a long password")
+        assert (
+            'When something needs deciding, <a href="/decisions/new">open it here</a>' in browser.get("/decisions").text
+        )
+        client.cookies.clear()
+        browser.sign_in("sol", password="a long password")
+        listed = browser.get("/decisions").text
+        assert 'Your roles open none: when a decision concerns you, it comes to <a href="/">My queue</a>' in listed
+        assert 'href="/decisions/new"' not in listed
+        assert 'come to <a href="/">My queue</a>' in browser.get("/decisions/new").text
