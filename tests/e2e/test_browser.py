@@ -1,6 +1,6 @@
-"""A real browser (Debian's Chromium, driven by Playwright) against a real `remit serve --demo`: the release
-dual key turned through the forms, a boundary crossing shown, and a stakeholder who has no forms and is
-refused when he posts anyway."""
+"""A real browser (Debian's Chromium, driven by Playwright) against a real `remit serve --demo`: the seed's
+release story played by the PM, the EM and a stakeholder in three browsers, a stakeholder refused when he
+posts anyway, charts readable at both widths, no page scrolling sideways, axe on every page."""
 
 from __future__ import annotations
 
@@ -85,51 +85,82 @@ def record_position(page: Page, stance: str, reason: str, basis: str = "") -> No
     form.get_by_role("button", name="Record position").click()
 
 
-def test_em_and_pm_turn_both_keys_through_the_forms_and_the_release_is_approved(open_page: Callable[[], Page]) -> None:
-    ezra = open_page()
-    sign_in(ezra, "ezra")
-    expect(ezra.get_by_role("heading", name="My queue")).to_be_visible()
-    waiting = ezra.locator("li.card", has_text="Ship one-click reorder")
-    expect(waiting).to_contain_text("evidence 'system-risk' from em")
-    waiting.get_by_role("link", name="#2 Ship one-click reorder").click()
-    expect(ezra).to_have_url(re.compile(r"/decisions/2$"))
-
-    evidence = ezra.locator('form[action$="/evidence"]')
-    expect(evidence.get_by_label("Name")).to_have_value("system-risk")
-    evidence.get_by_label("What it says").fill("behind a feature flag; rollback takes a minute")
-    evidence.get_by_role("button", name="Add evidence").click()
-    expect(ezra.get_by_role("status")).to_contain_text("evidence 'system-risk' added")
-
-    record_position(ezra, "go", "low risk behind the flag")
-    expect(ezra.get_by_role("status")).to_contain_text("recorded: your go. #2 is open, waiting on a go from pm (priya)")
-    expect(ezra.locator(".keys")).to_contain_text("em (ezra): turned")
-
-    priya = open_page()
-    sign_in(priya, "priya", "/decisions/2")
-    record_position(priya, "go", "repeat orders are waiting")
-    expect(priya.get_by_role("status")).to_contain_text("#2 is approved")
-    expect(priya.locator("h1 .state")).to_have_text("approved")
-    expect(priya.locator('form[action^="/decisions/2/"]')).to_have_count(0)
+def add_evidence(page: Page, name: str, text: str) -> None:
+    form = page.locator('form[action$="/evidence"]')
+    form.get_by_label("Name").fill(name)
+    form.get_by_label("What it says").fill(text)
+    form.get_by_role("button", name="Add evidence").click()
 
 
-def test_a_pm_no_go_on_technical_grounds_shows_as_a_boundary_crossing(open_page: Callable[[], Page]) -> None:
-    priya = open_page()
+def test_the_release_story_from_three_browsers_pm_em_and_stakeholder(open_page: Callable[[], Page]) -> None:
+    """The seed's story, each person in their own browser: the EM's technical veto stops the PM's release, the
+    PM's technical no-go is only voice (a crossing, warned), the stakeholder watches without a form, and the
+    release ships when the EM lifts his veto, the rule's evidence is in and both keys have turned."""
+    priya, ezra, sol = open_page(), open_page(), open_page()
     sign_in(priya, "priya")
     priya.get_by_role("link", name="Open a decision").click()
     priya.get_by_label("Domain").select_option("release")
-    priya.get_by_label("Title").fill("Ship the new checkout page")
+    priya.get_by_label("Title").fill("Ship saved carts")
     priya.get_by_role("button", name="Open the decision").click()
     expect(priya.get_by_role("status")).to_contain_text(re.compile(r"opened: #\d+ is open"))
+    number = int(re.findall(r"/decisions/(\d+)$", priya.url)[0])
+    title = f"#{number} Ship saved carts"
+    standing = priya.locator(".standing")  # the state in one sentence, at the top
+    expect(standing).to_contain_text("evidence cost-of-delay from pm (priya)")  # the retro rule applies
+    expect(standing).to_contain_text("evidence system-risk from em (ezra)")
+    expect(priya.get_by_text("Rule 1: “PM flags the user metric cost of delay")).to_be_visible()
+    expect(priya.locator(".keys")).to_contain_text("em (ezra): no go yet")  # what it waits on
+    expect(priya.get_by_role("heading", name="Your part")).to_be_visible()
+
+    sign_in(ezra, "ezra")
+    ezra.locator("li.card", has_text=title).get_by_role("link", name=title).click()
+    record_position(ezra, "no-go", "saved carts need the cart table migrated first", basis="technical")
+    expect(ezra.get_by_role("status")).to_contain_text("recorded: your no-go on technical grounds")
+    expect(ezra.locator("h1 .state")).to_have_text("blocked")
+
+    priya.reload()
+    expect(priya.locator("h1 .state")).to_have_text("blocked")
+    expect(standing).to_contain_text("blocked by ezra (em) on technical grounds")
+    expect(priya.locator(".keys")).to_contain_text("em (ezra): blocking (no-go)")
+    expect(priya.get_by_text("Blocked by ezra (em) on technical grounds: only they can lift it")).to_be_visible()
 
     basis = priya.locator('form[action$="/positions"]').get_by_label("Basis")
     expect(basis.locator('option[value="technical"]')).to_have_text("technical — voice only as pm: a boundary crossing")
-    record_position(priya, "no-go", "the new query looks slow to me", basis="technical")
+    record_position(priya, "no-go", "the migration looks quick to me", basis="technical")
     expect(priya.get_by_role("alert")).to_contain_text(  # a warning, not a success
         "Recorded, but not as a veto: your no-go on technical grounds is outside your scope, so it counts as voice"
     )
     expect(priya.locator(".flash-warning")).to_be_visible()
-    expect(priya.locator("h1 .state")).to_have_text("open")
+    expect(priya.locator("h1 .state")).to_have_text("blocked")  # still the EM's veto, not hers
     expect(priya.locator(".crossings")).to_contain_text("Boundary crossing: priya (pm)")
+
+    sign_in(sol, "sol")  # informed of the release, several times: one row
+    expect(sol.get_by_role("link", name="Open a decision")).to_have_count(0)
+    told = sol.locator("section", has=sol.get_by_role("heading", name=re.compile("Asked or told")))
+    expect(told.get_by_role("link", name=title)).to_have_count(1)
+    told.get_by_role("link", name=title).click()
+    expect(sol.locator("h1 .state")).to_have_text("blocked")
+    expect(sol.locator('form[method="post"][action^="/decisions/"]')).to_have_count(0)
+    expect(sol.get_by_role("heading", name="Your part")).to_have_count(0)
+
+    ezra.reload()
+    add_evidence(ezra, "system-risk", "migration rehearsed on a copy: 40 s, reversible")
+    expect(ezra.get_by_role("status")).to_contain_text("evidence 'system-risk' added")
+    record_position(ezra, "go", "migrated and load-tested")
+    expect(ezra.get_by_role("status")).to_contain_text(f"#{number} is open, waiting on")
+    expect(ezra.locator(".keys")).to_contain_text("em (ezra): turned (go)")
+
+    priya.reload()
+    expect(standing).to_contain_text("evidence cost-of-delay from pm (priya)")
+    add_evidence(priya, "cost-of-delay", "abandoned carts: about 900 orders a week")
+    record_position(priya, "go", "ship it")
+    expect(priya.get_by_role("status")).to_contain_text(f"#{number} is approved")
+
+    for page in (priya, ezra, sol):
+        page.reload()
+        expect(page.locator("h1 .state")).to_have_text("approved")
+        expect(page.locator(f'form[action^="/decisions/{number}/"]')).to_have_count(0)
+    expect(ezra.locator(".keys")).to_contain_text("pm (priya): turned (go)")
 
 
 def test_a_stakeholder_has_no_forms_and_a_post_anyway_is_refused(
@@ -154,6 +185,12 @@ def test_a_stakeholder_has_no_forms_and_a_post_anyway_is_refused(
 
 
 PAGES = ["/", "/decisions", "/decisions/1", "/decisions/2", "/charter", "/insights", "/decisions/new", "/tokens"]
+PAGES += [  # the list as the insights' counts link to it: filtered, with the refused attempts, a bad filter
+    "/decisions?domain=release&state=approved",
+    "/decisions?domain=release&crossed_by=stakeholder&refused=yes",
+    "/decisions?age=1-3-days",
+    "/decisions?age=ancient",
+]
 
 
 def sideways(page: Page) -> int:
@@ -177,6 +214,39 @@ def test_no_page_scrolls_sideways_even_with_a_300_character_unbroken_title(
     for path in [*PAGES, opened]:
         priya.goto(path)
         assert sideways(priya) == 0, f"{path} scrolls {sideways(priya)} px sideways at {width} px"
+
+
+# Every piece of text a chart shows: its table's words and links, and the axis's tick labels (SVG text).
+CHART_TEXT = """() => [...document.querySelectorAll('.chart')].flatMap(chart =>
+  [...chart.querySelectorAll('text, th, td, a, p, h2, .said, .unit')]
+    .filter(e => e.getClientRects().length && e.textContent.trim() && !e.closest('.visually-hidden'))
+    .map(e => ({text: e.textContent.trim().slice(0, 30), px: parseFloat(getComputedStyle(e).fontSize),
+                height: e.tagName === 'text' ? e.getBoundingClientRect().height : null})))"""
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_the_charts_have_readable_labels_a_scale_with_units_and_say_median(
+    open_page: Callable[[], Page], width: int
+) -> None:
+    page = open_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, "priya", "/insights")
+    texts = page.evaluate(CHART_TEXT)
+    assert len(texts) > 40
+    small = [t for t in texts if t["px"] < 11 or (t["height"] is not None and t["height"] < 11)]
+    assert small == [], f"text under 11 px at {width} px"
+    for chart, unit in (("timing", "hours"), ("crossings", "crossings"), ("ages", "decisions")):
+        axis = page.locator(f"#chart-{chart} tfoot")
+        expect(axis.locator(".unit")).to_have_text(re.compile(f"^{unit}"))
+        expect(axis.locator("text.tick-label").first).to_have_text("0")
+        assert axis.locator("text.tick-label").count() == 5
+    expect(page.locator("#chart-timing").get_by_text(re.compile(r"^median \d"))).to_be_visible()
+    row = page.locator("#chart-crossings tr", has_text="release · stakeholder")
+    row.get_by_role("link", name=re.compile(r"^\d+ refused$")).click()
+    expect(page.get_by_role("status")).to_contain_text("with a refused boundary crossing by stakeholder")
+    expect(page.locator(".crossings")).to_contain_text("Refused: sol (stakeholder)")
+    page.get_by_role("link", name="Clear the filters: show all decisions").click()
+    expect(page).to_have_url(re.compile(r"/decisions$"))
 
 
 def test_the_api_docs_render_offline_from_packaged_assets_under_their_csp(open_page: Callable[[], Page]) -> None:

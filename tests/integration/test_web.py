@@ -434,17 +434,6 @@ def test_the_stakeholder_may_not_propose_a_charter_change(web: Browser) -> None:
     assert "cannot propose a change" in page
 
 
-def test_insights_are_drawn_as_accessible_charts(web: Browser) -> None:
-    web.sign_in("hana")
-    page = web.get("/insights").text
-    assert page.count("<svg") == 4
-    assert 'role="img"' in page
-    assert "<title>pm in release: 1 crossing(s), 0 refused</title>" in page
-    assert "<title>stakeholder in release: 1 crossing(s), 1 refused</title>" in page
-    assert "The numbers as a table" in page
-    assert 'class="bar-part"' in page  # the refused part of the stakeholder's crossings
-
-
 # Tokens and password
 
 

@@ -29,14 +29,19 @@ class OpenAbilities:
     holders: dict[str, list[str]]
 
 
+def opens_in(charter: Charter, handle: str) -> list[DomainRights]:
+    """The domains (the charter's own aside: it takes a proposal) the person may open a decision in."""
+    return [
+        rights
+        for rights in charter.domains.values()
+        if rights.name != CHARTER_DOMAIN and roles_allowed(charter, rights, handle, Action.OPEN_DECISION)
+    ]
+
+
 def open_abilities(*, uow: UnitOfWork, team: str, handle: str) -> OpenAbilities:
     with uow.reading():
         _version, charter = team_charter(uow, uow.team(team, lock=False))
-        domains = [
-            (rights.name, rights.about)
-            for rights in charter.domains.values()
-            if rights.name != CHARTER_DOMAIN and roles_allowed(charter, rights, handle, Action.OPEN_DECISION)
-        ]
+        domains = [(rights.name, rights.about) for rights in opens_in(charter, handle)]
         charter_rights = charter.domain(CHARTER_DOMAIN)
         proposes = charter_rights is not None and bool(
             roles_allowed(charter, charter_rights, handle, Action.OPEN_DECISION)

@@ -11,11 +11,10 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from remit.charter.tables import CrossingRow
+from remit.decisions.filters import AGES, age_of
 from remit.decisions.model import State
 from remit.decisions.tables import DecisionRow, DecisionRuleRow, RuleRow
 from remit.kernel.uow import UnitOfWork
-
-AGE_BUCKETS = ((1, "under 1 day"), (3, "1–3 days"), (7, "3–7 days"), (30, "1–4 weeks"), (None, "over 4 weeks"))
 
 
 @dataclass(frozen=True)
@@ -117,14 +116,12 @@ def team_insights(*, uow: UnitOfWork, team: str) -> Insights:
             )
         ]
 
-        counts = dict.fromkeys((label for _days, label in AGE_BUCKETS), 0)
+        counts = dict.fromkeys((age.label for age in AGES), 0)
         for (opened,) in uow.session.execute(
             select(DecisionRow.opened_at).where(
                 DecisionRow.team_id == team_row.id,
                 DecisionRow.state.in_([State.OPEN.value, State.BLOCKED.value]),
             )
         ):
-            age = (uow.now - opened).total_seconds() / 86400
-            label = next(label for days, label in AGE_BUCKETS if days is None or age < days)
-            counts[label] += 1
+            counts[age_of((uow.now - opened).total_seconds() / 86400).label] += 1
         return Insights(timing, payoffs, crossings, list(counts.items()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -17,9 +18,10 @@ from remit.charter.teams import charter_from_text, current_version
 from remit.decisions import reached as notices
 from remit.decisions import words
 from remit.decisions.acting import bound_charter, bound_rules, evaluate, load_decision
+from remit.decisions.filters import Filters
 from remit.decisions.model import Position, Resolution, Stance, State, Weight
 from remit.decisions.resolve import weigh
-from remit.decisions.tables import DecisionRow, DecisionWaitRow, EvidenceRow, PositionRow
+from remit.decisions.tables import DecisionRow, DecisionRuleRow, DecisionWaitRow, EvidenceRow, PositionRow, RuleRow
 from remit.decisions.views import (
     AuditEntry,
     ConsultEntry,
@@ -154,8 +156,10 @@ def list_decisions(
     waiting_on: str | None = None,
     after: int | None = None,
     limit: int | None = None,
+    more: Filters | None = None,
 ) -> list[DecisionSummary]:
-    """Decisions in number order; ``after`` a number and ``limit`` page through them."""
+    """Decisions in number order; ``after`` a number and ``limit`` page through them. ``more`` narrows them
+    as the insights' links do (by rule, crossing, age), checked by ``Filters.parse``."""
     with uow.reading():
         team_row = uow.team(team, lock=False)
         query = (
@@ -186,11 +190,70 @@ def list_decisions(
                 )
             waits = waiting_clause(team_row.id, list(person.roles), person_id)
             query = query.where(DecisionRow.id.in_(select(DecisionWaitRow.decision_id).where(waits)))
+        if more is not None:
+            query = query.where(*_narrowed(uow, team_row.id, more))
         if after is not None:
             query = query.where(DecisionRow.number > after)
         if limit is not None:
             query = query.limit(limit)
         return [summary_of(decision, proposer) for decision, proposer in uow.session.execute(query)]
+
+
+def _narrowed(uow: UnitOfWork, team_id: int, more: Filters) -> list[Any]:
+    """The conditions on ``DecisionRow`` the insights' filters add: what each of their counts counted."""
+    where: list[Any] = []
+    if more.rule is not None:
+        bound = select(DecisionRuleRow.decision_id).join(RuleRow, RuleRow.id == DecisionRuleRow.rule_id)
+        where.append(DecisionRow.id.in_(bound.where(RuleRow.team_id == team_id, RuleRow.id == more.rule)))
+    if more.before_rule is not None:
+        rule = uow.session.get_one(RuleRow, more.before_rule)
+        bound = select(DecisionRuleRow.decision_id).where(DecisionRuleRow.rule_id == rule.id)
+        where += [
+            DecisionRow.domain == rule.domain,
+            DecisionRow.state == State.APPROVED.value,
+            DecisionRow.settled_at.is_not(None),
+            DecisionRow.opened_at < rule.created_at,
+            DecisionRow.id.not_in(bound),
+        ]
+    if more.crossing:
+        crossed = select(CrossingRow.decision_id).where(*_crossings(team_id, more))
+        where.append(DecisionRow.id.in_(crossed.where(CrossingRow.decision_id.is_not(None))))
+    if more.age is not None:
+        now = uow.now
+        where += [
+            DecisionRow.state.in_([State.OPEN.value, State.BLOCKED.value]),
+            DecisionRow.opened_at <= now - timedelta(days=more.age.low),
+        ]
+        if more.age.high is not None:
+            where.append(DecisionRow.opened_at > now - timedelta(days=more.age.high))
+    return where
+
+
+def _crossings(team_id: int, more: Filters) -> list[Any]:
+    where = [CrossingRow.team_id == team_id]
+    if more.domain is not None:
+        where.append(CrossingRow.domain == more.domain)
+    if more.crossed_by is not None:
+        where.append(CrossingRow.role == more.crossed_by)
+    if more.refused:
+        where.append(CrossingRow.refused.is_(True))
+    return where
+
+
+def crossings_without_decision(*, uow: UnitOfWork, team: str, more: Filters) -> list[CrossingEntry]:
+    """The crossings a crossing filter counts that no decision holds: a refused attempt to open one."""
+    with uow.reading():
+        team_row = uow.team(team, lock=False)
+        query = (
+            select(CrossingRow, PersonRow.handle)
+            .outerjoin(PersonRow, PersonRow.id == CrossingRow.person_id)
+            .where(*_crossings(team_row.id, more), CrossingRow.decision_id.is_(None))
+            .order_by(CrossingRow.id)
+        )
+        return [
+            CrossingEntry(handle, c.role, c.action, c.basis, c.why, c.refused, c.at.isoformat())
+            for c, handle in uow.session.execute(query)
+        ]
 
 
 def audit_log(*, uow: UnitOfWork, team: str, limit: int | None = None, after: int | None = None) -> list[AuditEntry]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,7 +16,7 @@ from remit.charter.rights import holders
 from remit.decisions import (
     abilities,
     handlers,  # noqa: F401 - registers the handlers the forms dispatch to
-    insights,
+    insights_web,
     queries,
     queue,
     words,
@@ -33,14 +33,14 @@ from remit.decisions.commands import (
     RecordPosition,
     WithdrawDecision,
 )
-from remit.decisions.model import State
+from remit.decisions.filters import STATES, Filters
 from remit.kernel.commands import build
 from remit.kernel.errors import InvalidInput
-from remit.web.charts import BarChart, Row, bar_chart, hours
 from remit.web.render import ENV, PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router.include_router(insights_web.router)
 # The pages' sentences about decisions, from the one words module the CLI and the API's texts use too.
 ENV.globals.update(
     who=words.who,
@@ -53,8 +53,8 @@ ENV.globals.update(
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Short = Annotated[str, Form(max_length=300)]
 Long = Annotated[str, Form(max_length=20_000)]
+Filter = Annotated[str, Query(max_length=100)]
 PAGE = 25
-STATES = [state.value for state in State]
 
 
 def _deadline(value: str) -> datetime | None:
@@ -96,30 +96,58 @@ def my_queue(
 ) -> HTMLResponse:
     store = store_of(request)
     mine = queue.my_queue(uow=store.uow(), team=who.team, handle=who.handle, limit=PAGE, before=before)
-    empty = not mine.waiting_on_me or not mine.mine  # only an empty state needs to know (the queue is hot)
-    can_open = empty and bool(open_abilities(uow=store.uow(), team=who.team, handle=who.handle).domains)
-    return page(request, "queue.html", title="My queue", queue=mine, holders=mine.holders, can_open=can_open)
+    return page(request, "queue.html", title="My queue", queue=mine, holders=mine.holders)
 
 
 @router.get("/decisions")
 def decision_list(
     request: Request,
     who: Viewer,
-    state: Annotated[str, Query(max_length=20)] = "",
     after: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
+    state: Filter = "",
+    domain: Filter = "",
+    rule: Filter = "",
+    before_rule: Filter = "",
+    crossed_by: Filter = "",
+    refused: Filter = "",
+    age: Filter = "",
 ) -> HTMLResponse:
     store = store_of(request)
-    found = queries.list_decisions(uow=store.uow(), team=who.team, state=state or None, after=after, limit=PAGE + 1)
-    named = _holders(request, who.team)
+    charter = charters.team_charter(uow=store.uow(), team=who.team)
+    domains = list(charter.domains)
+    roles = sorted(
+        {role for d in charter.domains.values() for role in d.grants}
+        | {role for person in charter.people.values() for role in person.roles}
+    )
+    rule_ids = [r.id for r in rules_of.list_rules(uow=store.uow(), team=who.team, include_retired=True)]
+    given = {"state": state, "domain": domain, "rule": rule, "before_rule": before_rule, "crossed_by": crossed_by}
+    given |= {"refused": refused, "age": age}
+    shown: dict[str, Any] = {"domains": domains, "holders": holders(charter), "states": STATES}
+    try:
+        filters = Filters.parse(given, domains=domains, roles=roles, rules=rule_ids)
+    except InvalidInput as error:  # the list, empty, with what was wrong and a way out
+        nothing: dict[str, Any] = {"decisions": [], "more": None, "filters": Filters(), "loose": []}
+        return page(request, "decisions.html", status=422, title="Decisions", error=error, **nothing, **shown)
+    found = queries.list_decisions(
+        uow=store.uow(),
+        team=who.team,
+        state=filters.state,
+        domain=filters.domain,
+        after=after,
+        limit=PAGE + 1,
+        more=filters,
+    )
+    loose = queries.crossings_without_decision(uow=store.uow(), team=who.team, more=filters) if filters.crossing else []
     return page(
         request,
         "decisions.html",
         title="Decisions",
         decisions=found[:PAGE],
-        more=found[PAGE - 1].number if len(found) > PAGE else None,
-        state=state,
-        states=STATES,
-        holders=named,
+        more=filters.link(after=found[PAGE - 1].number) if len(found) > PAGE else None,
+        filters=filters,
+        loose=loose,
+        error=None,
+        **shown,
     )
 
 
@@ -316,77 +344,6 @@ def amend_decision(
 def withdraw_decision(request: Request, who: Poster, number: Number, reason: Long = "") -> Response:
     act(request, who, build(WithdrawDecision, number=number, reason=reason))
     return redirect(f"/decisions/{number}", flash=f"withdrawn: #{number} is settled as withdrawn")
-
-
-def insight_charts(found: insights.Insights) -> list[BarChart]:
-    timing = bar_chart(
-        "timing",
-        "Time to decision, per domain",
-        "Median time from opening to approval of the approved decisions in each domain.",
-        ("domain", "median time to approval"),
-        [
-            Row(
-                item.domain,
-                item.median_hours,
-                hours(item.median_hours),
-                f"{item.domain}: median {hours(item.median_hours)} over {item.settled} approved decision(s)",
-            )
-            for item in found.timing
-        ],
-    )
-    rule_rows = []
-    for rule in found.rules:
-        for when, median, count in (
-            ("before", rule.before_median_hours, rule.before_count),
-            ("after", rule.after_median_hours, rule.after_count),
-        ):
-            rule_rows.append(
-                Row(
-                    f"rule {rule.rule} ({rule.domain}), {when}",
-                    median,
-                    hours(median),
-                    f"rule {rule.rule} {when} it came in: median {hours(median)} over {count} decision(s)",
-                )
-            )
-    rules = bar_chart(
-        "rules",
-        "Time to decision before and after each rule",
-        "For each decision rule, the median time to approval of its domain's decisions before the rule and of "
-        "the decisions bound to it.",
-        ("rule", "median time to approval"),
-        rule_rows,
-    )
-    crossings = bar_chart(
-        "crossings",
-        "Boundary crossings, per domain and role",
-        "How often each role stepped over the charter's line in each domain; the darker part was refused.",
-        ("domain · role", "crossings (refused)"),
-        [
-            Row(
-                f"{item.domain} · {item.role}",
-                item.crossings,
-                f"{item.crossings} ({item.refused} refused)",
-                f"{item.role} in {item.domain}: {item.crossings} crossing(s), {item.refused} refused",
-                part=item.refused,
-            )
-            for item in found.crossings
-        ],
-        part_label="refused",
-    )
-    ages = bar_chart(
-        "ages",
-        "Open decisions, by age",
-        "How many decisions are still open or blocked, by how long ago they were opened.",
-        ("age", "open decisions"),
-        [Row(label, count, str(count), f"{count} open decision(s) {label} old") for label, count in found.open_by_age],
-    )
-    return [timing, rules, crossings, ages]
-
-
-@router.get("/insights")
-def insights_page(request: Request, who: Viewer) -> HTMLResponse:
-    found = insights.team_insights(uow=store_of(request).uow(), team=who.team)
-    return page(request, "insights.html", title="Insights", charts=insight_charts(found), rules=found.rules)
 
 
 @router.post("/charter/proposals")

@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
+from remit.charter.abilities import opens_in
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version
 from remit.identity import failures
@@ -58,6 +59,7 @@ class Identity:
     roles: tuple[str, ...]
     csrf: str = ""  # web sessions only
     session_id: int | None = None  # web sessions only
+    may_open: bool = False  # may open a decision in some domain (the pages offer "Open a decision")
 
     @property
     def acting(self) -> Caller:
@@ -95,7 +97,8 @@ def _identity(uow: UnitOfWork, person: PersonRow, csrf: str = "", session_id: in
     charter = charter_from_text(current_version(uow, team).text)
     member = charter.person(person.handle)
     roles = tuple(member.roles) if member is not None else ()
-    return Identity(person.id, team.name, person.handle, person.name, roles, csrf, session_id)
+    may_open = bool(opens_in(charter, person.handle))  # the rights table, on the charter already read
+    return Identity(person.id, team.name, person.handle, person.name, roles, csrf, session_id, may_open)
 
 
 def _check_length(password: str, what: str = "password") -> None:

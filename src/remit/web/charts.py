@@ -1,84 +1,114 @@
-"""Horizontal bar charts, laid out here and drawn as inline SVG by the ``chart`` macro: no script, no
-library. Each bar carries a <title> (its tooltip and its accessible name), and every chart comes with the
-same numbers as a table."""
+"""Horizontal bar charts with a scale, laid out here and drawn by the ``chart`` macro as a table: each row's
+label and its numbers are HTML text (the counts link to what they count), the bar an inline SVG sized in
+percent with no viewBox, so no text shrinks with the page; under the bars, an axis with labelled ticks and
+its unit. No script, no library, no inline style (the pages' CSP forbids it)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-WIDTH = 640
-LABEL_WIDTH = 210
-VALUE_WIDTH = 110
-ROW = 30
-BAR = 18
-TOP = 8
+STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)  # a tick every 1, 2, 2.5 or 5 times a power of ten
+TICKS = 4  # steps from zero to the axis's end
+
+
+@dataclass(frozen=True)
+class Words:
+    """A piece of what a row says; with ``href`` it links to the decisions it counts."""
+
+    text: str
+    href: str = ""
 
 
 @dataclass(frozen=True)
 class Row:
-    """One bar: its label, its value (None: nothing to measure yet), the value as text, a tooltip and an
-    optional part of the value drawn darker (e.g. the refused crossings among all crossings)."""
+    """One bar: its label, its value in the chart's unit (None: nothing to measure yet), what it says in
+    words, and an optional part of the value drawn in a second colour (e.g. the refused crossings)."""
 
     label: str
     value: float | None
-    text: str
-    tooltip: str = ""
+    said: list[Words]
     part: float = 0.0
 
 
 @dataclass(frozen=True)
 class Bar:
     row: Row
-    y: int
-    width: float
-    part_width: float
+    percent: float  # of the axis
+    part_percent: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    percent: float
+    label: str
 
     @property
-    def text_y(self) -> int:
-        return self.y + BAR - 4
+    def anchor(self) -> str:
+        """Where the tick's label sits on it: the ends inside the chart, the others centred."""
+        return "start" if self.percent == 0 else "end" if self.percent == 100 else "middle"
 
 
 @dataclass(frozen=True)
 class BarChart:
     slug: str
     title: str
-    summary: str  # what the chart shows, for screen readers (the <desc>)
-    columns: tuple[str, str]  # the table's headers: what a label is, what a value is
+    summary: str  # what the chart shows, in a visible sentence
+    columns: tuple[str, str]  # what a label is, what a value is
+    unit: str  # the axis's unit, e.g. "days"
     bars: list[Bar] = field(default_factory=list)
-    part_label: str = ""  # what the darker part means, if any
+    ticks: list[Tick] = field(default_factory=list)
+    part_label: str = ""  # what the second colour means, if any
 
-    width: int = WIDTH
-    label_width: int = LABEL_WIDTH
 
-    @property
-    def height(self) -> int:
-        return TOP * 2 + ROW * max(1, len(self.bars))
+def axis_end(largest: float, *, whole: bool) -> float:
+    """The end of an axis that reaches ``largest`` in ``TICKS`` equal, round steps (whole numbers for counts)."""
+    if largest <= 0:
+        return float(TICKS) if whole else 1.0
+    raw = largest / TICKS
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in STEPS if m * power >= raw * (1 - 1e-9))
+    if whole:
+        step = float(max(1, math.ceil(step)))
+    return step * TICKS
 
-    @property
-    def bar_height(self) -> int:
-        return BAR
+
+def _number(value: float) -> str:
+    return f"{value:.10g}"
 
 
 def bar_chart(
-    slug: str, title: str, summary: str, columns: tuple[str, str], rows: list[Row], part_label: str = ""
+    slug: str,
+    title: str,
+    summary: str,
+    columns: tuple[str, str],
+    rows: list[Row],
+    *,
+    unit: str,
+    whole: bool = False,
+    part_label: str = "",
 ) -> BarChart:
-    """Lay out ``rows`` as bars scaled to the largest value."""
-    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    largest = max((row.value or 0.0 for row in rows), default=0.0)
-    scale = room / largest if largest > 0 else 0.0
+    """Lay out ``rows`` as bars on an axis from zero to a round number at or above the largest value."""
+    end = axis_end(max((row.value or 0.0 for row in rows), default=0.0), whole=whole)
     bars = []
-    for index, row in enumerate(rows):
-        width = (row.value or 0.0) * scale
-        shown = max(width, 2.0) if row.value else 0.0  # a non-zero value is always visible
-        bars.append(Bar(row, TOP + index * ROW, round(shown, 1), round(min(row.part * scale, shown), 1)))
-    return BarChart(slug, title, summary, columns, bars, part_label)
+    for row in rows:
+        percent = (row.value or 0.0) / end * 100
+        shown = max(percent, 0.5) if row.value else 0.0  # a non-zero value is always visible
+        bars.append(Bar(row, round(shown, 2), round(min(row.part / end * 100, shown), 2)))
+    ticks = [Tick(100 * i / TICKS, _number(end * i / TICKS)) for i in range(TICKS + 1)]
+    return BarChart(slug, title, summary, columns, unit, bars, ticks if rows else [], part_label)
+
+
+def duration_unit(largest_hours: float) -> tuple[str, float]:
+    """The unit a time axis is read in, and the hours in one: hours up to two days, then days."""
+    return ("hours", 1.0) if largest_hours < 48 else ("days", 24.0)
 
 
 def hours(value: float | None) -> str:
     if value is None:
-        return "no settled decisions"
+        return "no approved decisions"
     if value < 1:
         return f"{round(value * 60)} min"
     if value < 48:
-        return f"{value:.1f} h"
+        return f"{value:.1f} hours"
     return f"{value / 24:.1f} days"
