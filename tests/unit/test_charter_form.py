@@ -87,7 +87,9 @@ def test_a_right_taken_away_removes_its_line_only() -> None:
 
 
 def test_a_right_changed_in_a_table_of_its_own_keeps_that_layout() -> None:
-    text = '[team]\nname = "x"\n\n[domains.release]\nabout = "r"\n\n[domains.release.rights]\npm = { right = "decide" }\n'
+    text = (
+        '[team]\nname = "x"\n\n[domains.release]\nabout = "r"\n\n[domains.release.rights]\npm = { right = "decide" }\n'
+    )
     edited = set_rights(
         text,
         {("release", "em"): Grant("em", Right.BLOCK, frozenset({"technical"})), ("release", "pm"): None},

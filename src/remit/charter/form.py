@@ -72,12 +72,10 @@ def _cell(grant: Grant | None) -> Cell:
 
 
 def from_charter(charter: Charter, version: int, *, new_rows: int = 1) -> Typed:
-    cells = {
-        (domain.name, role): _cell(domain.grant(role)) for domain in charter.domains.values() for role in ROLES
-    }
-    rows = [
-        Row(p.handle, p.name, p.roles, p.reports_to or "", existing=True) for p in charter.people.values()
-    ] + [Row("") for _ in range(new_rows)]
+    cells = {(domain.name, role): _cell(domain.grant(role)) for domain in charter.domains.values() for role in ROLES}
+    rows = [Row(p.handle, p.name, p.roles, p.reports_to or "", existing=True) for p in charter.people.values()] + [
+        Row("") for _ in range(new_rows)
+    ]
     return Typed(version, cells, rows)
 
 
@@ -168,9 +166,7 @@ def roster_problems(charter: Charter, typed: Typed, source: str) -> list[Problem
         if not row.handle:
             problems.append(Problem(source, key, "a new person needs a handle", "type the name they sign in with"))
         elif row.handle in seen or (not row.existing and row.handle in charter.people):
-            problems.append(
-                Problem(source, key, f"'{row.handle}' is on the roster twice", "give each person one row")
-            )
+            problems.append(Problem(source, key, f"'{row.handle}' is on the roster twice", "give each person one row"))
         seen.add(row.handle)
     return problems
 

@@ -212,6 +212,7 @@ def decision_page(request: Request, who: Viewer, number: Number) -> HTMLResponse
         can=can,
         holders=can.holders,
         refused=None,
+        proposal=found.proposal,
     )
 
 
@@ -243,6 +244,7 @@ def _refused(
         can=found.can,
         holders=found.can.holders,
         refused=refused,
+        proposal=found.proposal,
     )
 
 
