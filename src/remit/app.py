@@ -30,8 +30,8 @@ from remit.audit.notary import Notary
 from remit.charter import api as charter_api
 from remit.charter import web as charter_pages
 from remit.decisions import api as decision_api
-from remit.decisions import handlers  # noqa: F401 - the decision handlers the sweeper dispatches to
 from remit.decisions import charter_web as charter_proposal_pages
+from remit.decisions import handlers  # noqa: F401 - the decision handlers the sweeper dispatches to
 from remit.decisions import web as decision_pages
 from remit.decisions.commands import ExpireDecisions
 from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionWithdrawn

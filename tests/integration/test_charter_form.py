@@ -34,9 +34,9 @@ class Fields(HTMLParser):
         a = {key: value or "" for key, value in attrs}
         if tag == "form":
             self.inside = a.get("action") == self.action
-        if not self.inside or not a.get("name") and tag != "option":
+        if not self.inside or (not a.get("name") and tag != "option"):
             return
-        if tag == "input" and a.get("type") not in ("checkbox", "submit") or "checked" in a:
+        if tag == "input" and (a.get("type") not in ("checkbox", "submit") or "checked" in a):
             self.values.setdefault(a["name"], []).append(a.get("value", "on"))
         elif tag == "select":
             self.select = a["name"]

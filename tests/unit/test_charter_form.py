@@ -33,7 +33,7 @@ reserve = 0.2
 about = "Release timing."
 # Both keys: a dual key, as the seeds say.
 rights.pm = { right = "decide", on = ["business", "market"], why = "PM owns go/no-go for business and market reasons." }
-rights.em = { right = "decide", on = ["safety", "technical"], why = "EM owns go/no-go for technical and safety reasons." }
+rights.em = { right = "decide", on = ["safety", "technical"], why = "EM owns the technical go/no-go." }
 rights.designer = { right = "consult", note = "asked" }  # the trio
 
 [domains.charter]
