@@ -194,6 +194,11 @@ def test_the_stakeholder_is_refused_the_form_and_its_post(web: Browser, demo_sto
 
     response = send(web, form, "propose")
 
+    assert response.status_code == 403  # refused by the command, as from the raw form, and recorded
+    assert "refused: sol (stakeholder)" in response.text
+    assert decisions_count(demo_store) == before
+    assert queries.audit_log(uow=demo_store.uow(), team=DEMO_TEAM, limit=1)[0].kind == "ActionRefused"
+
+    response = send(web, {"csrf": form["csrf"], "rows": ["0"]}, "preview")  # no change: refused here
     assert response.status_code == 403
     assert "cannot propose a change to the charter" in response.text
-    assert decisions_count(demo_store) == before

@@ -107,13 +107,29 @@ def propose_form(request: Request, who: Viewer) -> HTMLResponse:
     return _form(request, view, parsed, from_charter(parsed, view.version))
 
 
+def _not_theirs(request: Request, who: Poster, view: charters.CharterView, parsed: Charter, sent: Sent) -> Response:
+    """Someone the rights table does not let propose sent the form anyway: a real, valid change goes to the
+    command, which refuses it and records the refusal, as from the raw form; anything else is refused here."""
+    try:
+        typed = read_form(parsed, sent)
+        text = edit_charter(view.text, changed_cells(parsed, typed), roster(typed), SOURCE)
+    except (InvalidInput, CharterInvalid):
+        text = view.text
+    proposed, problems = read_charter(text, SOURCE)
+    if text != view.text and proposed is not None and all(p.severity != "error" for p in problems):
+        outcome = act(request, who, build(ProposeCharter, text=text, title=typed.title or None, source=SOURCE))
+        return redirect(f"/decisions/{outcome.number}")  # only if the rights changed since the page was read
+    can = open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle)
+    return _refused(request, who, can.holders)
+
+
 @router.post("/charter/propose")
 def propose_from_form(request: Request, who: Poster, sent: Sent) -> Response:
     can = open_abilities(uow=store_of(request).uow(), team=who.team, handle=who.handle)
-    if not can.propose_charter:
-        return _refused(request, who, can.holders)
     view = charters.charter_view(uow=store_of(request).uow(), team=who.team)
     parsed = charter_from_text(view.text)
+    if not can.propose_charter:
+        return _not_theirs(request, who, view, parsed, sent)
     typed = read_form(parsed, sent)
     intent = (sent.get("intent") or ["propose"])[0]
     if intent == "add-row":
