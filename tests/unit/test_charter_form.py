@@ -196,7 +196,7 @@ def test_a_domain_left_with_no_decider_is_placed_on_its_row_and_a_person_problem
         "domain 'release' has no decider, so no decision in it could ever be approved"
     ]
     assert [p.what for p in placed.cell("release", "em")] == ["a block right must list its bases"]
-    assert [p.what for p in placed.person("ezra")] == ["ezra is both pm and em"]
+    assert [p.what for p in placed.row(1)] == ["ezra is both pm and em"]
     assert placed.form == []
     assert placed.errors == 3
     assert typed.cell("release", "em") == Cell("block", ())  # as typed, to show again
@@ -207,10 +207,20 @@ def test_new_people_need_a_handle_of_their_own() -> None:
     typed = read_form(charter, sent(**{"p2.name": ["Nobody"], "p2.roles": ["engineer"]}))
     assert [p.what for p in roster_problems(charter, typed, "form")] == ["a new person needs a handle"]
 
+    placed = place(roster_problems(charter, typed, "form"), typed)
+    assert [p.what for p in placed.row(2)] == ["a new person needs a handle"]
+
     typed = read_form(charter, sent(**{"p2.handle": ["ezra"], "p2.roles": ["engineer"]}))
     problems = roster_problems(charter, typed, "form")
     assert [p.what for p in problems] == ["'ezra' is on the roster twice"]
-    assert place(problems, typed).person("ezra") == problems
+    assert place(problems, typed).row(2) == problems  # on the new row, not on ezra's
+    assert place(problems, typed).row(1) == []
+
+    typed = read_form(charter, sent(**{"p2.handle": ["x" * 101], "p2.name": ["y" * 201]}))
+    assert [p.what for p in roster_problems(charter, typed, "form")] == [
+        "the handle is too long",
+        "the name is too long",
+    ]
 
 
 def test_removing_a_person_takes_them_off_the_roster() -> None:

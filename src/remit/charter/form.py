@@ -154,26 +154,39 @@ def roster(typed: Typed) -> list[Person]:
     ]
 
 
+HANDLE_MAX, NAME_MAX = 100, 200  # as the roster's table holds them
+
+
+def row_key(index: int) -> str:
+    """The key of a problem with a roster row itself (``people[2]``): placed on that row, whatever its handle."""
+    return f"people[{index}]"
+
+
 def roster_problems(charter: Charter, typed: Typed, source: str) -> list[Problem]:
     """What the form itself gets wrong about people, before the charter check: a new person with no handle,
-    or with the handle of someone already listed."""
+    a handle someone else on the form already has, a handle or a name too long to keep."""
     problems: list[Problem] = []
     seen: set[str] = set()
-    for row in typed.rows:
+    for index, row in enumerate(typed.rows):
         if row.blank or row.remove:
             continue
-        key = f"people.{toml_key(row.handle)}" if row.handle else "people"
+        key = row_key(index)
         if not row.handle:
             problems.append(Problem(source, key, "a new person needs a handle", "type the name they sign in with"))
         elif row.handle in seen or (not row.existing and row.handle in charter.people):
             problems.append(Problem(source, key, f"'{row.handle}' is on the roster twice", "give each person one row"))
+        elif len(row.handle) > HANDLE_MAX:
+            problems.append(Problem(source, key, "the handle is too long", f"use at most {HANDLE_MAX} characters"))
+        if len(row.name) > NAME_MAX:
+            problems.append(Problem(source, key, "the name is too long", f"use at most {NAME_MAX} characters"))
         seen.add(row.handle)
     return problems
 
 
 @dataclass(frozen=True)
 class Placed:
-    """The problems of a proposal by where the form shows them: ``cell``, ``domain``, ``person`` or ``form``."""
+    """The problems of a proposal by where the form shows them: a ``cell``, a ``domain`` row, a roster ``row``,
+    or the ``form`` as a whole."""
 
     at: dict[str, list[Problem]] = field(default_factory=dict)
 
@@ -183,8 +196,9 @@ class Placed:
     def domain(self, domain: str) -> list[Problem]:
         return self.at.get(f"domain:{domain}", [])
 
-    def person(self, handle: str) -> list[Problem]:
-        return self.at.get(f"person:{handle}", [])
+    def row(self, index: int) -> list[Problem]:
+        """The problems of the roster's row ``index`` (0-based): its own, and those of the person it holds."""
+        return self.at.get(f"row:{index}", [])
 
     @property
     def form(self) -> list[Problem]:
@@ -203,13 +217,17 @@ def place(problems: list[Problem], typed: Typed) -> Placed:
     """Each problem at the cell, domain row or person row its key names; anything else at the form's top."""
     cells = {f"domains.{toml_key(d)}.rights.{toml_key(r)}": f"cell:{d}:{r}" for d, r in typed.cells}
     domains = {f"domains.{toml_key(d)}": f"domain:{d}" for d in dict.fromkeys(d for d, _r in typed.cells)}
-    people = {f"people.{toml_key(row.handle)}": f"person:{row.handle}" for row in typed.rows if row.handle}
+    rows = {row_key(index): f"row:{index}" for index in range(len(typed.rows))}
+    people: dict[str, str] = {}
+    for index, row in enumerate(typed.rows):  # the first row with the handle: the person the check means
+        if row.handle and not row.remove:
+            people.setdefault(f"people.{toml_key(row.handle)}", f"row:{index}")
     at: dict[str, list[Problem]] = {}
     for problem in problems:
         where = next(
             (
                 target
-                for table in (cells, domains, people)
+                for table in (cells, domains, rows, people)
                 for prefix, target in table.items()
                 if _under(problem.key, prefix)
             ),
