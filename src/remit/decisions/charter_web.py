@@ -47,7 +47,7 @@ RIGHTS = ("decide", "block", "voice", "consult", "inform")
 
 async def sent_form(request: Request) -> dict[str, list[str]]:
     """Every field of the form with all its values (a cell's ticked grounds, a person's roles)."""
-    form = await request.form(max_fields=5_000)
+    form = await request.form()  # parsed once per request (the CSRF check read it first)
     return {name: [value for value in form.getlist(name) if isinstance(value, str)] for name in form}
 
 
