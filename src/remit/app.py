@@ -30,6 +30,7 @@ from remit.audit.notary import Notary
 from remit.charter import api as charter_api
 from remit.charter import web as charter_pages
 from remit.decisions import api as decision_api
+from remit.decisions import charter_web as charter_proposal_pages
 from remit.decisions import handlers  # noqa: F401 - the decision handlers the sweeper dispatches to
 from remit.decisions import web as decision_pages
 from remit.decisions.commands import ExpireDecisions
@@ -208,7 +209,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def prometheus() -> Response:
         return metrics.render()
 
-    for pages in (identity_pages, decision_pages, charter_pages, export_web):
+    for pages in (identity_pages, decision_pages, charter_pages, charter_proposal_pages, export_web):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -184,7 +184,47 @@ def test_a_stakeholder_has_no_forms_and_a_post_anyway_is_refused(
     expect(sol.locator(".crossings")).to_contain_text("Refused: sol (stakeholder)")
 
 
-PAGES = ["/", "/decisions", "/decisions/1", "/decisions/2", "/charter", "/insights", "/decisions/new", "/tokens"]
+def test_the_pm_proposes_a_charter_change_by_ticking_a_box_and_the_em_sees_the_proposal(
+    open_page: Callable[[], Page],
+) -> None:
+    priya = open_page()
+    sign_in(priya, "priya", "/charter")
+    priya.get_by_role("link", name="Propose a change with the form").click()
+    expect(priya.get_by_role("heading", name="Propose a charter change")).to_be_visible()
+    expect(priya.get_by_role("link", name="Edit the TOML directly")).to_be_visible()
+    grounds = priya.get_by_role("group", name="release, pm: grounds")
+    expect(grounds.get_by_label("business")).to_be_checked()
+    grounds.get_by_label("safety").check()
+    priya.get_by_label("Title (optional)").fill("the PM may stop a release on safety grounds")
+    priya.get_by_role("button", name="Preview the change").click()
+    preview = priya.get_by_role("region", name="The changes (scrolls sideways on a narrow screen)")
+    expect(preview).to_contain_text("decide on business, market → decide on business, market, safety")
+    expect(priya.get_by_role("group", name="release, pm: grounds").get_by_label("safety")).to_be_checked()
+    priya.get_by_role("button", name="Propose this change").first.click()
+    expect(priya.get_by_role("status")).to_contain_text("adopts the new charter when it is approved")
+    expect(priya.get_by_role("heading", name="What it changes in the charter")).to_be_visible()
+
+    ezra = open_page()
+    sign_in(ezra, "ezra")
+    ezra.get_by_role("link", name=re.compile("the PM may stop a release on safety grounds")).first.click()
+    expect(ezra.get_by_role("heading", level=1)).to_contain_text("the PM may stop a release on safety grounds")
+    expect(ezra.locator("table.changes")).to_contain_text(
+        "decide on business, market → decide on business, market, safety"
+    )
+    expect(ezra.get_by_role("button", name="Record position")).to_be_visible()
+
+
+PAGES = [
+    "/",
+    "/decisions",
+    "/decisions/1",
+    "/decisions/2",
+    "/charter",
+    "/charter/propose",
+    "/insights",
+    "/decisions/new",
+    "/tokens",
+]
 PAGES += [  # the list as the insights' counts link to it: filtered, with the refused attempts, a bad filter
     "/decisions?domain=release&state=approved",
     "/decisions?domain=release&crossed_by=stakeholder&refused=yes",

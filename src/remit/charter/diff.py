@@ -1,10 +1,12 @@
-"""Where a team's charter departs from a preset: per domain and role, what right changed."""
+"""Where a team's charter departs from a preset: per domain and role, what right changed; and what a proposed
+charter changes in the adopted one: its rights, its roster, its lines."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
-from remit.charter.model import Charter, Grant
+from remit.charter.model import Charter, Grant, Person
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,38 @@ def diff_charters(preset: Charter, team: Charter) -> list[Change]:
                 text = f"{before} → {after}"
             changes.append(Change(name, role, before, after, text))
     return changes
+
+
+def _roles(person: Person | None) -> str | None:
+    if person is None:
+        return None
+    return ", ".join(person.roles) + (f" (reports to {person.reports_to})" if person.reports_to else "")
+
+
+def charter_changes(before: Charter, after: Charter) -> list[Change]:
+    """What adopting ``after`` changes in ``before``: each right (as ``diff_charters``, ``preset`` being the
+    old side) and each person (domain ``people``, role the handle: added, removed, roles or manager changed)."""
+    changes = diff_charters(before, after)
+    for handle in dict.fromkeys([*before.people, *after.people]):
+        was, now = before.person(handle), after.person(handle)
+        old, new = _roles(was), _roles(now)
+        if old == new and (was is None or now is None or was.name == now.name):
+            continue
+        if old is None:
+            text = f"added: {new}"
+        elif new is None:
+            text = f"removed (was {old})"
+        elif old == new:
+            text = "name changed"
+        else:
+            text = f"{old} → {new}"
+        changes.append(Change("people", handle, old, new, text))
+    return changes
+
+
+def text_diff(before: str, after: str, *, was: str = "adopted", now: str = "proposed") -> list[str]:
+    """The lines a proposal changes in the file, as a unified diff (for a reviewer who reads TOML)."""
+    return [
+        line.rstrip("\n")
+        for line in difflib.unified_diff(before.splitlines(True), after.splitlines(True), was, now, n=1)
+    ]

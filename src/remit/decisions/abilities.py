@@ -18,7 +18,7 @@ from remit.charter.rights import Action, holders
 from remit.charter.tables import PersonRow
 from remit.decisions.acting import bound_charter, bound_rules, load_decision
 from remit.decisions.model import State
-from remit.decisions.queries import show_decision
+from remit.decisions.queries import ProposedCharter, proposed_change, show_decision
 from remit.decisions.reached import unseen_here
 from remit.decisions.tables import EvidenceRow, RevisionRow
 from remit.decisions.views import DecisionView
@@ -116,6 +116,7 @@ class DecisionPage:
     view: DecisionView
     can: DecisionAbilities
     unseen: list[int]  # notices about it the person has not seen: the page marks them (a write, only then)
+    proposal: ProposedCharter | None = None  # a charter decision: what adopting it changes
 
 
 def opened(*, uow: UnitOfWork, team: str, handle: str, number: int) -> tuple[DecisionView, list[int]]:
@@ -128,4 +129,6 @@ def decision_page(*, uow: UnitOfWork, team: str, handle: str, number: int) -> De
     with uow.reading():
         view = show_decision(uow=uow, team=team, number=number)
         can = decision_abilities(uow=uow, team=team, handle=handle, number=number)
-        return DecisionPage(view, can, unseen_here(uow, team, handle, number))
+        team_row = uow.team(team, lock=False)
+        proposal = proposed_change(uow, team_row, load_decision(uow, team_row, number))
+        return DecisionPage(view, can, unseen_here(uow, team, handle, number), proposal)

@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from remit.charter import Right
+from remit.charter import Right, read_charter
+from remit.charter.diff import Change, charter_changes, text_diff
 from remit.charter.enforce import domain_rights
 from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
 from remit.charter.teams import charter_from_text, current_version
@@ -60,6 +61,25 @@ def _summary_fields(decision: DecisionRow, proposer: str, resolution: Resolution
 
 def summary_of(decision: DecisionRow, proposer: str) -> DecisionSummary:
     return DecisionSummary(**_summary_fields(decision, proposer, Resolution.from_dict(decision.resolution)))
+
+
+@dataclass(frozen=True)
+class ProposedCharter:
+    """What a charter decision would change, against the version it was proposed under."""
+
+    version: int
+    changes: list[Change]  # each right and person, in words
+    lines: list[str]  # the file's lines, as a unified diff
+
+
+def proposed_change(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> ProposedCharter | None:
+    """For a charter decision, what adopting its text changes; None for any other decision."""
+    if decision.proposed_charter is None:
+        return None
+    row = uow.session.get_one(CharterVersionRow, decision.charter_version_id)
+    after, _problems = read_charter(decision.proposed_charter, "proposed charter")
+    changes = [] if after is None else charter_changes(charter_from_text(row.text), after)
+    return ProposedCharter(row.version, changes, text_diff(row.text, decision.proposed_charter, was=f"v{row.version}"))
 
 
 def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:

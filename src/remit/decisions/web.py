@@ -240,6 +240,7 @@ def decision_page(request: Request, who: Viewer, number: Number) -> HTMLResponse
         can=can,
         holders=can.holders,
         refused=None,
+        proposal=found.proposal,
     )
 
 
@@ -271,6 +272,7 @@ def _refused(
         can=found.can,
         holders=found.can.holders,
         refused=refused,
+        proposal=found.proposal,
     )
 
 
