@@ -58,6 +58,13 @@ class Identity:
     roles: tuple[str, ...]
     csrf: str = ""  # web sessions only
     session_id: int | None = None  # web sessions only
+    team_time_zone: str = "UTC"  # the team's, from its charter
+    own_time_zone: str | None = None  # their own choice, if they made one
+
+    @property
+    def time_zone(self) -> str:
+        """The zone they read and write times in: their own choice, else the team's."""
+        return self.own_time_zone or self.team_time_zone
 
     @property
     def acting(self) -> Caller:
@@ -65,7 +72,14 @@ class Identity:
         return Caller(self.team, self.handle)
 
     def as_dict(self) -> dict[str, object]:
-        return {"team": self.team, "handle": self.handle, "name": self.name, "roles": list(self.roles)}
+        return {
+            "team": self.team,
+            "handle": self.handle,
+            "name": self.name,
+            "roles": list(self.roles),
+            "time_zone": self.time_zone,
+            "own_time_zone": self.own_time_zone,
+        }
 
 
 @dataclass(frozen=True)
@@ -95,7 +109,8 @@ def _identity(uow: UnitOfWork, person: PersonRow, csrf: str = "", session_id: in
     charter = charter_from_text(current_version(uow, team).text)
     member = charter.person(person.handle)
     roles = tuple(member.roles) if member is not None else ()
-    return Identity(person.id, team.name, person.handle, person.name, roles, csrf, session_id)
+    zones = (charter.time_zone, person.time_zone)
+    return Identity(person.id, team.name, person.handle, person.name, roles, csrf, session_id, *zones)
 
 
 def _check_length(password: str, what: str = "password") -> None:
