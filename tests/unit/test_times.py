@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from remit.charter.loader import read_charter
+from remit.charter.render import render_charter
 from remit.kernel.errors import InvalidInput
 from remit.kernel.times import check_zone, exact, parse_deadline, relative
 from remit.web.render import moment_html
+from tests.conftest import team_text
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 BERLIN = "Europe/Berlin"
@@ -110,3 +113,16 @@ def test_a_zone_is_an_iana_name_and_a_near_miss_is_named() -> None:
     for bad in ("CET/../../etc/passwd", "/etc/localtime", "", "Mars/Olympus_Mons", "x" * 500):
         with pytest.raises(InvalidInput, match="unknown time zone"):
             check_zone(bad)
+
+
+def test_the_charter_check_names_an_unknown_team_zone_with_the_fix() -> None:
+    text = team_text().replace("reserve = 0.2\n", 'reserve = 0.2\ntime_zone = "Europe/Berln"\n')
+    charter, problems = read_charter(text, "remit.toml")
+    assert [str(problem) for problem in problems] == [
+        "remit.toml: team.time_zone: unknown time zone 'Europe/Berln' — did you mean Europe/Berlin? write an IANA "
+        'name, e.g. time_zone = "Europe/Berlin", or leave it out for UTC'
+    ]
+    kept, none = read_charter(text.replace("Europe/Berln", BERLIN), "remit.toml")
+    assert none == [] and kept is not None and kept.time_zone == BERLIN
+    assert "time_zone" not in team_text() and read_charter(team_text())[0].time_zone == "UTC"  # type: ignore[union-attr]
+    assert f'time_zone = "{BERLIN}"' in render_charter(kept, team="checkout")  # written back as it was read

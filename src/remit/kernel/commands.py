@@ -286,7 +286,10 @@ class Zone:
         if value is None or not value.strip():
             return None
         check_characters(self.kind, value, one_line=True)
-        return check_zone(value.strip(), self.kind)
+        try:
+            return check_zone(value.strip(), self.kind)
+        except InvalidInput as unknown:  # named as the body names it: "time_zone: unknown time zone 'Mars'"
+            raise InvalidInput(f"{self.kind}: {unknown.message}", hint=unknown.hint, field=self.kind) from None
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.no_info_after_validator_function(self.check, handler(source))
