@@ -117,7 +117,7 @@ def test_a_zone_is_an_iana_name_and_a_near_miss_is_named() -> None:
 
 def test_the_charter_check_names_an_unknown_team_zone_with_the_fix() -> None:
     text = team_text().replace("reserve = 0.2\n", 'reserve = 0.2\ntime_zone = "Europe/Berln"\n')
-    charter, problems = read_charter(text, "remit.toml")
+    _charter, problems = read_charter(text, "remit.toml")
     assert [str(problem) for problem in problems] == [
         "remit.toml: team.time_zone: unknown time zone 'Europe/Berln' — did you mean Europe/Berlin? write an IANA "
         'name, e.g. time_zone = "Europe/Berlin", or leave it out for UTC'
