@@ -19,6 +19,7 @@ from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
 
 DEMO_TEAM = "checkout"
+DEMO_ZONE = "Europe/Berlin"
 DEMO_PASSWORD = "remit-demo-pass"  # noqa: S105 - the demo's published sign-in, printed by `remit serve --demo`
 
 
@@ -31,10 +32,11 @@ class DemoTeam:
 
 
 def demo_text() -> str:
-    """The demo team's charter file: the default preset with the sample roster."""
+    """The demo team's charter file: the default preset with the sample roster, working in Berlin's time."""
     preset = load_preset("default")
     people = {person.handle: person for person in sample_roster(preset)}
-    return render_charter(replace(preset, name=DEMO_TEAM, preset="default", people=people), team=DEMO_TEAM)
+    demo = replace(preset, name=DEMO_TEAM, preset="default", people=people, time_zone=DEMO_ZONE)
+    return render_charter(demo, team=DEMO_TEAM)
 
 
 def seed_demo(store: Store) -> DemoTeam:

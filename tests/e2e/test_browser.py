@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from remit.decisions import queries
+from remit.kernel.uow import Store
 from tests.live.server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -214,6 +216,37 @@ def test_the_pm_proposes_a_charter_change_by_ticking_a_box_and_the_em_sees_the_p
     expect(ezra.get_by_role("button", name="Record position")).to_be_visible()
 
 
+def test_a_deadline_typed_at_nine_in_berlin_shows_at_nine_and_is_stored_at_eight_utc(
+    open_page: Callable[[], Page], server: LiveServer
+) -> None:
+    priya = open_page()
+    sign_in(priya, "priya")
+    priya.get_by_role("link", name="Settings").click()
+    priya.get_by_label("Show my times in").select_option("Europe/Berlin")
+    priya.get_by_role("button", name="Save the time zone").click()
+    expect(priya.get_by_role("status")).to_have_text("Times are shown in Europe/Berlin")
+    expect(priya.locator("footer")).to_contain_text("Times in Europe/Berlin · change")
+
+    priya.goto("/decisions/new")
+    priya.get_by_label("Domain").select_option("release")
+    priya.get_by_label("Title").fill("Ship the January sale")
+    deadline = priya.get_by_label("Deadline (optional: a day and a time in Europe/Berlin)")
+    deadline.fill("2027-01-15T09:00")
+    priya.get_by_role("button", name="Open the decision").click()
+    expect(priya.get_by_role("status")).to_contain_text("is open")
+    shown = priya.locator(".meta time", has_text="2027-01-15 09:00 CET")
+    expect(shown).to_have_attribute("datetime", "2027-01-15T08:00:00+00:00")
+    expect(shown).to_have_attribute("title", "2027-01-15 09:00 CET")
+
+    number = int(priya.url.rsplit("/", 1)[1])
+    store = Store.open(server.database)
+    try:
+        stored = queries.show_decision(uow=store.uow(), team="checkout", number=number).deadline
+    finally:
+        store.close()
+    assert stored == "2027-01-15T08:00:00+00:00"
+
+
 PAGES = [
     "/",
     "/decisions",
@@ -224,6 +257,7 @@ PAGES = [
     "/insights",
     "/decisions/new",
     "/tokens",
+    "/settings",
 ]
 PAGES += [  # the list as the insights' counts link to it: filtered, with the refused attempts, a bad filter
     "/decisions?domain=release&state=approved",

@@ -326,7 +326,11 @@ def test_opening_a_decision_from_the_form_leads_to_its_page(web: Browser) -> Non
     number = int(response.headers["location"].removeprefix("/decisions/"))
     page = web.follow(response).text
     assert f"#{number} Ship dark mode" in page
-    assert "deadline 2099-01-01 17:00 UTC" in page
+    # typed in the demo team's zone (Europe/Berlin), stored in UTC, shown in the zone again
+    assert (
+        'deadline <time datetime="2099-01-01T16:00:00+00:00" title="2099-01-01 17:00 CET">2099-01-01 17:00 CET</time>'
+        in page
+    )
     assert f"opened: #{number} is open, waiting on" in page
 
 
@@ -553,8 +557,9 @@ def test_a_refused_form_comes_back_as_typed_with_the_error_beside_its_field(web:
     assert '<option value="release" selected>' in page
     deadline = page[page.index('id="deadline"') :]
     assert 'aria-invalid="true" aria-describedby="deadline-error"' in deadline[:300]
-    assert (
-        '<p class="field-error" id="deadline-error">the deadline 2020-01-01T09:00:00+00:00 has already passed' in page
+    assert (  # in the viewer's zone (the demo team's, Europe/Berlin), in words: no command-line flag
+        '<p class="field-error" id="deadline-error">the deadline 2020-01-01 09:00 CET has already passed — '
+        "pick a later day or time, or say how long from now, e.g. in 3 days" in page
     )
     assert "--deadline" not in page and "Nothing was recorded" in page
     response = web.post("/decisions", typed | {"title": "two\x00parts"})
@@ -572,14 +577,20 @@ def test_a_deadline_can_be_a_span_from_now(web: Browser, demo_store: Store) -> N
     assert (
         both.status_code == 422 and 'id="deadline-error">give a date or a span for the deadline, not both' in both.text
     )
-    assert '<option value="3d" selected>in 3 days</option>' in both.text
+    assert 'name="within" list="spans"' in both.text and 'value="3d"' in both.text  # kept as typed
     opened = web.follow(web.post("/decisions", typed | {"within": "3d"}))
     number = int(opened.url.path.rsplit("/", 1)[1])
     view = queries.show_decision(uow=demo_store.uow(), team=DEMO_TEAM, number=number)
     assert view.deadline is not None
     days = (datetime.fromisoformat(view.deadline) - datetime.fromisoformat(view.opened_at)).total_seconds() / 86400
     assert 2.99 < days <= 3.01
-    assert web.post("/decisions", typed | {"within": "forever"}).status_code == 422
+    forever = web.post("/decisions", typed | {"within": "forever"})
+    assert forever.status_code == 422 and "cannot read the deadline &#39;forever&#39;" in forever.text
+    in_words = web.follow(web.post("/decisions", typed | {"within": "in 36 hours"}))
+    view = queries.show_decision(uow=demo_store.uow(), team=DEMO_TEAM, number=int(in_words.url.path.rsplit("/", 1)[1]))
+    assert view.deadline is not None
+    hours = (datetime.fromisoformat(view.deadline) - datetime.fromisoformat(view.opened_at)).total_seconds() / 3600
+    assert 35.99 < hours <= 36.01
 
 
 def test_a_refused_position_comes_back_on_the_decision_page_as_typed(web: Browser, demo_store: Store) -> None:

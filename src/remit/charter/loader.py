@@ -25,7 +25,8 @@ from remit.charter.model import (
     Right,
 )
 from remit.charter.problems import Problem, toml_key
-from remit.kernel.errors import CharterInvalid
+from remit.kernel.errors import CharterInvalid, InvalidInput
+from remit.kernel.times import TEAM_DEFAULT, check_zone, did_you_mean
 
 
 def _did_you_mean(word: str, choices: object) -> str:
@@ -72,6 +73,17 @@ class _Reader:
                     "unknown key",
                     f"{hint} allowed here: {', '.join(allowed)}".strip(),
                 )
+
+
+def _read_zone(reader: _Reader, value: Any, key: str) -> str:
+    """The team's time zone: an IANA name (default UTC)."""
+    name = reader.text(value, key, default=TEAM_DEFAULT)
+    try:
+        return check_zone(name)
+    except InvalidInput as unknown:
+        fix = f'{did_you_mean(name)}write an IANA name, e.g. time_zone = "Europe/Berlin", or leave it out for UTC'
+        reader.problem(key, unknown.message, fix)
+        return TEAM_DEFAULT
 
 
 def _read_grant(reader: _Reader, role: str, raw: Any, key: str, bases: frozenset[str]) -> Grant | None:
@@ -202,7 +214,7 @@ def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None,
     head = reader.table(raw.get(head_key, {}), head_key)
     if head_key not in raw:
         reader.problem("team", "missing [team] table", 'add [team] with name = "your-team"')
-    reader.unknown_keys(head, head_key, ("name", "preset", "about", "reserve"))
+    reader.unknown_keys(head, head_key, ("name", "preset", "about", "reserve", "time_zone"))
     name = reader.text(head.get("name"), f"{head_key}.name")
     if not name:
         reader.problem(f"{head_key}.name", "missing name", 'add name = "checkout"')
@@ -212,6 +224,7 @@ def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None,
             f"{head_key}.reserve", f"expected a share between 0 and 1, found {reserve!r}", "write reserve = 0.2"
         )
         reserve = 0.20
+    time_zone = _read_zone(reader, head.get("time_zone"), f"{head_key}.time_zone")
 
     vocabulary = reader.table(raw.get("vocabulary", {}), "vocabulary")
     reader.unknown_keys(vocabulary, "vocabulary", ("bases", "domains"))
@@ -242,6 +255,7 @@ def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None,
         people=people,
         bases=bases,
         reserve=float(reserve),
+        time_zone=time_zone,
     )
     if head_key == "team":
         reader.problems.extend(check_roster(charter, source))

@@ -186,6 +186,7 @@ class Charter:
     people: Mapping[str, Person] = field(default_factory=dict)
     bases: frozenset[str] = frozenset(BASES)
     reserve: float = 0.20
+    time_zone: str = "UTC"  # the team's IANA zone: how its people read and write times, unless they choose
 
     def domain(self, name: str) -> DomainRights | None:
         return self.domains.get(name)

@@ -65,6 +65,8 @@ def render_charter(charter: Charter, *, team: str) -> str:
     if charter.about:
         head.add("about", charter.about)
     head.add("reserve", charter.reserve)
+    if charter.time_zone != "UTC":
+        head.add("time_zone", charter.time_zone)
     document.add("team", head)
     extra_bases = sorted(charter.bases - set(BASES))
     extra_domains = [name for name in charter.domains if name not in DOMAINS]

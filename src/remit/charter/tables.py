@@ -39,6 +39,7 @@ class PersonRow(Base):
     handle: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # their own choice (None: the team's)
 
 
 class CrossingRow(Base):

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import typer
 from rich.console import Console
 
+from remit.kernel import times
 from remit.kernel.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # the database stack (and pydantic) load only when a command needs them: `remit who` is quick
@@ -188,28 +188,10 @@ def emit_json(value: Any) -> None:
     typer.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
-_SPAN = re.compile(r"^(\d+)([mhdw])$")
-
-
 def parse_deadline(text: str | None, now: datetime | None = None) -> datetime | None:
-    """``3d``, ``48h``, ``90m``, ``2w``, or an ISO date/time (UTC unless it says otherwise)."""
-    if text is None:
-        return None
-    now = now or datetime.now(UTC)
-    span = _SPAN.match(text.strip())
-    if span:
-        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[span.group(2)]
-        try:
-            return now + timedelta(**{unit: int(span.group(1))})
-        except OverflowError:
-            raise InvalidInput(f"the deadline '{text}' is too far away", hint="e.g. 3d, 48h, 2w") from None
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput(
-            f"cannot read the deadline '{text}'", hint="use 3d, 48h, 90m, 2w, or 2026-12-01 / 2026-12-01T17:00Z"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    """``in 3 days``, ``36 hours``, ``3d``, ``48h``, ``90m``, ``2w``, or an ISO date/time (UTC unless it
+    says otherwise): the one reading the web forms use too (``kernel.times``)."""
+    return times.parse_deadline(text, now=now or datetime.now(UTC))
 
 
 def pairs(items: list[str], option: str) -> list[tuple[str, str]]:

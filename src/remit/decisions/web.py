@@ -4,7 +4,7 @@ calls one service as the signed-in person, and renders (or redirects with what h
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -34,8 +34,9 @@ from remit.decisions.commands import (
     WithdrawDecision,
 )
 from remit.decisions.filters import STATES, Filters
-from remit.kernel.commands import build
+from remit.kernel.commands import SignedIn, build
 from remit.kernel.errors import InvalidInput
+from remit.kernel.times import parse_deadline
 from remit.web.render import ENV, PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of
 
@@ -57,21 +58,16 @@ Filter = Annotated[str, Query(max_length=100)]
 PAGE = 25
 
 
-def _deadline(value: str) -> datetime | None:
-    """A ``datetime-local`` field, read as UTC."""
-    if not value.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"the deadline '{value}' is not a date and time", hint="pick a day and a time", field="deadline"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+# Spans offered beside the date-time field; any span ``parse_deadline`` reads is taken ("36 hours", "3d").
+SPANS = ("in a day", "in 3 days", "in a week", "in 2 weeks")
 
 
-WITHIN = {"1d": ("in a day", timedelta(days=1)), "3d": ("in 3 days", timedelta(days=3))}
-WITHIN |= {"1w": ("in a week", timedelta(weeks=1)), "2w": ("in 2 weeks", timedelta(weeks=2))}
+def _settle_by(request: Request, who: SignedIn, deadline: str, within: str) -> datetime | None:
+    """The deadline from the form: a date and time in the viewer's zone, or how long from now."""
+    if deadline.strip() and within.strip():
+        raise InvalidInput("give a date or a span for the deadline, not both", field="deadline")
+    typed = within if within.strip() else deadline
+    return parse_deadline(typed, now=store_of(request).clock(), zone_name=who.time_zone)
 
 
 def _asked_evidence(request: Request, team: str) -> list[tuple[str, str]]:
@@ -81,13 +77,6 @@ def _asked_evidence(request: Request, team: str) -> list[tuple[str, str]]:
         for need in rule.evidence:
             asked.setdefault(need["name"], f"{rule.domain}, from {need['role']}")
     return sorted(asked.items())
-
-
-def _within(value: str, now: datetime) -> datetime:
-    """A deadline given as a span from now ("in 3 days")."""
-    if value not in WITHIN:
-        raise InvalidInput(f"unknown span '{value}'", hint="pick one from the list", field="deadline")
-    return now + WITHIN[value][1]
 
 
 @router.get("/")
@@ -162,7 +151,7 @@ def new_decision(request: Request, who: Viewer) -> HTMLResponse:
         domains=can.domains,
         values={},
         error=None,
-        within=WITHIN,
+        spans=SPANS,
         asked=asked,
     )
 
@@ -180,7 +169,7 @@ def open_decision(
     title: Short,
     context: Long = "",
     deadline: Annotated[str, Form(max_length=40)] = "",
-    within: Annotated[str, Form(max_length=10)] = "",
+    within: Annotated[str, Form(max_length=40)] = "",
     evidence_name: Annotated[str, Form(max_length=100)] = "",
     evidence_text: Long = "",
 ) -> Response:
@@ -190,15 +179,13 @@ def open_decision(
         else []
     )
     try:
-        settle_by = _within(within, store_of(request).clock()) if within else None
-        if settle_by is not None and deadline.strip():
-            raise InvalidInput("give a date or a span for the deadline, not both", field="deadline")
+        settle_by = _settle_by(request, who, deadline, within)
         command = build(
             OpenDecision,
             domain=domain,
             title=title,
             context=context,
-            deadline=settle_by or _deadline(deadline),
+            deadline=settle_by,
             evidence=evidence,
         )
         outcome = act(request, who, command)
@@ -216,7 +203,7 @@ def open_decision(
             values=typed,
             error=error,
             where=where,
-            within=WITHIN,
+            spans=SPANS,
             asked=_asked_evidence(request, who.team),
         )
     named = _holders(request, who.team)

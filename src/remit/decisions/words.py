@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from remit.decisions.model import Blocker, Resolution, State, WaitingOn
 from remit.decisions.views import DecisionSummary
 from remit.decisions.waiting import Wait
+from remit.kernel.times import TEAM_DEFAULT, exact
 
 Holders = Mapping[str, Sequence[str]] | None
 RELEASE = "release"
@@ -184,13 +185,14 @@ def _by(actor: str, body: Mapping[str, Any]) -> str:
     return f"{actor} ({role})" if role else actor
 
 
-def history(kind: str, actor: str, body: Mapping[str, Any]) -> str:
-    """One entry of a decision's history as a sentence: "ezra (em) said no-go on technical grounds: …"."""
+def history(kind: str, actor: str, body: Mapping[str, Any], zone: str = TEAM_DEFAULT) -> str:
+    """One entry of a decision's history as a sentence: "ezra (em) said no-go on technical grounds: …";
+    a time in it as read in ``zone``."""
     by = _by(actor, body)
     reason = f": {body['reason']}" if body.get("reason") else ""
     match kind:
         case "DecisionOpened":
-            deadline = f", to settle by {body['deadline'][:16].replace('T', ' ')} UTC" if body.get("deadline") else ""
+            deadline = f", to settle by {exact(body['deadline'], zone)}" if body.get("deadline") else ""
             return f"{by} opened it under charter v{body.get('charter_version')}{deadline}"
         case "PositionRecorded":
             grounds = f" on {body['basis']} grounds" if body.get("basis") else ""

@@ -60,6 +60,13 @@ class Identity:
     csrf: str = ""  # web sessions only
     session_id: int | None = None  # web sessions only
     may_open: bool = False  # may open a decision in some domain (the pages offer "Open a decision")
+    team_time_zone: str = "UTC"  # the team's, from its charter
+    own_time_zone: str | None = None  # their own choice, if they made one
+
+    @property
+    def time_zone(self) -> str:
+        """The zone they read and write times in: their own choice, else the team's."""
+        return self.own_time_zone or self.team_time_zone
 
     @property
     def acting(self) -> Caller:
@@ -67,7 +74,14 @@ class Identity:
         return Caller(self.team, self.handle)
 
     def as_dict(self) -> dict[str, object]:
-        return {"team": self.team, "handle": self.handle, "name": self.name, "roles": list(self.roles)}
+        return {
+            "team": self.team,
+            "handle": self.handle,
+            "name": self.name,
+            "roles": list(self.roles),
+            "time_zone": self.time_zone,
+            "own_time_zone": self.own_time_zone,
+        }
 
 
 @dataclass(frozen=True)
@@ -98,7 +112,8 @@ def _identity(uow: UnitOfWork, person: PersonRow, csrf: str = "", session_id: in
     member = charter.person(person.handle)
     roles = tuple(member.roles) if member is not None else ()
     may_open = bool(opens_in(charter, person.handle))  # the rights table, on the charter already read
-    return Identity(person.id, team.name, person.handle, person.name, roles, csrf, session_id, may_open)
+    zones = (charter.time_zone, person.time_zone)
+    return Identity(person.id, team.name, person.handle, person.name, roles, csrf, session_id, may_open, *zones)
 
 
 def _check_length(password: str, what: str = "password") -> None:

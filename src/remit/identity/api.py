@@ -10,7 +10,7 @@ from remit.api.commands import route
 from remit.api.deps import Caller, StoreDep
 from remit.api.schemas import ERRORS, WRITE_ERRORS
 from remit.identity import tokens
-from remit.identity.commands import CreateToken, EndSessions, RevokeToken
+from remit.identity.commands import CreateToken, EndSessions, RevokeToken, SetTimeZone
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 route(
@@ -34,10 +34,20 @@ route(
     description="Ends every web session of the caller (signed in on any browser). API tokens are not sessions: "
     "this one and the others keep working; revoke them with DELETE /api/v1/tokens/{token_id}.",
 )
+route(
+    router,
+    "PUT",
+    "/me/time-zone",
+    SetTimeZone,
+    responses=WRITE_ERRORS,
+    description="Sets the caller's own time zone (an IANA name), the one their pages show times in and their "
+    "deadlines are read in; `{\"time_zone\": null}` follows the team's again (the charter's `[team] time_zone`). "
+    "Only the caller's: there is no one else to name.",
+)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-@router.get("/me", tags=["identity"], responses=ERRORS, summary="Who the token belongs to, and their roles")
+@router.get("/me", tags=["identity"], responses=ERRORS, summary="Who the token belongs to, their roles and time zone")
 def me(caller: Caller) -> dict[str, Any]:
     return caller.as_dict()
 

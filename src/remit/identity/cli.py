@@ -1,4 +1,5 @@
-"""``remit people``: the operator's identity commands: passwords, sign-in links, tokens.
+"""``remit people``: the operator's identity commands: passwords, sign-in links, tokens; and a person's own
+time zone (``remit people time-zone``, as yourself: locally with ``--as``, on a server as the token's person).
 
 Whoever can open the server's database is its operator; these commands act on it directly. People then
 manage their own passwords and tokens through the web app and the API."""
@@ -10,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from remit.cli.context import console, local
+from remit.cli.context import console, ctx, local
 from remit.kernel.errors import InvalidInput
 
 # The database stack (identity.accounts) and pydantic (the commands) load inside the commands that use them.
@@ -81,3 +82,23 @@ def create_token(
     command = build(CreateToken, name=name, expires_in_days=days)
     new = act(context.store(), context.team, handle, command)  # the operator makes it as HANDLE
     typer.echo(new.token)
+
+
+@people.command("time-zone")
+def time_zone(
+    typer_ctx: typer.Context,
+    zone: Annotated[str, typer.Argument(help="an IANA name such as Europe/Berlin, or 'team' for the team's zone")],
+    actor: Annotated[
+        str | None, typer.Option("--as", help="whose (a handle on the roster); with --server, the token's person")
+    ] = None,
+) -> None:
+    """Choose the time zone you read times in and type deadlines in on the web (yours only)."""
+    from remit.identity.commands import SetTimeZone
+    from remit.kernel.commands import build
+
+    backend = ctx(typer_ctx).backend()
+    command = build(SetTimeZone, time_zone=None if zone == "team" else zone)
+    who = backend.actor(actor)
+    chosen = backend.act(who, command)
+    follows = "" if chosen["own_time_zone"] else " (the team's)"
+    console.print(f"{who}: times are shown in {chosen['time_zone']}{follows}")

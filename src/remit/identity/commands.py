@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from remit.identity.views import EndedSessions, NewToken, TokenView
-from remit.kernel.commands import Command, Text
+from remit.identity.views import EndedSessions, NewToken, TimeZoneView, TokenView
+from remit.kernel.commands import Command, Text, Zone
 
 
 class CreateToken(Command[NewToken]):
@@ -39,3 +39,11 @@ class ChangePassword(Command[None]):
 
 class EndSessions(Command[EndedSessions]):
     """Sign out everywhere: every web session of yours ends (your API tokens keep working: revoke them)."""
+
+
+class SetTimeZone(Command[TimeZoneView]):
+    """Choose the time zone you read and write times in (an IANA name), or none to follow the team's."""
+
+    time_zone: Annotated[str | None, Zone("time_zone")] = Field(
+        default=None, description="an IANA name such as Europe/Berlin; null or empty: the team's"
+    )

@@ -63,6 +63,14 @@ class SessionsEnded(Event):
     reason: str
 
 
+@dataclass(frozen=True)
+class TimeZoneSet(Event):
+    """A person chose the zone they read and write times in (``None``: the team's again)."""
+
+    person: str
+    time_zone: str | None
+
+
 class Failure(StrEnum):
     WRONG_PASSWORD = "wrong password"  # noqa: S105 (a reason, not a password)
     UNKNOWN_PERSON = "unknown person"

@@ -1,6 +1,6 @@
 """API tokens, rebuilt from the chain (``identity/rebuild.py``, pure) and read from the table, for
 ``remit audit verify`` to compare: a token row the chain never issued (a forged credential), or a revoked
-token made live again, is a difference."""
+token made live again, is a difference; so is a person's time zone the chain never recorded."""
 
 from __future__ import annotations
 
@@ -29,7 +29,14 @@ class TokensProjector:
             .where(PersonRow.team_id == team_id)
             .order_by(ApiTokenRow.id)
         )
+        zones = select(PersonRow.handle, PersonRow.time_zone).where(
+            PersonRow.team_id == team_id, PersonRow.time_zone.is_not(None)
+        )
         return {
+            "time_zones": {
+                handle: Row(handle, {"time_zone": zone})
+                for handle, zone in session.execute(zones.order_by(PersonRow.id))
+            },
             "api_tokens": {
                 row.id: Row(
                     str(row.id),
@@ -41,7 +48,7 @@ class TokensProjector:
                     },
                 )
                 for row, handle in session.execute(tokens)
-            }
+            },
         }
 
 

@@ -39,3 +39,22 @@ class EndedSessions:
 
     def as_dict(self) -> dict[str, object]:
         return {"ended": self.ended}
+
+
+@dataclass(frozen=True)
+class TimeZoneView:
+    """The zone a person reads times in: their own choice, else the team's."""
+
+    own: str | None  # their choice (None: they follow the team's)
+    team: str  # the team's, from the charter
+
+    @property
+    def zone(self) -> str:
+        return self.own or self.team
+
+    @property
+    def sentence(self) -> str:
+        return f"times are shown in {self.zone}" + ("" if self.own else " (the team's)")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"time_zone": self.zone, "own_time_zone": self.own, "team_time_zone": self.team}

@@ -11,11 +11,12 @@ from remit.charter import teams as team_list
 from remit.identity import accounts as identity
 from remit.identity import tokens
 from remit.identity.accounts import SESSION_TTL
-from remit.identity.commands import ChangePassword, CreateToken, EndSessions, RevokeToken
+from remit.identity.commands import ChangePassword, CreateToken, EndSessions, RevokeToken, SetTimeZone
 from remit.identity.throttle import SignInLimits
 from remit.identity.views import NewToken
 from remit.kernel.commands import SignedIn, build
 from remit.kernel.errors import InvalidInput, NotAuthenticated, RateLimited
+from remit.kernel.times import known_zones
 from remit.web.render import PageRoute, page, redirect
 from remit.web.session import (
     LOGIN_CSRF_COOKIE,
@@ -186,3 +187,33 @@ def sign_out_everywhere(request: Request, who: Poster) -> Response:
     response = redirect("/login", flash=f"{who.handle} signed out everywhere: {ended.sentence}")
     end_session(response)
     return response
+
+
+def _settings(
+    request: Request, who: SignedIn, *, typed: str | None = None, error: InvalidInput | None = None
+) -> HTMLResponse:
+    return page(
+        request,
+        "settings.html",
+        status=422 if error else 200,
+        title="Your settings",
+        zones=sorted(known_zones()),
+        chosen=who.own_time_zone if typed is None else typed,
+        team_zone=who.team_time_zone,
+        error=error,
+    )
+
+
+@router.get("/settings")
+def settings_page(request: Request, who: Viewer) -> HTMLResponse:
+    return _settings(request, who)
+
+
+@router.post("/settings/time-zone")
+def set_time_zone(request: Request, who: Poster, time_zone: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """Your own time zone (empty: the team's); a zone nobody knows comes back on the form, as typed."""
+    try:
+        view = act(request, who, build(SetTimeZone, time_zone=time_zone))
+    except InvalidInput as error:
+        return _settings(request, who, typed=time_zone, error=error)
+    return redirect("/settings", flash=view.sentence[0].upper() + view.sentence[1:])

@@ -27,5 +27,6 @@ class AuditKind(StrEnum):
     SESSIONS_ENDED = "SessionsEnded"
     SIGN_IN_FAILED = "SignInFailed"
     SIGN_IN_LIMITED = "SignInLimited"
+    TIME_ZONE_SET = "TimeZoneSet"
     TOKEN_ISSUED = "TokenIssued"  # noqa: S105
     TOKEN_REVOKED = "TokenRevoked"  # noqa: S105

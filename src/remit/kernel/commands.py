@@ -23,6 +23,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 from remit.kernel.errors import InvalidInput, RemitError
+from remit.kernel.times import check_zone
 
 if TYPE_CHECKING:
     from remit.kernel.uow import Claim, Store, UnitOfWork
@@ -63,6 +64,12 @@ class SignedIn(Protocol):
     def csrf(self) -> str: ...
     @property
     def session_id(self) -> int | None: ...  # the web session (None: an API token)
+    @property
+    def time_zone(self) -> str: ...  # the zone they read and write times in: their own, else the team's
+    @property
+    def own_time_zone(self) -> str | None: ...
+    @property
+    def team_time_zone(self) -> str: ...
     @property
     def acting(self) -> Caller: ...
     def as_dict(self) -> dict[str, object]: ...
@@ -267,6 +274,30 @@ class Moment:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+@dataclass(frozen=True)
+class Zone:
+    """An IANA time zone name (``Europe/Berlin``); ``None`` or empty is "the team's"."""
+
+    kind: str = "time zone"
+
+    def check(self, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        check_characters(self.kind, value, one_line=True)
+        try:
+            return check_zone(value.strip(), self.kind)
+        except InvalidInput as unknown:  # named as the body names it: "time_zone: unknown time zone 'Mars'"
+            raise InvalidInput(f"{self.kind}: {unknown.message}", hint=unknown.hint, field=self.kind) from None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json = handler(schema)
+        json.update({"examples": ["Europe/Berlin"]})
+        return json
 
 
 @dataclass(frozen=True)

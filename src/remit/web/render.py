@@ -11,8 +11,12 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
+from remit.kernel import times
+from remit.kernel.times import TEAM_DEFAULT
 from remit.web.session import SignInRequired, came_from, clear_flash, pop_flash, set_flash
 
 HERE = Path(__file__).resolve().parent
@@ -28,32 +32,25 @@ HEADERS = {
 }
 
 
-def when(value: Any) -> str:
-    """An ISO timestamp (or datetime) as people read it: 2026-11-02 09:00 UTC."""
-    if value is None or value == "":
-        return "—"
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+@pass_context
+def moment(context: Context, value: Any, exact: bool = False) -> Markup:
+    """A stored time as the viewer reads it, in their zone (the page's ``zone``): "3 hours ago", with the
+    exact time on hover; ``exact`` shows the exact time too ("2026-11-30 09:00 CET (in 2 days)")."""
+    return moment_html(value, zone=context.get("zone") or TEAM_DEFAULT, now=datetime.now(UTC), exact=exact)
 
 
-def ago(value: Any, now: datetime | None = None) -> str:
-    """An ISO timestamp relative to now, as people say it: "just now", "3 hours ago", "in 2 days"; beyond a
-    month, the date. The exact time goes beside it (the ``moment`` macro puts it on hover)."""
+def moment_html(value: Any, *, zone: str, now: datetime, exact: bool = False) -> Markup:
+    """``<time datetime="2026-11-30T08:00:00+00:00" title="2026-11-30 09:00 CET">in 2 days</time>``; a missing
+    time is a dash."""
     if value is None or value == "":
-        return "—"
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    seconds = ((now or datetime.now(UTC)) - moment).total_seconds()
-    size = abs(seconds)
-    if size < 60:
-        return "just now"
-    for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if size >= length:
-            count = int(size // length)
-            if unit == "day" and count > 30:
-                return moment.strftime("%Y-%m-%d")
-            said = f"{count} {unit}{'s' if count != 1 else ''}"
-            return f"{said} ago" if seconds > 0 else f"in {said}"
-    return "just now"  # pragma: no cover - every size of a minute or more matched a unit
+        return Markup("—")
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    precise, said = times.exact(when, zone), times.relative(when, now, zone)
+    text = (precise if times.far(when, now) else f"{precise} ({said})") if exact else said
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        when.astimezone(UTC).isoformat(timespec="seconds"), precise, text
+    )
 
 
 def _environment() -> Environment:
@@ -64,8 +61,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["when"] = when
-    env.filters["ago"] = ago
+    env.filters["moment"] = moment
     return env
 
 
@@ -73,7 +69,8 @@ ENV = _environment()
 
 
 def page(request: Request, template: str, *, status: int = 200, title: str = "", **context: Any) -> HTMLResponse:
-    """Render ``template`` for the signed-in viewer (``request.state.viewer``), with any flash message."""
+    """Render ``template`` for the signed-in viewer (``request.state.viewer``), with any flash message; its
+    times in the viewer's zone (``zone``: their own, else the team's)."""
     viewer = getattr(request.state, "viewer", None)
     flash, tone = pop_flash(request)
     html = ENV.get_template(template).render(
@@ -84,6 +81,7 @@ def page(request: Request, template: str, *, status: int = 200, title: str = "",
         path=request.url.path,
         title=title,
         status=status,
+        zone=getattr(viewer, "time_zone", TEAM_DEFAULT),
         **context,
     )
     response = HTMLResponse(html, status_code=status, headers=HEADERS)
