@@ -24,6 +24,7 @@ from remit.decisions import api as decision_routes  # noqa: F401 - declares the 
 from remit.decisions import madr
 from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, RemitError
+from remit.notify import api as notify_routes  # noqa: F401 - declares the notification commands' routes
 
 API = "/api/v1"
 PAGE = 200  # the most the API gives per page

@@ -73,6 +73,9 @@ def serve(
     os.environ["REMIT_CHECKPOINT_DIR"] = str(folder)
     sign_in_limits(Settings.from_env())  # what the workers will read: a bad setting is a red line here
     console.print(f"checkpoints signed by key {key.id} ({key.source}), kept in {folder}")
+    shown = "[::1]" if host == "::1" else ("127.0.0.1" if host in ("0.0.0.0", "::") else host)  # noqa: S104
+    base = os.environ.setdefault("REMIT_BASE_URL", f"http://{shown}:{port}")  # the links in notifications
+    console.print(f"notifications delivered by this server (links to {base}; `remit notify status` shows them)")
     console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
     console.print("press Ctrl+C to stop it")
     config = uvicorn.Config(

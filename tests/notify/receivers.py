@@ -33,7 +33,7 @@ class Mailbox:
         self.mails: list[EmailMessage] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.mails.append(parsed)  # type: ignore[arg-type]
@@ -50,7 +50,9 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
         controller.stop()
 
 
-def charter_with_channels(channels: dict[str, tuple[str, ...]], team_channels: dict[str, tuple[str, ...]] | None = None) -> str:
+def charter_with_channels(
+    channels: dict[str, tuple[str, ...]], team_channels: dict[str, tuple[str, ...]] | None = None
+) -> str:
     """The default preset with the sample roster, each person given ``channels[handle]``."""
     base = load_preset("default")
     people: dict[str, Person] = {}

@@ -91,7 +91,9 @@ def test_email_has_the_subject_a_text_part_and_an_html_part(store: Store, smtp: 
     html = mail.get_body(preferencelist=("html",))
     assert text is not None and html is not None
     assert f"{BASE}/decisions/{number}" in text.get_content() and "Domain: release" in text.get_content()
-    assert f'href="{BASE}/decisions/{number}"' in html.get_content() and "<th align=left>State</th>" in html.get_content()
+    assert (
+        f'href="{BASE}/decisions/{number}"' in html.get_content() and "<th align=left>State</th>" in html.get_content()
+    )
 
 
 def test_a_receiver_that_is_down_for_a_while_gets_everything_once_it_is_back(store: Store) -> None:
@@ -125,7 +127,10 @@ def test_a_receiver_that_is_down_for_a_while_gets_everything_once_it_is_back(sto
 
 def test_a_delivery_that_keeps_failing_is_dead_and_a_retry_sends_it(store: Store, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/flaky").respond_with_data("busy", status=503)
-    start(store, {"sol": (f"json://127.0.0.1:{httpserver.port}/flaky",)}, )
+    start(
+        store,
+        {"sol": (f"json://127.0.0.1:{httpserver.port}/flaky",)},
+    )
     open_release(store)
     worker = Worker(store, base_url=BASE)
     for _attempt in range(10):
@@ -174,9 +179,14 @@ def test_team_channels_get_the_messages_addressed_to_the_team(store: Store, http
 
     with store.uow() as uow:
         team = uow.team("checkout")
-        uow.tell(team, Message(topic="incident.opened", subject="sev2: checkout down", lines=("a",), link="/incidents/1"))
+        uow.tell(
+            team, Message(topic="incident.opened", subject="sev2: checkout down", lines=("a",), link="/incidents/1")
+        )
         uow.tell(team, Message(topic="decision.approved", subject="approved", lines=("b",), link="/decisions/1"))
         uow.commit()
     assert Worker(store, base_url=BASE).run_once().sent == 3
     assert [payload["subject"] for payload in posts(httpserver, "/incidents")] == ["sev2: checkout down"]
-    assert sorted(str(payload["subject"]) for payload in posts(httpserver, "/all")) == ["approved", "sev2: checkout down"]
+    assert sorted(str(payload["subject"]) for payload in posts(httpserver, "/all")) == [
+        "approved",
+        "sev2: checkout down",
+    ]

@@ -151,6 +151,6 @@ MAX_ATTEMPTS = 10
 
 def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
     """How long to wait after the ``attempts``-th failed attempt (1, 2, ...)."""
-    ceiling = min(LONGEST_WAIT, FIRST_RETRY * (2 ** max(0, attempts - 1)))
-    share = (rng or random).uniform(0.5, 1.0)
+    ceiling = min(LONGEST_WAIT, FIRST_RETRY * (1 << min(20, max(0, attempts - 1))))
+    share: float = (rng or random.Random()).uniform(0.5, 1.0)
     return ceiling * share

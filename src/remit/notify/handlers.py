@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from remit.charter.enforce import Refusal, acting, team_charter
+from remit.charter.enforce import Refusal, acting, domain_rights, team_charter
 from remit.charter.model import Charter
 from remit.charter.rights import MANAGING_DOMAINS, Action, Standing, denial
 from remit.charter.tables import PersonRow
@@ -108,15 +108,16 @@ def retry_delivery(uow: UnitOfWork, caller: Caller, command: RetryDelivery) -> D
         _version, charter = team_charter(uow, team)
         refused = _manager_denial(charter, caller.handle)
         if refused is not None:
-            rights = charter.domain(MANAGING_DOMAINS[0])
-            assert rights is not None  # every charter has a charter domain (the loader checks it)
+            rights = domain_rights(charter, MANAGING_DOMAINS[0])
             actor = acting(uow, team, charter, rights, caller.handle)
             raise Refusal(
                 team.name, actor, Action.MANAGE_DELIVERIES, rights.name, refused, hint="ask a key holder of the charter"
             )
         row = uow.session.get(DeliveryRow, command.delivery_id, with_for_update=True)
         if row is None or row.team_id != team.id:
-            raise NotFound(f"no delivery {command.delivery_id} on team {team.name}", hint="`remit notify status` lists them")
+            raise NotFound(
+                f"no delivery {command.delivery_id} on team {team.name}", hint="`remit notify status` lists them"
+            )
         if row.state != State.DEAD.value:
             raise Conflict(f"delivery {row.id} is {row.state}, not dead", hint="only a dead delivery is sent again")
         uow.record(team, DeliveryRequeued(row.id, row.shown, row.attempts), actor=caller.handle)
@@ -206,6 +207,3 @@ def status(*, uow: UnitOfWork, team: str, viewer: str | None = None) -> Status:
         dead = listed(DeliveryRow.state == State.DEAD.value)
         retrying = listed(DeliveryRow.state == State.PENDING.value, DeliveryRow.attempts > 0)
         return Status(team_row.name, counts, int(waiting or 0), dead, retrying)
-
-
-

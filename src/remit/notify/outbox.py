@@ -49,7 +49,9 @@ def _skip_locked(uow: UnitOfWork, query: Select[Any]) -> Select[Any]:
 def preferences(row: PreferenceRow | None) -> Preferences:
     if row is None:
         return Preferences()
-    return Preferences(frozenset(Topic(topic) for topic in row.topics if topic in Topic._value2member_map_), Digest(row.digest))
+    return Preferences(
+        frozenset(Topic(topic) for topic in row.topics if topic in Topic._value2member_map_), Digest(row.digest)
+    )
 
 
 @dataclass
@@ -90,12 +92,11 @@ def expand(uow: UnitOfWork, *, limit: int = 200) -> int:
 def _team(uow: UnitOfWork, team_id: int) -> _Team:
     row = uow.session.get_one(TeamRow, team_id)
     charter = charter_from_text(current_version(uow, row).text)
-    people = {
-        handle: person_id
-        for handle, person_id in uow.session.execute(
+    people = dict(
+        uow.session.execute(
             select(PersonRow.handle, PersonRow.id).where(PersonRow.team_id == team_id, PersonRow.active.is_(True))
-        )
-    }
+        ).all()
+    )
     return _Team(row, charter, people)
 
 
@@ -114,7 +115,9 @@ def person_channels(uow: UnitOfWork, charter: Charter, handle: str, person_id: i
 def _deliveries(uow: UnitOfWork, team: _Team, row: OutboxRow, message: Message) -> int:
     state, due = State.PENDING, uow.now
     if message.to is None:  # the team's channels: every message, and the messages of its area
-        urls = list(dict.fromkeys([*team.charter.notify.get("all", ()), *team.charter.notify.get(area_of(message.topic), ())]))
+        urls = list(
+            dict.fromkeys([*team.charter.notify.get("all", ()), *team.charter.notify.get(area_of(message.topic), ())])
+        )
     else:
         person_id = team.people.get(message.to)
         if person_id is None:  # no longer on the roster: nobody to tell
@@ -206,13 +209,17 @@ def claim(uow: UnitOfWork, *, limit: int, lease: timedelta) -> list[Claimed]:
             and_(DeliveryRow.state == State.PENDING.value, DeliveryRow.due_at <= uow.now),
             and_(DeliveryRow.state == State.SENDING.value, DeliveryRow.lease_until < uow.now),
         )
-        query = _skip_locked(uow, select(DeliveryRow).where(due).order_by(DeliveryRow.due_at, DeliveryRow.id).limit(limit))
+        query = _skip_locked(
+            uow, select(DeliveryRow).where(due).order_by(DeliveryRow.due_at, DeliveryRow.id).limit(limit)
+        )
         rows = uow.session.scalars(query).all()
         token = uuid.uuid4().hex
         for row in rows:
             row.state, row.lease, row.lease_until = State.SENDING.value, token, uow.now + lease
             row.attempts += 1
-        claimed = [Claimed(row.id, row.key, row.url, Message.from_dict(row.message), row.attempts, token) for row in rows]
+        claimed = [
+            Claimed(row.id, row.key, row.url, Message.from_dict(row.message), row.attempts, token) for row in rows
+        ]
         uow.commit()
         return claimed
 

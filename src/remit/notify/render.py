@@ -31,11 +31,13 @@ def text(message: Message, link: str) -> str:
 def html(message: Message, link: str) -> str:
     """The HTML form (an email's HTML part): the same content, with a real link."""
     lines = "".join(f"<p>{escape(line)}</p>" for line in message.lines)
-    facts = "".join(f"<tr><th align=left>{escape(label)}</th><td>{escape(value)}</td></tr>" for label, value in message.facts)
+    facts = "".join(
+        f"<tr><th align=left>{escape(label)}</th><td>{escape(value)}</td></tr>" for label, value in message.facts
+    )
     table = f"<table>{facts}</table>" if facts else ""
     return (
         f'<!doctype html><html><head><meta charset="utf-8"><title>{escape(message.subject)}</title></head><body>'
-        f"<h1 style=\"font-size:1.2em\">{escape(message.subject)}</h1>{lines}{table}"
+        f'<h1 style="font-size:1.2em">{escape(message.subject)}</h1>{lines}{table}'
         f'<p><a href="{escape(link, quote=True)}">Open it in Remit</a></p></body></html>'
     )
 

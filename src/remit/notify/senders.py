@@ -71,7 +71,9 @@ def send(outgoing: Outgoing, *, timeout: float = TIMEOUT) -> None:
         _post(target, payload, outgoing.key, timeout)
     elif kind is Kind.JSON:
         target, headers, auth = json_target(outgoing.url)
-        _post(target, render.document(outgoing.message, outgoing.link, outgoing.key), outgoing.key, timeout, headers, auth)
+        _post(
+            target, render.document(outgoing.message, outgoing.link, outgoing.key), outgoing.key, timeout, headers, auth
+        )
     elif kind is Kind.EMAIL:
         _email(outgoing, timeout)
     else:
@@ -174,7 +176,9 @@ def _email(outgoing: Outgoing, timeout: float) -> None:
     mail = email(outgoing, box)
     try:
         if box.secure and box.port == 465:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(box.host, box.port, timeout=timeout, context=ssl.create_default_context())
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                box.host, box.port, timeout=timeout, context=ssl.create_default_context()
+            )
         else:
             client = smtplib.SMTP(box.host, box.port, timeout=timeout)
         with client:
@@ -196,7 +200,7 @@ def _apprise(outgoing: Outgoing) -> None:
     sender = apprise.Apprise()
     if not sender.add(outgoing.url):
         raise SendFailed(f"Apprise does not know the scheme '{scheme_of(outgoing.url)}://'", permanent=True)
-    with apprise.LogCapture(level=logging.WARNING) as captured:
+    with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
         ok = sender.notify(title=outgoing.message.subject, body=render.text(outgoing.message, outgoing.link))
     if not ok:
         raise SendFailed(f"Apprise: {captured.getvalue().strip()[-300:] or 'not delivered'}")
