@@ -24,8 +24,8 @@ from remit.notify.tables import DeliveryRow
 from remit.notify.worker import Worker
 from remit.seed import DEMO_TEAM, NOWHERE
 from tests.conftest import Api
-from tests.integration.test_web import Browser
 from tests.e2e.test_cli import run
+from tests.integration.test_web import Browser
 
 SECRET = "mailto://someone:hunter2-secret@smtp.example.com:587?to=someone@example.com"
 

@@ -152,5 +152,5 @@ MAX_ATTEMPTS = 10
 def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
     """How long to wait after the ``attempts``-th failed attempt (1, 2, ...)."""
     ceiling = min(LONGEST_WAIT, FIRST_RETRY * (1 << min(20, max(0, attempts - 1))))
-    share: float = (rng or random.Random()).uniform(0.5, 1.0)
+    share: float = (rng or random.Random()).uniform(0.5, 1.0)  # noqa: S311 - jitter, not a secret
     return ceiling * share
