@@ -4,14 +4,18 @@ SMTP server), on SQLite and PostgreSQL: the payloads, the retries, and nothing s
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 
 from remit import capabilities  # noqa: F401
+from remit.app import Settings, create_app
 from remit.charter import teams
 from remit.decisions.commands import OpenDecision
 from remit.kernel.commands import act
@@ -190,3 +194,30 @@ def test_team_channels_get_the_messages_addressed_to_the_team(store: Store, http
         "approved",
         "sev2: checkout down",
     ]
+
+
+def test_workers_racing_on_one_database_send_each_delivery_once(store: Store, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/hook").respond_with_data("")
+    channel = (f"json://127.0.0.1:{httpserver.port}/hook",)
+    start(store, {"dana": channel, "theo": channel, "sol": channel})
+    for n in range(10):
+        open_release(store, f"Release {n}")
+    workers = [Worker(store, base_url=BASE, batch=3, threads=2) for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        tallies = list(pool.map(lambda worker: worker.run_once(), workers))
+    assert sum(tally.sent for tally in tallies) == 30 and sum(tally.expanded for tally in tallies) == 30
+    keys = [request.headers["X-Remit-Delivery"] for request, _ in httpserver.log]
+    assert len(keys) == len(set(keys)) == 30
+
+
+def test_the_server_delivers_after_each_commit(store: Store, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/hook").respond_with_data("")
+    start(store, {"sol": (f"json://127.0.0.1:{httpserver.port}/hook",)})
+    settings = Settings(sweep_seconds=0, notify_seconds=60, base_url=BASE)  # only a commit can wake it in time
+    with TestClient(create_app(settings, store=store)):
+        number = open_release(store)
+        deadline = time.monotonic() + 30
+        while not httpserver.log and time.monotonic() < deadline:
+            time.sleep(0.01)  # waiting for the worker's thread, not a timed assertion
+    [payload] = posts(httpserver, "/hook")
+    assert payload["url"] == f"{BASE}/decisions/{number}"

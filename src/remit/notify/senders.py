@@ -84,7 +84,8 @@ def slack_target(url: str) -> str | None:
     scheme, _, rest = url.partition("://")
     if scheme.lower() in ("slack+http", "slack+https"):
         return f"{scheme.lower().removeprefix('slack+')}://{rest}"
-    tokens = [part for part in rest.split("?")[0].split("/") if part and not part.startswith(("#", "@"))]
+    path = rest.split("?")[0].rpartition("@")[2]  # slack://botname@T/B/C: the name is not a token
+    tokens = [part for part in path.split("/") if part and not part.startswith(("#", "@"))]
     if len(tokens) >= 3 and not tokens[0].startswith("xox"):
         return SLACK_HOOKS + "/".join(tokens[-3:])
     return None
