@@ -68,7 +68,7 @@ def test_json_and_mailto_urls_read_as_apprise_writes_them() -> None:
 
 
 def test_retries_wait_longer_each_time_up_to_an_hour_with_jitter() -> None:
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - jitter, not a secret
     waits = [retry_delay(attempt, rng) for attempt in range(1, 15)]
     assert FIRST_RETRY / 2 <= waits[0] <= FIRST_RETRY
     assert all(wait <= LONGEST_WAIT for wait in waits) and waits[-1] >= LONGEST_WAIT / 2
