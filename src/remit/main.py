@@ -14,6 +14,7 @@ from remit import ledger as ledger_cmds
 from remit import serve as server_cmds
 from remit.charter import Charter, DomainRights, preset_names
 from remit.charter import cli as charter_cmds
+from remit.charter.check import DEEPER_CHECKS
 from remit.charter.cli import pick_charter
 from remit.charter.render import render_charter
 from remit.charter.rights import who
@@ -44,6 +45,7 @@ app.add_typer(ledger_cmds.export, name="export")
 app.add_typer(ledger_cmds.db, name="db")
 app.add_typer(identity_cli.people, name="people")
 app.add_typer(notify_cli.app, name="notify")
+DEEPER_CHECKS.append(notify_cli.check_channels)  # `remit charter check`: can each channel be delivered?
 app.command()(server_cmds.serve)
 for command in (decision_cmds.queue, ledger_cmds.log, ledger_cmds.gate, ledger_cmds.expire, ledger_cmds.demo):
     app.command()(command)

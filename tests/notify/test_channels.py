@@ -3,8 +3,10 @@ the topics; and the charter's check of the channels it lists (their shape, never
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,7 @@ from remit.notify.channels import (
     topic_of,
 )
 from remit.notify.senders import json_target, mailbox, slack_target
+from tests.e2e.test_cli import run
 from tests.notify.receivers import charter_with_channels
 
 
@@ -112,3 +115,26 @@ def test_the_charter_refuses_a_channel_that_is_not_a_url_without_quoting_it() ->
     assert ("people.priya.notify", "channel 1 is not a channel URL") in errors
     assert ("notify.pagers", "unknown key") in errors
     assert "hunter2" not in str(problems)
+
+
+def test_charter_check_finds_a_channel_that_cannot_be_delivered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = (
+        "mailto://smtp.example.com?to=p@x.com",
+        "slack://T1/B2/C3",
+        "json://hooks.example.com/in",
+        "discord://1234/abcd",
+    )
+    path = tmp_path / "remit.toml"
+    path.write_text(charter_with_channels({"priya": good}, {"all": ("json://hooks.example.com/all",)}))
+    code, out, _err = run(capsys, "charter", "check", "--json", str(path))
+    assert code == 0, out
+    path.write_text(charter_with_channels({"priya": ("nosuchthing://x/y", "mailto://smtp.example.com")}))
+    code, out, _err = run(capsys, "charter", "check", "--json", str(path))
+    problems = json.loads(out)["problems"]
+    assert code == 1
+    assert {(p["key"], p["what"].split(":")[0]) for p in problems if p["severity"] == "error"} == {
+        ("people.priya.notify", "channel 1 cannot be delivered"),
+        ("people.priya.notify", "channel 2 cannot be delivered"),
+    }

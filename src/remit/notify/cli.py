@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
+from remit.charter.model import Charter
+from remit.charter.problems import Problem, toml_key
 from remit.cli.context import console, ctx, emit_json, local
 
 # The database stack, httpx and pydantic load inside the commands that use them.
@@ -14,6 +16,25 @@ from remit.cli.context import console, ctx, emit_json, local
 app = typer.Typer(no_args_is_help=True, help="Notifications: the delivery worker, deliveries, your channels.")
 As = Annotated[str | None, typer.Option("--as", help="who acts (a handle on the roster); with --server, the token's")]
 Json = Annotated[bool, typer.Option("--json")]
+
+
+def check_channels(charter: Charter, source: str) -> list[Problem]:
+    """`remit charter check`'s deeper look at the channels: a URL Remit or Apprise cannot deliver is an error
+    (named by its place in the list, never quoted: it may hold a secret)."""
+    from remit.notify.senders import undeliverable  # Apprise loads only when a charter lists channels
+
+    listed = [(f"people.{toml_key(person.handle)}.notify", person.notify) for person in charter.people.values()]
+    listed += [(f"notify.{toml_key(area)}", urls) for area, urls in charter.notify.items()]
+    problems = []
+    for key, urls in listed:
+        for index, url in enumerate(urls, start=1):
+            why = undeliverable(url)
+            if why:
+                problems.append(Problem(source, key, f"channel {index} cannot be delivered: {why}", FIX))
+    return problems
+
+
+FIX = "docs/notify.md lists the schemes Remit sends itself and how Apprise's URLs are written"
 
 
 @app.command("run")

@@ -207,10 +207,23 @@ def _apprise(outgoing: Outgoing) -> None:
         raise SendFailed(f"Apprise: {captured.getvalue().strip()[-300:] or 'not delivered'}")
 
 
-def known(url: str) -> bool:
-    """Whether the URL can be delivered: a scheme Remit sends, or one Apprise accepts."""
-    if kind_of(url) is not Kind.APPRISE:
-        return kind_of(url) is not Kind.SLACK or slack_target(url) is not None or "xox" in url
+def undeliverable(url: str) -> str:
+    """Why ``url`` cannot be delivered ("" if it can): a scheme neither Remit nor Apprise sends, or a URL of
+    Remit's own kinds that names no address."""
+    kind = kind_of(url)
+    if kind is Kind.SLACK:
+        return (
+            "" if slack_target(url) is not None or "xox" in url else "a Slack URL is slack://T.../B.../... (a webhook)"
+        )
+    if kind is Kind.EMAIL:
+        try:
+            mailbox(url)
+        except SendFailed as failed:
+            return failed.reason
+        return ""
+    if kind is Kind.JSON:
+        return "" if urlsplit(url).hostname else "a JSON webhook needs a host: json://host/path"
     import apprise
 
-    return apprise.Apprise.instantiate(url) is not None
+    known = apprise.Apprise.instantiate(url) is not None
+    return "" if known else f"Apprise does not know the scheme '{scheme_of(url)}://', or the URL is incomplete"
