@@ -18,7 +18,7 @@ import logging
 import random
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -61,6 +61,8 @@ class _Team:
     row: TeamRow
     charter: Charter
     people: dict[str, int]  # active handle -> person id
+    wanted: dict[int, Preferences] = field(default_factory=dict)  # read once per person and transaction
+    channels: dict[int, list[str]] = field(default_factory=dict)
 
 
 def expand(uow: UnitOfWork, *, limit: int = 200) -> int:
@@ -122,12 +124,15 @@ def _deliveries(uow: UnitOfWork, team: _Team, row: OutboxRow, message: Message) 
         person_id = team.people.get(message.to)
         if person_id is None:  # no longer on the roster: nobody to tell
             return 0
-        wanted = preferences(uow.session.get(PreferenceRow, person_id))
+        if person_id not in team.wanted:
+            team.wanted[person_id] = preferences(uow.session.get(PreferenceRow, person_id))
+            team.channels[person_id] = person_channels(uow, team.charter, message.to, person_id)
+        wanted = team.wanted[person_id]
         if not wanted.wants(message.topic, message.asks):
             return 0
         if wanted.holds(message.asks):
             state, due = State.HELD, digest_due(wanted.digest, uow.now)
-        urls = person_channels(uow, team.charter, message.to, person_id)
+        urls = team.channels[person_id]
     for url in urls:
         uow.session.add(
             DeliveryRow(
@@ -236,8 +241,13 @@ def record(uow: UnitOfWork, results: Sequence[Result], *, rng: random.Random | N
     worker holds the delivery now)."""
     kept = 0
     with uow:
+        ids = [result.claimed.id for result in results]
+        rows = {
+            row.id: row
+            for row in uow.session.scalars(select(DeliveryRow).where(DeliveryRow.id.in_(ids)).with_for_update())
+        }
         for result in results:
-            row = uow.session.get(DeliveryRow, result.claimed.id, with_for_update=True)
+            row = rows.get(result.claimed.id)
             if row is None or row.lease != result.claimed.lease:
                 log.warning("a delivery's lease ran out before its result came", extra={"delivery": result.claimed.id})
                 continue

@@ -21,6 +21,7 @@ import logging
 import re
 import smtplib
 import ssl
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -104,6 +105,20 @@ def json_target(url: str) -> tuple[str, dict[str, str], tuple[str, str] | None]:
     return target, headers, auth
 
 
+_client: httpx.Client | None = None
+_client_lock = threading.Lock()
+
+
+def client() -> httpx.Client:
+    """One HTTP client per process, shared by the sending threads (httpx's client is thread-safe): its
+    connections are reused, and its TLS context is built once (building one costs tens of milliseconds)."""
+    global _client
+    with _client_lock:
+        if _client is None:
+            _client = httpx.Client(timeout=TIMEOUT, headers={"User-Agent": "Remit"})
+        return _client
+
+
 def _post(
     target: str,
     payload: dict[str, object],
@@ -114,7 +129,8 @@ def _post(
 ) -> None:
     sent = {"Content-Type": "application/json", "User-Agent": "Remit", "X-Remit-Delivery": key, **(headers or {})}
     try:
-        response = httpx.post(target, content=json.dumps(payload), headers=sent, timeout=timeout, auth=auth)
+        login = httpx.BasicAuth(*auth) if auth else httpx.USE_CLIENT_DEFAULT
+        response = client().post(target, content=json.dumps(payload), headers=sent, timeout=timeout, auth=login)
     except httpx.HTTPError as error:
         raise SendFailed(f"{type(error).__name__}: {error}") from None
     if response.status_code >= 300:
