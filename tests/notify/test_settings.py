@@ -200,3 +200,33 @@ def test_the_worker_delivers_the_demo_and_the_cli_shows_it(
     assert code == 1
     code, out, _ = run(capsys, "--database", url, "--team", DEMO_TEAM, "notify", "run", "--once")
     assert code == 0 and "expanded" in out
+
+
+def test_a_channel_slipped_into_the_table_or_revived_is_named_by_verify(demo_store: Store) -> None:
+    from remit.audit import replay
+    from remit.charter.tables import PersonRow
+    from remit.notify.commands import AddChannel, RemoveChannel
+    from remit.notify.tables import ChannelRow
+
+    act(demo_store, DEMO_TEAM, "sol", AddChannel(url="json://hooks.example.com/sol"))
+    act(demo_store, DEMO_TEAM, "sol", RemoveChannel(channel_id=1))
+    act(demo_store, DEMO_TEAM, "dana", SetPreferences(topics=["incidents"], digest="daily"))
+    [clean] = replay.verify(uow=demo_store.uow(), team=DEMO_TEAM)
+    assert clean.ok and clean.differences == []
+    with demo_store.uow() as uow:
+        sol = uow.session.scalars(select(PersonRow).where(PersonRow.handle == "sol")).one()
+        uow.session.get_one(ChannelRow, 1).removed_at = None  # revived behind Remit's back
+        uow.session.add(
+            ChannelRow(
+                team_id=sol.team_id,
+                person_id=sol.id,
+                url="json://evil.example.com/",
+                shown="json://evil.example.com/…",
+                added_at=uow.now,
+            )
+        )
+        uow.commit()
+    [report] = replay.verify(uow=demo_store.uow(), team=DEMO_TEAM)
+    said = [difference.sentence() for difference in report.differences]
+    assert any(sentence.startswith("notify_channels 1 removed_at: the chain says") for sentence in said), said
+    assert "notify_channels 2: the table has it, the chain never recorded it" in said

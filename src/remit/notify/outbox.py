@@ -79,6 +79,8 @@ def expand(uow: UnitOfWork, *, limit: int = 200) -> int:
             if uow.session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True, of=OutboxRow)
             rows = uow.session.scalars(query).all()
+            if not rows:  # nothing new: no commit (on PostgreSQL each commit waits for the disk)
+                return 0
             teams: dict[int, _Team] = {}
             for row in rows:
                 team = teams.get(row.team_id) or teams.setdefault(row.team_id, _team(uow, row.team_id))
@@ -163,6 +165,8 @@ def gather(uow: UnitOfWork, *, base_url: str) -> int:
             .order_by(DeliveryRow.id),
         )
         held = uow.session.scalars(query).all()
+        if not held:
+            return 0
         groups: dict[tuple[int, str | None, str], list[DeliveryRow]] = {}
         for row in held:
             groups.setdefault((row.team_id, row.recipient, row.url), []).append(row)
@@ -218,6 +222,8 @@ def claim(uow: UnitOfWork, *, limit: int, lease: timedelta) -> list[Claimed]:
             uow, select(DeliveryRow).where(due).order_by(DeliveryRow.due_at, DeliveryRow.id).limit(limit)
         )
         rows = uow.session.scalars(query).all()
+        if not rows:
+            return []
         token = uuid.uuid4().hex
         for row in rows:
             row.state, row.lease, row.lease_until = State.SENDING.value, token, uow.now + lease
