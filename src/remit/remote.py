@@ -188,9 +188,9 @@ class RemoteBackend:
     # -- decisions -------------------------------------------------------------------------------------
 
     def act(self, actor: str, command: Command[Any]) -> Json:
-        """POST the command to the route the server reads it from (``api.commands.ROUTES``)."""
+        """Send the command to the route the server reads it from (``api.commands.ROUTES``), with its method."""
         route = ROUTES[type(command)]
-        return self._write(route.url(command), route.body(command))
+        return self._write(route.url(command), route.body(command), route.method)
 
     def show_decision(self, number: int) -> Json:
         return self._get(f"/decisions/{number}")
@@ -260,8 +260,8 @@ class RemoteBackend:
     def queue(self, *, handle: str, limit: int, cursor: str | None) -> Json:
         return self._get("/queue", {"limit": max(1, min(limit, PAGE)), "cursor": cursor})
 
-    def _write(self, path: str, body: Json) -> Json:
-        answer = self._json("POST", path, body=body)
+    def _write(self, path: str, body: Json, method: str = "POST") -> Json:
+        answer = self._json(method, path, body=body)
         if not isinstance(answer, dict):
             raise InvalidInput(f"{self.server}{API}{path} did not answer with a JSON object")
         return answer
