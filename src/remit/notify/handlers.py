@@ -8,6 +8,7 @@ from remit.charter.enforce import Refusal, acting, domain_rights, team_charter
 from remit.charter.model import Charter
 from remit.charter.rights import MANAGING_DOMAINS, Action, Standing, denial
 from remit.charter.tables import PersonRow
+from remit.charter.teams import charter_from_text, current_version, on_roster
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.errors import Conflict, InvalidInput, NotFound, RightsRefused
 from remit.kernel.messages import Message
@@ -24,14 +25,7 @@ MAX_ADDED = 10  # channels a person adds in the app
 SHOWN = 100  # deliveries the status lists of each kind
 
 
-def _person(uow: UnitOfWork, team: str, handle: str) -> tuple[TeamRow, PersonRow]:
-    team_row = uow.team(team, lock=False)
-    person = uow.session.scalars(
-        select(PersonRow).where(PersonRow.team_id == team_row.id, PersonRow.handle == handle)
-    ).one_or_none()
-    if person is None or not person.active:
-        raise NotFound(f"nobody called '{handle}' is on team {team}'s roster")
-    return team_row, person
+_person = on_roster  # the person whose settings an action changes
 
 
 def _manager_denial(charter: Charter, handle: str) -> str | None:
@@ -128,8 +122,6 @@ def retry_delivery(uow: UnitOfWork, caller: Caller, command: RetryDelivery) -> D
 
 
 def settings_of(uow: UnitOfWork, team: TeamRow, person: PersonRow) -> Settings:
-    from remit.charter.teams import charter_from_text, current_version
-
     charter = charter_from_text(current_version(uow, team).text)
     member = charter.person(person.handle)
     roster = [ChannelView(None, masked(url), "roster") for url in (member.notify if member else ())]
