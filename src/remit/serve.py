@@ -55,12 +55,13 @@ def serve(
     port_free(host, port)
     url = context.database or os.environ.get("REMIT_DATABASE_URL") or (DEMO_DATABASE if demo else None)
     shown = "[::1]" if host == "::1" else ("127.0.0.1" if host in ("0.0.0.0", "::") else host)  # noqa: S104
-    base = os.environ.setdefault("REMIT_BASE_URL", f"http://{shown}:{port}")  # the links in notifications
+    here = f"http://{shown}:{port}"
+    base = os.environ.setdefault("REMIT_BASE_URL", here)  # the links in notifications
     store = Store.open(url, migrate=True)
     try:
         where = store.engine.url.render_as_string(hide_password=True)
         if demo:
-            team = seed_demo(store, base)
+            team = seed_demo(store, here)  # the demo's channels stay on this machine, whatever REMIT_BASE_URL says
             console.print(f"demo team [bold]{team.team}[/] {'created' if team.created else 'already there'} in {where}")
             console.print(f"sign in as any of these, password [bold]{team.password}[/]:")
             for handle, name, roles in team.people:
