@@ -74,16 +74,15 @@ def checked_url(url: str) -> str:
 
 
 class Topic(StrEnum):
-    """What a person may choose to receive (every message belongs to one; ``OTHER`` always arrives)."""
+    """What a person may choose to receive. A message of none of them (a digest) always arrives."""
 
     DECISIONS_ASKED = "decisions-asked"  # a consulted role: your view is asked
     DECISIONS_TOLD = "decisions-told"  # an informed role: a decision opened
     STATE_CHANGES = "state-changes"  # a decision was blocked, approved, withdrawn, expired, reopened
     INCIDENTS = "incidents"  # incident notices, and the customer-impact consult
-    OTHER = "other"
 
 
-CHOSEN = tuple(topic for topic in Topic if topic is not Topic.OTHER)
+CHOSEN = tuple(Topic)
 TOPIC_WORDS = {
     Topic.DECISIONS_ASKED: "decisions you are consulted on",
     Topic.DECISIONS_TOLD: "decisions you are told of, when they open",
@@ -92,7 +91,7 @@ TOPIC_WORDS = {
 }
 
 
-def topic_of(topic: str, asks: bool) -> Topic:
+def topic_of(topic: str, asks: bool) -> Topic | None:
     area, _, what = topic.partition(".")
     if area == "incident":
         return Topic.INCIDENTS
@@ -100,7 +99,7 @@ def topic_of(topic: str, asks: bool) -> Topic:
         if what == "opened":
             return Topic.DECISIONS_ASKED if asks else Topic.DECISIONS_TOLD
         return Topic.DECISIONS_ASKED if asks else Topic.STATE_CHANGES
-    return Topic.OTHER
+    return None
 
 
 def area_of(topic: str) -> str:
@@ -135,7 +134,7 @@ class Preferences:
 
     def wants(self, topic: str, asks: bool) -> bool:
         chosen = topic_of(topic, asks)
-        return chosen is Topic.OTHER or chosen in self.topics
+        return chosen is None or chosen in self.topics
 
     def holds(self, asks: bool) -> bool:
         """Whether a message waits for the digest."""
