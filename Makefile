@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/service_load.py --write BENCHMARKS.md
 	$(BIN)/python bench/sign_in_contention.py --guessers 1 --write BENCHMARKS.md
 	$(BIN)/python bench/cli_startup.py --write BENCHMARKS.md
+	$(BIN)/python bench/notify_outbox.py --write BENCHMARKS.md
 	$(BIN)/python bench/queue_scale.py --sizes $(QUEUE_SIZES) --write BENCHMARKS.md
 
 # The main pages at 390 and 1440 px into docs/screenshots/ (needs Debian's chromium: apt-get install chromium).

@@ -43,6 +43,9 @@ from remit.kernel.db import READ_ONLY
 from remit.kernel.errors import InvalidInput, RemitError, unavailable
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
+from remit.notify import api as notify_api
+from remit.notify import web as notify_pages
+from remit.notify.worker import Running, Worker, base_url
 from remit.web.render import STATIC, error_page
 
 log = logging.getLogger("remit.server")
@@ -63,12 +66,17 @@ class Settings:
     sign_in_limit_per_account: str = throttle.PER_ACCOUNT  # failures since the last success, in a moving window
     sign_in_limit_per_address: str = throttle.PER_ADDRESS  # failed secrets of any kind from one client address
     rate_limit_storage: str = throttle.STORAGE  # where the counts live: memory:// (this process) or redis://...
+    notify_seconds: float = 0.0  # the notification worker's pass, besides after each commit (0: no worker;
+    # from the environment: 5)
+    base_url: str | None = None  # where links in notifications point (REMIT_BASE_URL); None: the worker's default
 
     @classmethod
     def from_env(cls) -> Settings:
         """REMIT_DATABASE_URL, REMIT_SECURE_COOKIES=1 behind HTTPS, the signing key (``audit/keys.py``),
         REMIT_CHECKPOINT_DIR (default .remit/checkpoints), REMIT_CHECKPOINT_MINUTES (default 10),
-        REMIT_CHECKPOINT_KEEP (default 1000), and the sign-in limits: REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
+        REMIT_CHECKPOINT_KEEP (default 1000), REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
+        0: no worker in this server), REMIT_BASE_URL (the links in notifications), and the sign-in limits:
+        REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
         REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and REMIT_RATE_LIMIT_STORAGE (a
         `limits` storage URI)."""
         try:
@@ -86,6 +94,8 @@ class Settings:
             sign_in_limit_per_account=os.environ.get("REMIT_SIGN_IN_LIMIT_PER_ACCOUNT") or throttle.PER_ACCOUNT,
             sign_in_limit_per_address=os.environ.get("REMIT_SIGN_IN_LIMIT_PER_ADDRESS") or throttle.PER_ADDRESS,
             rate_limit_storage=os.environ.get("REMIT_RATE_LIMIT_STORAGE") or throttle.STORAGE,
+            notify_seconds=_number("REMIT_NOTIFY_SECONDS", 5),
+            base_url=os.environ.get("REMIT_BASE_URL") or None,
         )
 
 
@@ -159,9 +169,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             app.state.store.bus.on(DecisionSettled, DecisionWithdrawn, DecisionExpired)(notary.after_settled)
             if settings.checkpoint_seconds > 0:
                 tasks.append(asyncio.create_task(_checkpoints(notary, settings.checkpoint_seconds)))
+        deliverer = None
+        if settings.notify_seconds > 0:  # a thread of its own, woken after each commit; sends outside any lock
+            worker = Worker(app.state.store, base_url=base_url(settings.base_url))
+            deliverer = Running(worker, every=settings.notify_seconds)
         try:
             yield
         finally:
+            if deliverer is not None:
+                deliverer.close()
             for task in tasks:
                 task.cancel()
             if notary is not None:
@@ -190,7 +206,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.identify_token = functools.partial(tokens.token_identity, limits=limits)  # who calls the API,
     app.state.identify_session = accounts.session_identity  # and who is signed in on a page
     app.state.notary = None  # set when the app starts, if it has a signing key
-    for capability in (decision_api, charter_api, identity_api, audit_api, checkpoint_api, export_api):
+    for capability in (decision_api, charter_api, identity_api, audit_api, checkpoint_api, export_api, notify_api):
         app.include_router(capability.router)
     metrics = Metrics()
     app.state.metrics = metrics
@@ -209,7 +225,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def prometheus() -> Response:
         return metrics.render()
 
-    for pages in (identity_pages, decision_pages, charter_pages, charter_proposal_pages, export_web):
+    for pages in (identity_pages, decision_pages, charter_pages, charter_proposal_pages, export_web, notify_pages):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -15,6 +15,8 @@ from remit.identity import accounts as identity_handlers
 from remit.identity import replay as identity_replay
 from remit.identity import settings as setting_handlers
 from remit.identity import tokens as token_handlers
+from remit.notify import handlers as notify_handlers
+from remit.notify import replay as notify_replay
 
 LOADED = (
     decision_handlers,
@@ -24,8 +26,10 @@ LOADED = (
     identity_handlers,
     setting_handlers,
     token_handlers,
+    notify_handlers,
 )
 
 PROJECTORS.register("charter", charter_replay.PROJECTOR)
 PROJECTORS.register("decisions", decision_replay.PROJECTOR)
 PROJECTORS.register("identity", identity_replay.PROJECTOR)
+PROJECTORS.register("notify", notify_replay.PROJECTOR)

@@ -14,6 +14,7 @@ from remit import ledger as ledger_cmds
 from remit import serve as server_cmds
 from remit.charter import Charter, DomainRights, preset_names
 from remit.charter import cli as charter_cmds
+from remit.charter.check import DEEPER_CHECKS
 from remit.charter.cli import pick_charter
 from remit.charter.render import render_charter
 from remit.charter.rights import who
@@ -24,6 +25,7 @@ from remit.decisions import show
 from remit.decisions.resolve import parse_position, resolve
 from remit.identity import cli as identity_cli
 from remit.kernel.errors import Conflict, InvalidInput, RemitError
+from remit.notify import cli as notify_cli
 
 if TYPE_CHECKING:
     from remit.kernel.uow import Store
@@ -42,6 +44,8 @@ app.add_typer(ledger_cmds.audit, name="audit")
 app.add_typer(ledger_cmds.export, name="export")
 app.add_typer(ledger_cmds.db, name="db")
 app.add_typer(identity_cli.people, name="people")
+app.add_typer(notify_cli.app, name="notify")
+DEEPER_CHECKS.append(notify_cli.check_channels)  # `remit charter check`: can each channel be delivered?
 app.command()(server_cmds.serve)
 for command in (decision_cmds.queue, ledger_cmds.log, ledger_cmds.gate, ledger_cmds.expire, ledger_cmds.demo):
     app.command()(command)

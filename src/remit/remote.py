@@ -25,6 +25,7 @@ from remit.decisions import madr
 from remit.identity import api as identity_routes  # noqa: F401 - declares the identity commands' routes
 from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, RemitError
+from remit.notify import api as notify_routes  # noqa: F401 - declares the notification commands' routes
 
 API = "/api/v1"
 PAGE = 200  # the most the API gives per page

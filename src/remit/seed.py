@@ -31,19 +31,36 @@ class DemoTeam:
     created: bool
 
 
-def demo_text() -> str:
-    """The demo team's charter file: the default preset with the sample roster, working in Berlin's time."""
+NOWHERE = "json://127.0.0.1:9/remit-demo"  # the discard port: nothing listens, the machine refuses at once
+
+
+def demo_channels(base_url: str = "http://127.0.0.1:8000") -> dict[str, tuple[str, ...]]:
+    """Notification channels that never leave the machine, so the notification pages are not empty. The demo
+    story consults Dana and informs Sol: Dana's webhook is refused (port 9: her deliveries are retried with a
+    growing wait); Sol's posts to this server's own address, at a path it does not serve, so the 404 makes
+    his deliveries dead at once. Priya and Ezra (key holders of the charter) see both on the Deliveries
+    page."""
+    own = base_url.split("://", 1)[-1].rstrip("/")
+    return {"dana": (NOWHERE,), "sol": (f"json://{own}/hooks/remit-demo",)}
+
+
+def demo_text(base_url: str = "http://127.0.0.1:8000") -> str:
+    """The demo team's charter file: the default preset with the sample roster and its demo channels, working in
+    Berlin's time."""
     preset = load_preset("default")
-    people = {person.handle: person for person in sample_roster(preset)}
+    channels = demo_channels(base_url)
+    people = {
+        person.handle: replace(person, notify=channels.get(person.handle, ())) for person in sample_roster(preset)
+    }
     demo = replace(preset, name=DEMO_TEAM, preset="default", people=people, time_zone=DEMO_ZONE)
     return render_charter(demo, team=DEMO_TEAM)
 
 
-def seed_demo(store: Store) -> DemoTeam:
-    """Create the demo team unless the database already holds it."""
+def seed_demo(store: Store, base_url: str = "http://127.0.0.1:8000") -> DemoTeam:
+    """Create the demo team unless the database already holds it (``base_url``: where the server answers)."""
     with store.uow().reading() as uow:
         exists = uow.session.scalars(select(TeamRow).where(TeamRow.name == DEMO_TEAM)).first() is not None
-    text = demo_text()
+    text = demo_text(base_url)
     charter = teams.charter_from_text(text)
     roster = [(p.handle, p.name, ", ".join(p.roles)) for p in charter.people.values()]
     if exists:

@@ -54,11 +54,14 @@ def serve(
     context = local(typer_ctx)
     port_free(host, port)
     url = context.database or os.environ.get("REMIT_DATABASE_URL") or (DEMO_DATABASE if demo else None)
+    shown = "[::1]" if host == "::1" else ("127.0.0.1" if host in ("0.0.0.0", "::") else host)  # noqa: S104
+    here = f"http://{shown}:{port}"
+    base = os.environ.setdefault("REMIT_BASE_URL", here)  # the links in notifications
     store = Store.open(url, migrate=True)
     try:
         where = store.engine.url.render_as_string(hide_password=True)
         if demo:
-            team = seed_demo(store)
+            team = seed_demo(store, here)  # the demo's channels stay on this machine, whatever REMIT_BASE_URL says
             console.print(f"demo team [bold]{team.team}[/] {'created' if team.created else 'already there'} in {where}")
             console.print(f"sign in as any of these, password [bold]{team.password}[/]:")
             for handle, name, roles in team.people:
@@ -73,6 +76,7 @@ def serve(
     os.environ["REMIT_CHECKPOINT_DIR"] = str(folder)
     sign_in_limits(Settings.from_env())  # what the workers will read: a bad setting is a red line here
     console.print(f"checkpoints signed by key {key.id} ({key.source}), kept in {folder}")
+    console.print(f"notifications delivered by this server (links to {base}; `remit notify status` shows them)")
     console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
     console.print("press Ctrl+C to stop it")
     config = uvicorn.Config(

@@ -378,3 +378,19 @@ def test_an_export_says_clearly_what_went_wrong(
     assert code == 1 and "no team 'nope'" in err
     code, _, err = run(capsys, "--server", remote.url, "--token", "remit_wrong", "export", "json", "--out", "x.json")
     assert code == 1 and "token" in err and not (clean / "x.json").exists()
+
+
+def test_notification_settings_over_http(cli: Cli, clean: Path) -> None:
+    code, added, err = cli("sol", "notify", "add", "mailto://sol:pw-secret@smtp.example.com?to=sol@example.com")
+    assert code == 0, err
+    assert added.startswith("channel ") and added.strip().endswith("added: mailto://smtp.example.com/…")
+    code, out, err = cli("sol", "notify", "choose", "--topic", "incidents", "--digest", "hourly")
+    assert code == 0, err
+    assert "receives: incidents" in out and "digest: hourly" in out and "pw-secret" not in out
+    channel = added.split()[1]
+    code, out, err = cli("sol", "notify", "remove", channel)
+    assert code == 0 and out.strip() == f"channel {channel} removed: mailto://smtp.example.com/…", err
+    code, _out, err = cli("sol", "notify", "retry", "1")
+    assert code == 1 and "holds no key in charter or team-process" in err
+    code, _out, err = cli("sol", "notify", "status")
+    assert code == 1 and "no API form" in err

@@ -120,6 +120,8 @@ def request_bodies(route: Route) -> st.SearchStrategy[Any]:
 # are never small: revoking the caller's own token would leave every later example a 401.
 PATHS = {"number": [1, 2, 4, 0, -1, 2**31, 10**20, "x"], "rule_id": [1, 0, 2**31, "1e3"]}
 PATHS["token_id"] = [10**6, 0, -5, 2**63, "x"]
+PATHS["channel_id"] = [1, 0, -5, 2**31, "x"]
+PATHS["delivery_id"] = [1, 0, -5, 2**63, "x"]
 
 
 def url(route: Route, values: dict[str, Any]) -> str:

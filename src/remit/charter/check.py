@@ -6,8 +6,14 @@ reporting lines and different authority domains."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from remit.charter.model import CHARTER_DOMAIN, Charter, Person
 from remit.charter.problems import Problem, toml_key
+
+# Deeper checks `remit charter check` runs on a charter that reads, given by the composition root (the
+# ``notify`` capability's: can each channel URL be delivered?). The charter knows none of them.
+DEEPER_CHECKS: list[Callable[[Charter, str], list[Problem]]] = []
 
 PRODUCT = frozenset({"pm"})
 ENGINEERING = frozenset({"em", "tlm"})  # the TLM combines engineering leadership with product judgment (google-tlm)

@@ -26,7 +26,11 @@ def check(
 ) -> None:
     """Check a charter file: exit 0, or exit 1 listing every problem with its fix."""
     path = file or ctx(typer_ctx).charter_path
-    _charter, problems = read_charter(read_file(path), str(path))
+    charter, problems = read_charter(read_file(path), str(path))
+    if charter is not None:
+        from remit.charter.check import DEEPER_CHECKS
+
+        problems += [problem for deeper in DEEPER_CHECKS for problem in deeper(charter, str(path))]
     errors = [problem for problem in problems if problem.severity == "error"]
     if json_out:
         emit_json({"file": str(path), "ok": not errors, "problems": [p.as_dict() for p in problems]})

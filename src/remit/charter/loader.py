@@ -15,7 +15,10 @@ from remit.charter.check import check_roster
 from remit.charter.model import (
     BASES,
     BASIS_NAME,
+    CHANNEL_URL,
     DOMAINS,
+    MAX_CHANNELS,
+    NOTIFY_AREAS,
     READ_ONLY_ROLES,
     ROLES,
     Charter,
@@ -63,6 +66,25 @@ class _Reader:
             return value
         self.problem(key, f"expected a list of names, found {value!r}", 'write it as ["a", "b"]')
         return []
+
+    def channels(self, value: Any, key: str) -> tuple[str, ...]:
+        """A list of notification channels: Apprise URLs (``slack://...``, ``mailto://...``). The shape only:
+        which schemes can be delivered is the ``notify`` capability's check. A problem never quotes the URL,
+        which may carry a secret."""
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.problem(key, "expected a list of channel URLs", 'write it as ["mailto://...", "slack://..."]')
+            return ()
+        if len(value) > MAX_CHANNELS:
+            self.problem(key, f"{len(value)} channels, at most {MAX_CHANNELS}", "keep the ones people read")
+        for index, url in enumerate(value, start=1):
+            if not CHANNEL_URL.fullmatch(url):
+                self.problem(
+                    key,
+                    f"channel {index} is not a channel URL",
+                    "write it as scheme://..., e.g. mailto://smtp.example.com?to=priya@example.com or slack://T/B/C "
+                    "(docs/notify.md lists the schemes)",
+                )
+        return tuple(url for url in value[:MAX_CHANNELS] if CHANNEL_URL.fullmatch(url))
 
     def unknown_keys(self, table: dict[str, Any], key: str, allowed: tuple[str, ...]) -> None:
         for name in table:
@@ -175,7 +197,7 @@ def _read_people(reader: _Reader, raw: dict[str, Any]) -> dict[str, Person]:
     for handle, body in raw.items():
         key = f"people.{toml_key(handle)}"
         table = reader.table(body, key)
-        reader.unknown_keys(table, key, ("name", "roles", "reports_to"))
+        reader.unknown_keys(table, key, ("name", "roles", "reports_to", "notify"))
         roles = reader.names(table.get("roles", []), f"{key}.roles")
         for role in roles:
             if role not in ROLES:
@@ -191,6 +213,7 @@ def _read_people(reader: _Reader, raw: dict[str, Any]) -> dict[str, Person]:
             name=reader.text(table.get("name"), f"{key}.name", default=handle),
             roles=tuple(role for role in roles if role in ROLES),
             reports_to=reader.text(reports_to, f"{key}.reports_to") or None,
+            notify=reader.channels(table["notify"], f"{key}.notify") if "notify" in table else (),
         )
     return people
 
@@ -209,7 +232,7 @@ def read_charter(text: str, source: str = "remit.toml") -> tuple[Charter | None,
 def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None, list[Problem]]:
     """Build a charter from parsed TOML (presets arrive here with ``extends`` already merged)."""
     reader = _Reader(source)
-    reader.unknown_keys(raw, "", ("team", "preset", "vocabulary", "domains", "people"))
+    reader.unknown_keys(raw, "", ("team", "preset", "vocabulary", "domains", "people", "notify"))
     head_key = "team" if "team" in raw else "preset"
     head = reader.table(raw.get(head_key, {}), head_key)
     if head_key not in raw:
@@ -247,6 +270,13 @@ def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None,
             "add [domains.charter] with the roles that decide on changes to this file",
         )
     people = _read_people(reader, reader.table(raw.get("people", {}), "people"))
+    notify_table = reader.table(raw.get("notify", {}), "notify")
+    reader.unknown_keys(notify_table, "notify", NOTIFY_AREAS)
+    notify = {
+        area: reader.channels(urls, f"notify.{toml_key(area)}")
+        for area, urls in notify_table.items()
+        if area in NOTIFY_AREAS
+    }
     charter = Charter(
         name=name,
         preset=reader.text(head.get("preset"), f"{head_key}.preset") or (name if head_key == "preset" else None),
@@ -256,6 +286,7 @@ def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None,
         bases=bases,
         reserve=float(reserve),
         time_zone=time_zone,
+        notify=notify,
     )
     if head_key == "team":
         reader.problems.extend(check_roster(charter, source))

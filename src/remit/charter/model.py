@@ -65,6 +65,13 @@ DOMAINS: tuple[str, ...] = (
 
 CHARTER_DOMAIN = "charter"
 
+# Notification channels are Apprise URLs (``scheme://...``); the charter checks their shape only, the ``notify``
+# capability knows the schemes. A team's ``[notify]`` table names its channels per area of messages: ``all``
+# (everything addressed to the team), or the messages of one area.
+CHANNEL_URL = re.compile(r"[a-z][a-z0-9+.-]{1,30}://\S{1,2000}")
+NOTIFY_AREAS: tuple[str, ...] = ("all", "decisions", "incidents")
+MAX_CHANNELS = 10  # per person, and per area of a team
+
 
 class Right(StrEnum):
     """Rights from strongest to weakest (see docs/rights.md)."""
@@ -173,6 +180,7 @@ class Person:
     name: str
     roles: tuple[str, ...]
     reports_to: str | None = None
+    notify: tuple[str, ...] = ()  # their notification channels (Apprise URLs: secrets, never shown whole)
 
 
 @dataclass(frozen=True)
@@ -187,6 +195,7 @@ class Charter:
     bases: frozenset[str] = frozenset(BASES)
     reserve: float = 0.20
     time_zone: str = "UTC"  # the team's IANA zone: how its people read and write times, unless they choose
+    notify: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # area -> the team's channels
 
     def domain(self, name: str) -> DomainRights | None:
         return self.domains.get(name)

@@ -44,6 +44,8 @@ def _fields(person: Person) -> dict[str, str | list[str]]:
     fields: dict[str, str | list[str]] = {"name": person.name, "roles": list(person.roles)}
     if person.reports_to:
         fields["reports_to"] = person.reports_to
+    if person.notify:
+        fields["notify"] = list(person.notify)
     return fields
 
 
@@ -91,6 +93,11 @@ def render_charter(charter: Charter, *, team: str) -> str:
         for person in charter.people.values():
             people.add(person.handle, _person(person))
         document.add("people", people)
+    if charter.notify:
+        notify = tomlkit.table()
+        for area, urls in charter.notify.items():
+            notify.add(area, list(urls))
+        document.add("notify", notify)
     return document.as_string()
 
 

@@ -27,6 +27,7 @@ class Action(StrEnum):
     WITHDRAW_DECISION = "withdraw-decision"
     ADD_RULE = "add-rule"
     RETIRE_RULE = "retire-rule"
+    MANAGE_DELIVERIES = "manage-deliveries"  # see and re-queue failed notifications (``notify``)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,9 @@ RIGHTS: dict[Action, Requirement] = {
     Action.WITHDRAW_DECISION: proposer,
     Action.ADD_RULE: holds_key,
     Action.RETIRE_RULE: holds_key,
+    Action.MANAGE_DELIVERIES: holds_key,  # in the charter or the team-process domain (``MANAGING_DOMAINS``)
 }
+MANAGING_DOMAINS = ("charter", "team-process")  # who keeps the team's rules keeps its notifications running
 
 
 def denial(action: Action, standing: Standing) -> Denial | None:

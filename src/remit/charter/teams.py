@@ -130,6 +130,18 @@ def _adoption_recorded(uow: UnitOfWork, row: CharterVersionRow, digest: str) -> 
     return False
 
 
+def on_roster(uow: UnitOfWork, team: str, handle: str) -> tuple[TeamRow, PersonRow]:
+    """The team (not locked) and ``handle``'s row, active on its roster, or ``NotFound``: whose credentials or
+    settings a person's own action changes."""
+    team_row = uow.team(team, lock=False)
+    person = uow.session.scalars(
+        select(PersonRow).where(PersonRow.team_id == team_row.id, PersonRow.handle == handle)
+    ).one_or_none()
+    if person is None or not person.active:
+        raise NotFound(f"nobody called '{handle}' is on team {team}'s roster")
+    return team_row, person
+
+
 def current_version(uow: UnitOfWork, team: TeamRow) -> CharterVersionRow:
     return uow.session.scalars(
         select(CharterVersionRow)

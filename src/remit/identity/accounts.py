@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from remit.charter.abilities import opens_in
 from remit.charter.tables import PersonRow
-from remit.charter.teams import charter_from_text, current_version
+from remit.charter.teams import charter_from_text, current_version, on_roster
 from remit.identity import failures
 from remit.identity.commands import ChangePassword, EndSessions
 from remit.identity.events import Failure, LoginLinkIssued, PasswordSet, SessionsEnded, SignInFailed
@@ -29,7 +29,7 @@ from remit.identity.tables import CredentialRow, LoginLinkRow, WebSessionRow
 from remit.identity.throttle import SignInLimits
 from remit.identity.views import EndedSessions
 from remit.kernel.commands import COMMANDS, Caller
-from remit.kernel.errors import InvalidInput, NotAuthenticated, NotFound
+from remit.kernel.errors import InvalidInput, NotAuthenticated
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
@@ -96,14 +96,7 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _person(uow: UnitOfWork, team: str, handle: str) -> tuple[TeamRow, PersonRow]:
-    team_row = uow.team(team, lock=False)
-    person = uow.session.scalars(
-        select(PersonRow).where(PersonRow.team_id == team_row.id, PersonRow.handle == handle)
-    ).one_or_none()
-    if person is None or not person.active:
-        raise NotFound(f"nobody called '{handle}' is on team {team}'s roster")
-    return team_row, person
+_person = on_roster  # the person whose credentials an action changes
 
 
 def _identity(uow: UnitOfWork, person: PersonRow, csrf: str = "", session_id: int | None = None) -> Identity:

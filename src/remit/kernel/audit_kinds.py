@@ -10,6 +10,8 @@ from enum import StrEnum
 
 class AuditKind(StrEnum):
     ACTION_REFUSED = "ActionRefused"
+    CHANNEL_ADDED = "ChannelAdded"
+    CHANNEL_REMOVED = "ChannelRemoved"
     CHARTER_ADOPTED = "CharterAdopted"
     CROSSING_RECORDED = "CrossingRecorded"
     DECISION_AMENDED = "DecisionAmended"
@@ -18,8 +20,10 @@ class AuditKind(StrEnum):
     DECISION_SETTLED = "DecisionSettled"
     DECISION_STATE_CHANGED = "DecisionStateChanged"
     DECISION_WITHDRAWN = "DecisionWithdrawn"
+    DELIVERY_REQUEUED = "DeliveryRequeued"
     EVIDENCE_ADDED = "EvidenceAdded"
     LOGIN_LINK_ISSUED = "LoginLinkIssued"
+    NOTIFY_PREFERENCES_SET = "NotifyPreferencesSet"
     PASSWORD_SET = "PasswordSet"  # noqa: S105 (an audit kind, not a password)
     POSITION_RECORDED = "PositionRecorded"
     RULE_ADDED = "RuleAdded"
