@@ -11,6 +11,7 @@ from enum import StrEnum
 class AuditKind(StrEnum):
     ACTION_REFUSED = "ActionRefused"
     CHARTER_ADOPTED = "CharterAdopted"
+    COMMANDER_NAMED = "CommanderNamed"
     CROSSING_RECORDED = "CrossingRecorded"
     DECISION_AMENDED = "DecisionAmended"
     DECISION_EXPIRED = "DecisionExpired"
@@ -19,9 +20,13 @@ class AuditKind(StrEnum):
     DECISION_STATE_CHANGED = "DecisionStateChanged"
     DECISION_WITHDRAWN = "DecisionWithdrawn"
     EVIDENCE_ADDED = "EvidenceAdded"
+    IMPACT_ANSWERED = "ImpactAnswered"
+    INCIDENT_OPENED = "IncidentOpened"
+    INCIDENT_UPDATED = "IncidentUpdated"
     LOGIN_LINK_ISSUED = "LoginLinkIssued"
     PASSWORD_SET = "PasswordSet"  # noqa: S105 (an audit kind, not a password)
     POSITION_RECORDED = "PositionRecorded"
+    POSTMORTEM_LINKED = "PostmortemLinked"
     RULE_ADDED = "RuleAdded"
     RULE_RETIRED = "RuleRetired"
     SESSIONS_ENDED = "SessionsEnded"
