@@ -17,8 +17,16 @@ from remit.identity import tokens as token_handlers
 from remit.incidents import handlers as incident_handlers
 from remit.incidents import subscribers as incident_subscribers
 
-LOADED = (decision_handlers, decision_notices, decision_rules, decision_subscribers, identity_handlers, token_handlers)
-LOADED += (incident_handlers, incident_subscribers)
+LOADED = (
+    decision_handlers,
+    decision_notices,
+    decision_rules,
+    decision_subscribers,
+    identity_handlers,
+    token_handlers,
+    incident_handlers,
+    incident_subscribers,
+)
 
 PROJECTORS.register("charter", charter_replay.PROJECTOR)
 PROJECTORS.register("decisions", decision_replay.PROJECTOR)

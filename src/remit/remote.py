@@ -22,6 +22,7 @@ from remit.charter.teams import sha256
 from remit.cli.context import SETTLED, Json
 from remit.decisions import api as decision_routes  # noqa: F401 - declares the decision commands' routes
 from remit.decisions import madr
+from remit.incidents import api as incident_routes  # noqa: F401 - declares the incident commands' routes
 from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, RemitError
 
@@ -258,6 +259,13 @@ class RemoteBackend:
 
     def queue(self, *, handle: str, limit: int, cursor: str | None) -> Json:
         return self._get("/queue", {"limit": max(1, min(limit, PAGE)), "cursor": cursor})
+
+    def show_incident(self, number: int) -> Json:
+        return self._get(f"/incidents/{number}")
+
+    def list_incidents(self, *, open_only: bool) -> list[Json]:
+        items: list[Json] = self._get("/incidents", {"open": open_only})["items"]
+        return items
 
     def _write(self, path: str, body: Json) -> Json:
         answer = self._json("POST", path, body=body)

@@ -37,6 +37,7 @@ from remit.decisions.model import State
 from remit.kernel.commands import build
 from remit.kernel.errors import InvalidInput
 from remit.web.charts import BarChart, Row, bar_chart, hours
+from remit.web.panels import queue_panels
 from remit.web.render import ENV, PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of
 
@@ -98,7 +99,10 @@ def my_queue(
     mine = queue.my_queue(uow=store.uow(), team=who.team, handle=who.handle, limit=PAGE, before=before)
     empty = not mine.waiting_on_me or not mine.mine  # only an empty state needs to know (the queue is hot)
     can_open = empty and bool(open_abilities(uow=store.uow(), team=who.team, handle=who.handle).domains)
-    return page(request, "queue.html", title="My queue", queue=mine, holders=mine.holders, can_open=can_open)
+    panels = queue_panels(request, who)  # what other capabilities contribute (incidents)
+    return page(
+        request, "queue.html", title="My queue", queue=mine, holders=mine.holders, can_open=can_open, panels=panels
+    )
 
 
 @router.get("/decisions")
