@@ -15,6 +15,7 @@ from remit.identity import accounts as identity_handlers
 from remit.identity import replay as identity_replay
 from remit.identity import tokens as token_handlers
 from remit.incidents import handlers as incident_handlers
+from remit.incidents import replay as incident_replay
 from remit.incidents import subscribers as incident_subscribers
 
 LOADED = (
@@ -31,3 +32,4 @@ LOADED = (
 PROJECTORS.register("charter", charter_replay.PROJECTOR)
 PROJECTORS.register("decisions", decision_replay.PROJECTOR)
 PROJECTORS.register("identity", identity_replay.PROJECTOR)
+PROJECTORS.register("incidents", incident_replay.PROJECTOR)

@@ -46,8 +46,12 @@ def test_a_stakeholder_never_takes_part_even_if_a_right_slipped_past_the_charter
 def test_every_action_has_one_row_in_the_table() -> None:
     assert set(Action) <= set(RIGHTS)
     for action in Action:
-        assert denial(action, standing("pm", proposer=True)) is None or action is Action.WITHDRAW_DECISION or (
-            action.value.endswith(("incident", "severity", "status", "update", "commander", "impact", "postmortem"))
+        assert (
+            denial(action, standing("pm", proposer=True)) is None
+            or action is Action.WITHDRAW_DECISION
+            or (
+                action.value.endswith(("incident", "severity", "status", "update", "commander", "impact", "postmortem"))
+            )
         )
 
 

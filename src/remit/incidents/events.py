@@ -19,6 +19,8 @@ class IncidentOpened(Event):
     update: int  # the timeline line's id
     consult: list[str]  # the roles asked for customer impact
     inform: list[str]  # the roles told (a consulted role is told of later changes)
+    message: str
+    public: bool
 
 
 @dataclass(frozen=True)
@@ -62,3 +64,4 @@ class PostmortemLinked(Event):
     url: str
     status_from: str
     status: str
+    public: bool

@@ -141,6 +141,8 @@ def open_incident(uow: UnitOfWork, caller: Caller, command: OpenIncident) -> Inc
             written.id,
             a.rights.roles_with(Right.CONSULT),
             a.rights.informed,
+            command.message,
+            command.public,
         )
         uow.record(a.team, opened, actor=a.who.handle)
         return done(uow, incident, written)
@@ -267,7 +269,9 @@ def link_postmortem(uow: UnitOfWork, caller: Caller, command: LinkPostmortem) ->
         status_from = incident.status
         incident.status, incident.postmortem_url = Status.POSTMORTEM.value, command.url
         written = line(uow, a, incident, UpdateKind.POSTMORTEM, command.url, command.public, status_from=status_from)
-        linked = PostmortemLinked(incident.number, written.id, a.who.role, command.url, status_from, incident.status)
+        linked = PostmortemLinked(
+            incident.number, written.id, a.who.role, command.url, status_from, incident.status, command.public
+        )
         uow.record(a.team, linked, actor=a.who.handle)
         return done(uow, incident, written)
 
