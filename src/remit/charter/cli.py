@@ -163,7 +163,8 @@ SAYS = {  # the same rights in words, for the blocks
 }
 LEGEND = (
     "[bold]DECIDE[/] decides, and may block · [red]block[/] may block, not decide · voice: heard, never binding · "
-    "consult: asked before, told after · inform: told after · [dim]on <grounds>[/]: a no-go counts only on those grounds"
+    "consult: asked before, told after · inform: told after · "
+    "[dim]on <grounds>[/]: a no-go counts only on those grounds"
 )
 
 
