@@ -14,6 +14,7 @@ from remit.incidents.model import (
     Update,
     UpdateKind,
     check_postmortem_url,
+    component_status,
     move,
     public_updates,
 )
@@ -69,6 +70,21 @@ def test_every_open_status_can_reach_resolved_and_only_resolved_reaches_postmort
 )
 def test_a_severity_is_the_impact_a_statuspage_consumer_reads(severity: str, impact: str) -> None:
     assert Severity(severity).impact == impact
+
+
+@pytest.mark.parametrize(
+    ("severity", "status", "component"),
+    [
+        (Severity.SEV1, INV, "major_outage"),
+        (Severity.SEV2, M, "partial_outage"),
+        (Severity.SEV3, ID, "degraded_performance"),
+        (Severity.SEV4, INV, "degraded_performance"),
+        (Severity.SEV1, R, "operational"),
+        (Severity.SEV2, P, "operational"),
+    ],
+)
+def test_an_affected_component_reads_as_statuspage_v2_says(severity: Severity, status: Status, component: str) -> None:
+    assert component_status(severity, status) == component
 
 
 def test_the_statuses_are_statuspage_v2s_own() -> None:

@@ -41,6 +41,22 @@ SEVERITY_WORDS = {
 }
 
 
+# What an open incident of each severity means for the components it affects, in Statuspage v2's component
+# statuses (operational, degraded_performance, partial_outage, major_outage, under_maintenance). Remit's
+# choice: the seeds are silent; a status page [7/11] may let the commander override it.
+COMPONENT_STATUS = {
+    Severity.SEV1: "major_outage",
+    Severity.SEV2: "partial_outage",
+    Severity.SEV3: "degraded_performance",
+    Severity.SEV4: "degraded_performance",
+}
+
+
+def component_status(severity: Severity, status: Status) -> str:
+    """The Statuspage v2 status of a component an incident affects: operational once it is resolved."""
+    return "operational" if status in CLOSED else COMPONENT_STATUS[severity]
+
+
 class Status(StrEnum):
     """The lifecycle (the same five names as Statuspage v2's incident status)."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from remit.incidents.model import Severity, Status, Update, UpdateKind
+from remit.incidents.model import Severity, Status, Update, UpdateKind, component_status
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,10 @@ class IncidentView:
     def as_dict(self) -> dict[str, Any]:
         return self.summary.as_dict() | {
             "statuspage_impact": Severity(self.summary.severity).impact,
+            "component_statuses": {
+                name: component_status(Severity(self.summary.severity), Status(self.summary.status))
+                for name in self.summary.components
+            },
             "opened_by": self.opened_by,
             "impact": self.impact.as_dict(),
             "postmortem_url": self.postmortem_url,
