@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from remit.charter.enforce import acting, domain_rights, team_charter
+from remit.charter.model import READ_ONLY_ROLES
 from remit.charter.rights import Action, Standing, allows
 from remit.charter.tables import PersonRow
 from remit.incidents.handlers import DOMAIN, load_incident, unseen_here
@@ -98,7 +99,7 @@ def incident_page(*, uow: UnitOfWork, team: str, handle: str, number: int) -> In
                 resolve=runs[Action.RESOLVE_INCIDENT] and open_now,
                 postmortem=runs[Action.LINK_POSTMORTEM] and not open_now,
                 moves=[s.value for s in MOVES[status] if s is not Status.POSTMORTEM],
-                people=[p.handle for p in charter.people.values() if set(p.roles) != {"stakeholder"}],
+                people=[p.handle for p in charter.people.values() if not set(p.roles) <= READ_ONLY_ROLES],
             ),
             unseen,
         )

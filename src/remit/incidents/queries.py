@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from remit.charter.tables import CrossingRow, PersonRow
-from remit.incidents.model import CLOSED, OPEN, Severity, Status
+from remit.incidents.model import CLOSED, OPEN, Severity
 from remit.incidents.tables import IncidentNoticeRow, IncidentRow, IncidentUpdateRow
 from remit.incidents.timings import SeverityTimings, by_severity, timings
 from remit.incidents.views import Concern, CrossingEntry, Impact, IncidentSummary, IncidentView, TimelineEntry
@@ -166,7 +166,3 @@ def concerns(*, uow: UnitOfWork, team: str, handle: str) -> list[Concern]:
             )
             for notice, inc in rows
         ]
-
-
-def is_open(status: str) -> bool:
-    return Status(status) in OPEN
