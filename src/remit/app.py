@@ -38,6 +38,8 @@ from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionWit
 from remit.identity import accounts, throttle, tokens
 from remit.identity import api as identity_api
 from remit.identity import web as identity_pages
+from remit.incidents import api as incident_api
+from remit.incidents import web as incident_pages
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.db import READ_ONLY
 from remit.kernel.errors import InvalidInput, RemitError, unavailable
@@ -206,7 +208,16 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.identify_token = functools.partial(tokens.token_identity, limits=limits)  # who calls the API,
     app.state.identify_session = accounts.session_identity  # and who is signed in on a page
     app.state.notary = None  # set when the app starts, if it has a signing key
-    for capability in (decision_api, charter_api, identity_api, audit_api, checkpoint_api, export_api, notify_api):
+    for capability in (
+        decision_api,
+        charter_api,
+        identity_api,
+        audit_api,
+        checkpoint_api,
+        export_api,
+        notify_api,
+        incident_api,
+    ):
         app.include_router(capability.router)
     metrics = Metrics()
     app.state.metrics = metrics
@@ -225,7 +236,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def prometheus() -> Response:
         return metrics.render()
 
-    for pages in (identity_pages, decision_pages, charter_pages, charter_proposal_pages, export_web, notify_pages):
+    for pages in (
+        identity_pages,
+        decision_pages,
+        charter_pages,
+        charter_proposal_pages,
+        export_web,
+        notify_pages,
+        incident_pages,
+    ):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -17,6 +17,7 @@ from remit.audit.export_records import Table
 from remit.charter import teams
 from remit.cli.context import SETTLED, Json
 from remit.decisions import madr, queries, queue, rules
+from remit.incidents import queries as incidents
 from remit.kernel.commands import COMMANDS, Caller, Command, as_json
 from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.uow import Store, UnitOfWork
@@ -118,6 +119,13 @@ class LocalBackend:
         body = queue.my_queue(uow=self._uow(), team=self._team, handle=handle, limit=limit, before=before).as_dict()
         body["next_cursor"] = None if body["next_cursor"] is None else str(body["next_cursor"])
         return body
+
+    def show_incident(self, number: int) -> Json:
+        return incidents.show_incident(uow=self._uow(), team=self._team, number=number).as_dict()
+
+    def list_incidents(self, *, open_only: bool) -> list[Json]:
+        found = incidents.list_incidents(uow=self._uow(), team=self._team, open_only=open_only)
+        return [summary.as_dict() for summary in found]
 
     def close(self) -> None:
         """The context closes the store."""

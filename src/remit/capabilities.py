@@ -15,6 +15,9 @@ from remit.identity import accounts as identity_handlers
 from remit.identity import replay as identity_replay
 from remit.identity import settings as setting_handlers
 from remit.identity import tokens as token_handlers
+from remit.incidents import handlers as incident_handlers
+from remit.incidents import replay as incident_replay
+from remit.incidents import subscribers as incident_subscribers
 from remit.notify import handlers as notify_handlers
 from remit.notify import replay as notify_replay
 
@@ -27,9 +30,12 @@ LOADED = (
     setting_handlers,
     token_handlers,
     notify_handlers,
+    incident_handlers,
+    incident_subscribers,
 )
 
 PROJECTORS.register("charter", charter_replay.PROJECTOR)
 PROJECTORS.register("decisions", decision_replay.PROJECTOR)
 PROJECTORS.register("identity", identity_replay.PROJECTOR)
 PROJECTORS.register("notify", notify_replay.PROJECTOR)
+PROJECTORS.register("incidents", incident_replay.PROJECTOR)

@@ -20,6 +20,8 @@ from remit.decisions import insights, queries, show
 from remit.decisions.commands import OpenDecision
 from remit.decisions.results import Outcome, RuleView
 from remit.demo_story import Played, play, story_time
+from remit.incidents import words as incident_words
+from remit.incidents.results import IncidentDone
 from remit.kernel.uow import Store
 from remit.seed import DEMO_PASSWORD, DEMO_TEAM, demo_text
 
@@ -94,6 +96,8 @@ class Narrator:
             if isinstance(step.command, OpenDecision):
                 console.print(f"opened #{result.number} {escape(step.command.title)}")
             show.resolution(result.resolution)
+        elif isinstance(result, IncidentDone):
+            console.print(f"  {escape(incident_words.state_sentence(result.as_dict() | {'components': []}))}")
         elif isinstance(result, RuleView):
             needs = ", ".join(f"{item['name']} from the {item['role']}" for item in result.evidence)
             console.print(f"  rule {result.id} ({result.domain}, from #{result.origin}): “{escape(result.because)}”")

@@ -20,6 +20,15 @@ from typing import Any
 from remit import capabilities  # noqa: F401 - the handlers the story dispatches to
 from remit.decisions.commands import AddEvidence, AddRule, EvidenceItem, OpenDecision, RecordPosition
 from remit.decisions.model import Stance
+from remit.incidents.commands import (
+    AnswerImpact,
+    LinkPostmortem,
+    NameCommander,
+    OpenIncident,
+    ResolveIncident,
+    UpdateIncident,
+)
+from remit.incidents.model import Severity, Status
 from remit.kernel.commands import Command, act
 from remit.kernel.errors import RightsRefused
 from remit.kernel.uow import Store
@@ -184,6 +193,106 @@ def story(end: datetime) -> list[Step]:
             "sol",
             OpenDecision(domain="release", title="Ship the refund fix today"),
             refused=True,
+        ),
+        *_incidents(),
+    ]
+
+
+PAYMENTS, SEARCH = 1, 2  # the incidents the story opens
+
+
+def _incidents() -> list[Step]:
+    """ "On-call and incident response. The EM owns this entirely. During an incident, the PM is a stakeholder:
+    informed of severity, consulted on customer impact prioritization, not a decision-maker." One incident run
+    to its postmortem, one still open with the PM's impact consult unanswered."""
+    title = "Card payments failing in the EU"
+    return [
+        Step(
+            "Card payments start failing in Europe. Ezra, who owns incident response, opens an incident; Priya is "
+            "told and asked about customer impact.",
+            "ezra",
+            OpenIncident(
+                title=title,
+                severity=Severity.SEV2,
+                components=["payments", "checkout"],
+                message="We are investigating failed card payments for some customers in Europe.",
+                public=True,
+            ),
+            days_ago=0.45,
+            opens=PAYMENTS,
+        ),
+        Step("Ezra names Sam, on call, the commander.", "ezra", NameCommander(number=PAYMENTS, handle="sam")),
+        Step(
+            "Sam finds the cause (an internal note: customers do not see it).",
+            "sam",
+            UpdateIncident(
+                number=PAYMENTS,
+                status=Status.IDENTIFIED,
+                message="The 2.4.1 deploy shortened the 3-D Secure timeout; rolling it back.",
+            ),
+        ),
+        Step(
+            "Priya answers the consult: which customers are hit and what matters most.",
+            "priya",
+            AnswerImpact(
+                number=PAYMENTS,
+                impact="About 18% of EU card checkouts fail. Invoiced enterprise accounts are fine; "
+                "fix the card path first, then tell the EU sales team.",
+            ),
+        ),
+        Step(
+            "Priya tries to raise the severity herself: the charter refuses, and records the crossing.",
+            "priya",
+            UpdateIncident(number=PAYMENTS, severity=Severity.SEV1),
+            refused=True,
+        ),
+        Step(
+            "Ezra raises it to sev1 on her numbers; Priya is told.",
+            "ezra",
+            UpdateIncident(number=PAYMENTS, severity=Severity.SEV1, message="18% of EU card checkouts fail."),
+        ),
+        Step(
+            "Sam rolls back and watches.",
+            "sam",
+            UpdateIncident(
+                number=PAYMENTS,
+                status=Status.MONITORING,
+                message="A fix is in place and we are watching payments recover.",
+                public=True,
+            ),
+        ),
+        Step(
+            "Sam resolves it.",
+            "sam",
+            ResolveIncident(number=PAYMENTS, message="Card payments work again for every customer.", public=True),
+        ),
+        Step(
+            "Ezra links the postmortem.",
+            "ezra",
+            LinkPostmortem(number=PAYMENTS, url="https://wiki.example.com/postmortems/2026-11-eu-card-payments"),
+            days_ago=0.3,
+        ),
+        Step(
+            "Search slows down. Ezra opens a sev3; Priya's view on impact is asked, not yet answered.",
+            "ezra",
+            OpenIncident(title="Search results are slow", severity=Severity.SEV3, components=["search"]),
+            days_ago=0.1,
+            opens=SEARCH,
+        ),
+        Step(
+            "Ezra posts what customers see, and what the team knows.",
+            "ezra",
+            UpdateIncident(
+                number=SEARCH,
+                status=Status.IDENTIFIED,
+                message="Search is slower than usual; results are correct.",
+                public=True,
+            ),
+        ),
+        Step(
+            "An internal note for the team.",
+            "ezra",
+            UpdateIncident(number=SEARCH, message="The index rebuild after yesterday's migration is still running."),
         ),
     ]
 

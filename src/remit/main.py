@@ -24,6 +24,7 @@ from remit.decisions import cli as decision_cmds
 from remit.decisions import show
 from remit.decisions.resolve import parse_position, resolve
 from remit.identity import cli as identity_cli
+from remit.incidents import cli as incident_cmds
 from remit.kernel.errors import Conflict, InvalidInput, RemitError
 from remit.notify import cli as notify_cli
 
@@ -40,6 +41,7 @@ app = typer.Typer(
 app.add_typer(charter_cmds.app, name="charter")
 app.add_typer(decision_cmds.app, name="decision")
 app.add_typer(decision_cmds.rules, name="rule")
+app.add_typer(incident_cmds.app, name="incident")
 app.add_typer(ledger_cmds.audit, name="audit")
 app.add_typer(ledger_cmds.export, name="export")
 app.add_typer(ledger_cmds.db, name="db")

@@ -23,6 +23,7 @@ from remit.cli.context import SETTLED, Json
 from remit.decisions import api as decision_routes  # noqa: F401 - declares the decision commands' routes
 from remit.decisions import madr
 from remit.identity import api as identity_routes  # noqa: F401 - declares the identity commands' routes
+from remit.incidents import api as incident_routes  # noqa: F401 - declares the incident commands' routes
 from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, RemitError
 from remit.notify import api as notify_routes  # noqa: F401 - declares the notification commands' routes
@@ -260,6 +261,13 @@ class RemoteBackend:
 
     def queue(self, *, handle: str, limit: int, cursor: str | None) -> Json:
         return self._get("/queue", {"limit": max(1, min(limit, PAGE)), "cursor": cursor})
+
+    def show_incident(self, number: int) -> Json:
+        return self._get(f"/incidents/{number}")
+
+    def list_incidents(self, *, open_only: bool) -> list[Json]:
+        items: list[Json] = self._get("/incidents", {"open": open_only})["items"]
+        return items
 
     def _write(self, path: str, body: Json, *, method: str = "POST") -> Json:
         answer = self._json(method, path, body=body)

@@ -247,6 +247,57 @@ def test_a_deadline_typed_at_nine_in_berlin_shows_at_nine_and_is_stored_at_eight
     assert stored == "2027-01-15T08:00:00+00:00"
 
 
+def test_the_em_runs_an_incident_and_the_pm_answers_the_impact_consult_from_her_queue(
+    open_page: Callable[[], Page], server: LiveServer
+) -> None:
+    """ "The EM owns this entirely. During an incident, the PM is a stakeholder: informed of severity, consulted
+    on customer impact prioritization, not a decision-maker." """
+    ezra = open_page()
+    sign_in(ezra, "ezra")
+    ezra.get_by_role("navigation", name="Main").get_by_role("link", name="Incidents").click()
+    form = ezra.locator('form[action="/incidents"]')
+    form.get_by_label("Title").fill("Checkout times out for EU customers")
+    form.get_by_label("Severity").select_option("sev3")
+    form.get_by_label("Affected components").fill("checkout, payments")
+    form.get_by_role("button", name="Open the incident").click()
+    expect(ezra.get_by_role("status")).to_contain_text(re.compile(r"opened incident #\d+ at sev3"))
+    number = int(ezra.url.rsplit("/", 1)[1])
+    expect(ezra.locator(".lede")).to_contain_text(f"Incident #{number} is sev3 (minor impact), being investigated")
+
+    update = ezra.locator('form[action$="/updates"]')
+    update.get_by_label("Severity").select_option("sev2")
+    update.get_by_label("Message").fill("More EU customers are hit than we thought.")
+    update.get_by_role("button", name="Post the update").click()
+    expect(ezra.get_by_role("status")).to_contain_text(f"Incident #{number} is sev2 (major impact)")
+    expect(ezra.locator(".timeline")).to_contain_text("severity sev3 → sev2: More EU customers are hit")
+    expect(ezra.locator(".timeline li").last).to_contain_text("Internal")
+
+    priya = open_page()
+    sign_in(priya, "priya")
+    panel = priya.get_by_role("region", name=re.compile("^Incidents"))
+    mine = panel.locator("li", has_text="Checkout times out for EU customers")
+    expect(mine).to_contain_text("your view on customer impact is asked (as pm): not answered yet")
+    expect(mine).to_contain_text("told as pm: its severity changed")
+    mine.get_by_role("link").click()
+    expect(priya).to_have_url(re.compile(rf"/incidents/{number}$"))
+    expect(priya.locator('form[action$="/updates"]')).to_have_count(0)  # not a decision-maker: no such form
+    priya.get_by_label(re.compile("Your answer")).fill("EU card checkouts first; invoiced accounts can wait.")
+    priya.get_by_role("button", name="Answer the consult").click()
+    expect(priya.locator(".impact")).to_have_text("EU card checkouts first; invoiced accounts can wait.")
+    expect(priya.locator("#impact")).to_contain_text("Answered by priya")
+
+    csrf = priya.locator('form[action="/logout"] input[name="csrf"]').input_value()
+    tried = priya.request.post(
+        f"{server.url}/incidents/{number}/updates",
+        form={"csrf": csrf, "severity": "sev1"},
+        headers={"Accept": "text/html"},
+    )
+    assert tried.status == 200 and "may not change an incident&#39;s severity" in tried.text()
+    priya.reload()
+    expect(priya.locator(".crossings")).to_contain_text("Refused: priya (pm) — change-incident-severity")
+    expect(priya.locator(".lede")).to_contain_text("sev2")
+
+
 PAGES = [
     "/",
     "/decisions",
@@ -260,6 +311,9 @@ PAGES = [
     "/settings",
     "/notifications",
     "/notifications/deliveries",
+    "/incidents",
+    "/incidents/1",
+    "/incidents/2",
 ]
 PAGES += [  # the list as the insights' counts link to it: filtered, with the refused attempts, a bad filter
     "/decisions?domain=release&state=approved",

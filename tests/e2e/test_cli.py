@@ -56,7 +56,7 @@ def test_who_release_json_is_the_documented_contract(workdir: Path, capsys: pyte
         "block": {"pm": ["business", "market"], "em": ["safety", "technical"]},
         "voice": [],
         "consult": ["designer", "tech-lead"],
-        "inform": ["stakeholder"],
+        "inform": ["designer", "tech-lead", "stakeholder"],  # a consulted role is also informed
     }
 
 

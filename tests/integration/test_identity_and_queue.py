@@ -179,11 +179,18 @@ def test_the_informed_are_told_at_each_change_and_the_record_says_whether_they_s
         store, team, "ezra", RecordPosition(number=number, stance=Stance("no-go"), basis="safety", reason="no rollback")
     )
     told = [n.event for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
-    assert told.count("blocked") == 1  # told of the state change, not asked again
+    assert told.count("blocked") == 3  # told of the state change: the informed and the consulted, once each
+    states = queries.show_decision(uow=store.uow(), team=team, number=number).reached
+    assert {(n.person, n.kind) for n in states if n.event == "blocked"} == {
+        ("sol", "told"),
+        ("dana", "told"),  # a consulted role is also informed; asked only once, at opening
+        ("theo", "told"),
+    }
 
     assert act(store, team, "sol", MarkSeen(number=number)) == 2
     assert act(store, team, "sol", MarkSeen(number=number)) == 0
-    seen = {n.event: n.seen_at for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached}
+    reached = queries.show_decision(uow=store.uow(), team=team, number=number).reached
+    seen = {n.event: n.seen_at for n in reached if n.person == "sol"}
     assert seen["blocked"] is not None and queue.my_queue(uow=store.uow(), team=team, handle="sol").unseen == []
 
 
@@ -191,4 +198,4 @@ def test_a_settled_decision_tells_the_informed_once_more(store: Store, team: str
     number = act(store, team, "priya", OpenDecision(domain="release", title="Ship")).number
     act(store, team, "priya", WithdrawDecision(number=number))
     events = [n.event for n in queries.show_decision(uow=store.uow(), team=team, number=number).reached]
-    assert events.count("withdrawn") == 1
+    assert events.count("withdrawn") == 3  # the informed stakeholder and the two consulted roles, once each

@@ -18,6 +18,7 @@ from sqlalchemy import CheckConstraint, create_engine, func, inspect, select, te
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DataError, IntegrityError
 
+from remit import demo_story
 from remit.charter.model import BASIS_NAME
 from remit.decisions import queries
 from remit.kernel import db
@@ -108,9 +109,12 @@ def counts(store: Store) -> dict[str, int]:
 
 def demo_at_0004(engine: Engine) -> None:
     """The demo seeded at the head, then the schema migrated down to 0004 (keys unchecked meanwhile on SQLite,
-    as ``db.upgrade`` does)."""
+    as ``db.upgrade`` does). The demo as it was at 0004: incidents came later, and their entries on the chain
+    cannot go below 0010."""
     upgrade(engine)
-    seed_demo(Store(engine, Clock()))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo_story, "_incidents", list)
+        seed_demo(Store(engine, Clock()))
     config = db._alembic_config()
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":

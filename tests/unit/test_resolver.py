@@ -566,7 +566,7 @@ WHO = [
             "block": {"pm": ["business", "market"], "em": ["safety", "technical"]},
             "voice": [],
             "consult": ["designer", "tech-lead"],
-            "inform": ["stakeholder"],
+            "inform": ["designer", "tech-lead", "stakeholder"],  # a consulted role is also informed
         },
         id="release - PM business and market, EM technical and safety",
     ),
@@ -578,7 +578,7 @@ WHO = [
             "block": {"em": ["*"]},
             "voice": ["pm"],
             "consult": ["tech-lead"],
-            "inform": [],
+            "inform": ["tech-lead"],
         },
         id="engineering hiring - The EM has direct authority, the PM a debrief voice",
     ),
@@ -590,9 +590,9 @@ WHO = [
             "block": {"em": ["*"]},
             "voice": [],
             "consult": ["pm"],
-            "inform": ["eng-leadership", "stakeholder"],
+            "inform": ["pm", "eng-leadership", "stakeholder"],
         },
-        id="incident response - The EM owns this entirely, the PM consulted",
+        id="incident response - The EM owns this entirely, the PM informed of severity and consulted",
     ),
 ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from remit.charter import DomainRights, Grant, Right, load_preset
-from remit.charter.rights import Action, Standing, allows, denial
+from remit.charter.rights import RIGHTS, Action, Standing, allows, denial
 
 RELEASE = load_preset("default").domains["release"]
 
@@ -44,5 +44,57 @@ def test_a_stakeholder_never_takes_part_even_if_a_right_slipped_past_the_charter
 
 
 def test_every_action_has_one_row_in_the_table() -> None:
+    assert set(Action) <= set(RIGHTS)
     for action in Action:
-        assert denial(action, standing("pm", proposer=True)) is None or action is Action.WITHDRAW_DECISION
+        assert (
+            denial(action, standing("pm", proposer=True)) is None
+            or action is Action.WITHDRAW_DECISION
+            or (
+                action.value.endswith(("incident", "severity", "status", "update", "commander", "impact", "postmortem"))
+            )
+        )
+
+
+INCIDENTS = load_preset("default").domains["incident-response"]
+OWNER_SIDE = [
+    Action.POST_INCIDENT_UPDATE,
+    Action.CHANGE_INCIDENT_SEVERITY,
+    Action.CHANGE_INCIDENT_STATUS,
+    Action.RESOLVE_INCIDENT,
+    Action.LINK_POSTMORTEM,
+]
+
+
+def on_incident(role: str, *, commander: bool = False) -> Standing:
+    return Standing("someone", role, INCIDENTS, number=3, commander=commander)
+
+
+@pytest.mark.parametrize("action", OWNER_SIDE)
+def test_the_em_owns_incident_response_entirely(action: Action) -> None:
+    assert allows(action, on_incident("em"))
+
+
+@pytest.mark.parametrize("action", OWNER_SIDE)
+def test_the_commander_the_em_names_runs_the_incident(action: Action) -> None:
+    assert allows(action, on_incident("engineer", commander=True))
+    assert not allows(action, on_incident("engineer"))
+
+
+@pytest.mark.parametrize("action", [Action.OPEN_INCIDENT, Action.NAME_COMMANDER])
+def test_only_the_owner_opens_an_incident_and_names_its_commander(action: Action) -> None:
+    assert allows(action, on_incident("em"))
+    assert not allows(action, on_incident("engineer", commander=True))
+
+
+def test_the_pm_is_consulted_on_customer_impact_not_a_decision_maker() -> None:
+    assert allows(Action.ANSWER_IMPACT, on_incident("pm"))
+    assert not allows(Action.ANSWER_IMPACT, on_incident("em"))  # the owner is not consulted on their own call
+    refused = denial(Action.CHANGE_INCIDENT_SEVERITY, on_incident("pm"))
+    assert refused is not None
+    assert refused.why.startswith("someone (pm) may not change an incident's severity")
+    assert "not a decision-maker" in refused.why and "customer-impact consult" in refused.hint
+
+
+@pytest.mark.parametrize("action", [*OWNER_SIDE, Action.OPEN_INCIDENT, Action.ANSWER_IMPACT])
+def test_stakeholders_read_incidents(action: Action) -> None:
+    assert not allows(action, on_incident("stakeholder"))

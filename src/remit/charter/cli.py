@@ -162,12 +162,13 @@ SAYS = {  # the same rights in words, for the blocks
     Right.DECIDE: "decides",
     Right.BLOCK: "may block",
     Right.VOICE: "has a voice, not binding",
-    Right.CONSULT: "is consulted",
+    Right.CONSULT: "is consulted and informed",
     Right.INFORM: "is informed",
 }
 LEGEND = (
     "[bold]DECIDE[/] decides, and may block · [red]block[/] may block, not decide · voice: heard, never binding · "
-    "consult: asked before · inform: told after · [dim]on <grounds>[/]: a no-go counts only on those grounds"
+    "consult: asked before, told after · inform: told after · "
+    "[dim]on <grounds>[/]: a no-go counts only on those grounds"
 )
 
 

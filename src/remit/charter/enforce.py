@@ -41,16 +41,26 @@ class Refusal(MustRecord):
     hint: str = ""
     basis: str | None = None
     decision_id: int | None = None
+    incident_id: int | None = None
 
     def record(self, uow: UnitOfWork) -> RemitError:
         with uow:
             team = uow.team(self.team)
             row = add_crossing(
-                uow, team, self.actor, self.action, self.domain, self.why, self.decision_id, refused=True
+                uow,
+                team,
+                self.actor,
+                self.action,
+                self.domain,
+                self.why,
+                self.decision_id,
+                refused=True,
+                incident_id=self.incident_id,
             )
+            refused = ActionRefused(self.action.value, self.domain, self.actor.role, self.why, row.id, self.incident_id)
             uow.record(
                 team,
-                ActionRefused(self.action.value, self.domain, self.actor.role, self.why, row.id),
+                refused,
                 actor=self.actor.handle,
                 decision_id=self.decision_id,
             )
@@ -70,12 +80,14 @@ def add_crossing(
     *,
     basis: str | None = None,
     refused: bool,
+    incident_id: int | None = None,
 ) -> CrossingRow:
     """A boundary crossing on the record: refused (the action was undone; ``Refusal.record`` writes its
     ``ActionRefused``) or heard as voice (a ``CrossingRecorded`` entry of its own)."""
     row = CrossingRow(
         team_id=team.id,
         decision_id=decision_id,
+        incident_id=incident_id,
         domain=domain,
         person_id=actor.person_id,
         role=actor.role,
@@ -102,13 +114,24 @@ def check(
     proposer: bool = False,
     number: int | None = None,
     decision_id: int | None = None,
+    commander: bool = False,
+    incident_id: int | None = None,
 ) -> None:
     """Refuse (``Refusal``) unless the rights table lets ``actor`` take ``action`` (on decision ``number``,
-    which they proposed or not)."""
-    standing = Standing(actor.handle, actor.role, rights, proposer=proposer, number=number)
+    which they proposed or not; or on an incident, whose commander they are or not)."""
+    standing = Standing(actor.handle, actor.role, rights, proposer=proposer, number=number, commander=commander)
     refused = denial(action, standing)
     if refused is not None:
-        raise Refusal(team.name, actor, action, rights.name, refused.why, hint=refused.hint, decision_id=decision_id)
+        raise Refusal(
+            team.name,
+            actor,
+            action,
+            rights.name,
+            refused.why,
+            hint=refused.hint,
+            decision_id=decision_id,
+            incident_id=incident_id,
+        )
 
 
 def team_charter(uow: UnitOfWork, team: TeamRow) -> tuple[CharterVersionRow, Charter]:

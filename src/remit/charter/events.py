@@ -38,3 +38,4 @@ class ActionRefused(Event):
     role: str
     why: str
     crossing: int | None = None  # the crossings row's id (None in entries written before it was recorded)
+    incident: int | None = None  # the incident's row id, when the action was on one

@@ -137,7 +137,7 @@ RIGHT_WORDS = {
     Right.DECIDE: "decides",
     Right.BLOCK: "may block, not decide",
     Right.VOICE: "has a voice: heard, never binding",
-    Right.CONSULT: "is consulted: asked before it settles",
+    Right.CONSULT: "is consulted and informed: asked before it settles, told of every change",
     Right.INFORM: "is informed: told, not asked",
 }
 
@@ -159,6 +159,11 @@ class DomainRights:
 
     def roles_with(self, right: Right) -> list[str]:
         return [role for role, grant in self.grants.items() if grant.right is right]
+
+    @property
+    def informed(self) -> list[str]:
+        """The roles told of a change: the informed, and the consulted (a consulted role is also informed)."""
+        return [role for role, grant in self.grants.items() if grant.right in (Right.CONSULT, Right.INFORM)]
 
     @property
     def deciders(self) -> list[str]:

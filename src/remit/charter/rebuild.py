@@ -27,10 +27,10 @@ class Rebuilt:
             case CharterAdopted() as adopted:
                 self._adopt(adopted, entry)
             case CrossingRecorded() as crossed:
-                heard = {"basis": crossed.basis, "why": crossed.why, "refused": False}
+                heard = {"basis": crossed.basis, "why": crossed.why, "refused": False, "incident_id": None}
                 self._crossing(entry, crossed.crossing, crossed.action, crossed.domain, crossed.role, heard)
             case ActionRefused() as refused:
-                undone = {"basis": None, "why": refused.why, "refused": True}
+                undone = {"basis": None, "why": refused.why, "refused": True, "incident_id": refused.incident}
                 self._crossing(entry, refused.crossing, refused.action, refused.domain, refused.role, undone)
 
     def _adopt(self, adopted: CharterAdopted, entry: Recorded) -> None:

@@ -63,6 +63,7 @@ def _crossing(row: CrossingRow, person: str | None) -> dict[str, Any]:
         "basis": row.basis,
         "why": row.why,
         "refused": row.refused,
+        "incident_id": row.incident_id,
         "at": utc(row.at),
     }
 

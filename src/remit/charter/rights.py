@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from remit.charter.model import READ_ONLY_ROLES, Charter, DomainRights, Grant, Right
+from remit.charter.model import READ_ONLY_ROLES, RIGHT_WORDS, Charter, DomainRights, Grant, Right
 
 STRENGTH = {Right.DECIDE: 0, Right.BLOCK: 1, Right.VOICE: 2, Right.CONSULT: 3, Right.INFORM: 4}
 
@@ -28,6 +28,14 @@ class Action(StrEnum):
     ADD_RULE = "add-rule"
     RETIRE_RULE = "retire-rule"
     MANAGE_DELIVERIES = "manage-deliveries"  # see and re-queue failed notifications (``notify``)
+    OPEN_INCIDENT = "open-incident"
+    POST_INCIDENT_UPDATE = "post-incident-update"
+    CHANGE_INCIDENT_SEVERITY = "change-incident-severity"
+    CHANGE_INCIDENT_STATUS = "change-incident-status"
+    NAME_COMMANDER = "name-incident-commander"
+    ANSWER_IMPACT = "answer-customer-impact"
+    RESOLVE_INCIDENT = "resolve-incident"
+    LINK_POSTMORTEM = "link-postmortem"
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class Standing:
     rights: DomainRights
     proposer: bool = False
     number: int | None = None
+    commander: bool = False  # the incident's commander, named by its owner (``number`` is the incident's)
 
     @property
     def grant(self) -> Grant | None:
@@ -108,6 +117,39 @@ def proposer(s: Standing) -> Denial | None:
     )
 
 
+def owner_side(doing: str, *, commander: bool = True) -> Requirement:
+    """An incident's owner side: the domain's key holders ("The EM owns this entirely"), or, once an incident
+    is open, the commander they named for it. Everyone else is refused, in words that say who may."""
+
+    def requirement(s: Standing) -> Denial | None:
+        if (s.grant is not None and s.grant.holds_key) or (commander and s.commander):
+            return None
+        owners = " or ".join(s.rights.deciders) or "nobody"
+        who_may = f"the {owners}" + (" or the commander they name" if commander else "")
+        why = f"{s.who} may not {doing}: in {s.rights.name} only {who_may} does"
+        consulted_here = s.grant is not None and s.grant.right is Right.CONSULT
+        if consulted_here:
+            why += f"; {s.role} is consulted and informed here, not a decision-maker"
+        elif s.grant is not None:
+            why += f"; {s.role} {RIGHT_WORDS[s.grant.right]}"
+        hint = "answer the customer-impact consult instead; " if consulted_here else ""
+        return Denial(why, f"{hint}ask {who_may}")
+
+    return requirement
+
+
+def consulted(s: Standing) -> Denial | None:
+    """Answering an incident's customer-impact consult: the roles the domain consults (the PM, by default)."""
+    if s.grant is not None and s.grant.right is Right.CONSULT:
+        return None
+    domain = s.rights.name
+    asked = ", ".join(s.rights.roles_with(Right.CONSULT)) or "no role"
+    return Denial(
+        f"{s.who} is not consulted on customer impact in {domain}: the charter asks {asked}",
+        f"`remit who {domain}` shows who is consulted",
+    )
+
+
 RIGHTS: dict[Action, Requirement] = {
     Action.OPEN_DECISION: takes_part,
     Action.RECORD_POSITION: takes_part,
@@ -117,6 +159,14 @@ RIGHTS: dict[Action, Requirement] = {
     Action.ADD_RULE: holds_key,
     Action.RETIRE_RULE: holds_key,
     Action.MANAGE_DELIVERIES: holds_key,  # in the charter or the team-process domain (``MANAGING_DOMAINS``)
+    Action.OPEN_INCIDENT: owner_side("open an incident", commander=False),
+    Action.POST_INCIDENT_UPDATE: owner_side("post an incident update"),
+    Action.CHANGE_INCIDENT_SEVERITY: owner_side("change an incident's severity"),
+    Action.CHANGE_INCIDENT_STATUS: owner_side("change an incident's status"),
+    Action.NAME_COMMANDER: owner_side("name an incident's commander", commander=False),
+    Action.ANSWER_IMPACT: consulted,
+    Action.RESOLVE_INCIDENT: owner_side("resolve an incident"),
+    Action.LINK_POSTMORTEM: owner_side("link an incident's postmortem"),
 }
 MANAGING_DOMAINS = ("charter", "team-process")  # who keeps the team's rules keeps its notifications running
 
@@ -155,5 +205,5 @@ def who(domain: DomainRights) -> dict[str, object]:
         "block": domain.block_scopes,
         "voice": domain.roles_with(Right.VOICE),
         "consult": domain.roles_with(Right.CONSULT),
-        "inform": domain.roles_with(Right.INFORM),
+        "inform": domain.informed,  # a consulted role is also informed: told of every change it is asked about
     }

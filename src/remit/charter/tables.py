@@ -47,11 +47,13 @@ class CrossingRow(Base):
     __table_args__ = (
         Index("ix_crossings_team_domain", "team_id", "domain"),
         Index("ix_crossings_decision", "decision_id"),
+        Index("ix_crossings_incident", "incident_id"),
         a_name("crossings", "basis", 50),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     domain: Mapped[str] = mapped_column(String(100))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     role: Mapped[str] = mapped_column(String(50))

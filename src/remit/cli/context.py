@@ -84,6 +84,14 @@ class Backend(Protocol):
         """My queue; ``next_cursor`` is an opaque string to pass back as ``cursor``."""
         ...
 
+    def show_incident(self, number: int) -> Json:
+        """An incident: its state, timeline (public and internal), impact consult, timings, crossings."""
+        ...
+
+    def list_incidents(self, *, open_only: bool) -> list[Json]:
+        """The team's incidents, newest first."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -46,11 +46,12 @@ def notify_people(uow: UnitOfWork, records: Sequence[Recorded]) -> None:
 def notify(
     uow: UnitOfWork, team: TeamRow, decision: DecisionRow, rights: DomainRights, event: NoticeEvent, record: Recorded
 ) -> None:
-    """Tell the people who hold an ``inform`` role of the domain today; on opening, also ask the ``consult``
-    roles. The actor has seen what they did."""
-    kinds = [(NoticeKind.TOLD, role) for role in rights.roles_with(Right.INFORM)]
-    if event is NoticeEvent.OPENED:
-        kinds += [(NoticeKind.ASKED, role) for role in rights.roles_with(Right.CONSULT)]
+    """Tell the people who hold an ``inform`` or a ``consult`` role of the domain today (a consulted role is
+    also informed); on opening, ask the ``consult`` roles instead of telling them (asked once, not asked and
+    told). The actor has seen what they did."""
+    asking = event is NoticeEvent.OPENED
+    consulted = set(rights.roles_with(Right.CONSULT))
+    kinds = [(NoticeKind.ASKED if asking and role in consulted else NoticeKind.TOLD, role) for role in rights.informed]
     if not kinds:
         return
     roster = charter_from_text(current_version(uow, team).text)

@@ -37,6 +37,7 @@ from remit.decisions.filters import STATES, Filters
 from remit.kernel.commands import SignedIn, build
 from remit.kernel.errors import InvalidInput
 from remit.kernel.times import parse_deadline
+from remit.web.panels import queue_panels
 from remit.web.render import ENV, PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of
 
@@ -85,7 +86,8 @@ def my_queue(
 ) -> HTMLResponse:
     store = store_of(request)
     mine = queue.my_queue(uow=store.uow(), team=who.team, handle=who.handle, limit=PAGE, before=before)
-    return page(request, "queue.html", title="My queue", queue=mine, holders=mine.holders)
+    panels = queue_panels(request, who)  # what other capabilities contribute (incidents)
+    return page(request, "queue.html", title="My queue", queue=mine, holders=mine.holders, panels=panels)
 
 
 @router.get("/decisions")

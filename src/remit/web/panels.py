@@ -1,0 +1,36 @@
+"""Panels other capabilities contribute to shared pages, so a page can show what a capability it must not
+import has to say: the queue page (in ``decisions``) shows an "Incidents" panel that ``incidents`` registers.
+A panel maker gets the request and the signed-in viewer and returns a rendered panel, or None to show none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+from markupsafe import Markup
+
+from remit.kernel.commands import SignedIn
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str  # a slug, for the section's ids
+    title: str
+    html: Markup  # rendered by its capability, autoescaped
+    count: int = 0
+
+
+PanelMaker = Callable[[Request, SignedIn], Panel | None]
+QUEUE_PANELS: list[PanelMaker] = []
+
+
+def queue_panel(maker: PanelMaker) -> PanelMaker:
+    """Register ``maker`` as a panel of the queue page (in the order registered)."""
+    if maker not in QUEUE_PANELS:
+        QUEUE_PANELS.append(maker)
+    return maker
+
+
+def queue_panels(request: Request, who: SignedIn) -> list[Panel]:
+    return [panel for maker in QUEUE_PANELS if (panel := maker(request, who)) is not None]

@@ -1,0 +1,102 @@
+"""Every incident action × every role × every preset, on SQLite and PostgreSQL: allowed or refused exactly as
+the charter's incident-response domain says ("The EM owns this entirely. During an incident, the PM is a
+stakeholder: informed of severity, consulted on customer impact prioritization, not a decision-maker"), and
+the incident page offers a form exactly when the handler accepts it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from remit import capabilities  # noqa: F401 - registers the handlers
+from remit.charter import ROLES, Person, Right, load_preset, preset_names, teams
+from remit.charter.render import render_charter
+from remit.incidents import abilities
+from remit.incidents.commands import (
+    AnswerImpact,
+    LinkPostmortem,
+    NameCommander,
+    OpenIncident,
+    ResolveIncident,
+    UpdateIncident,
+)
+from remit.kernel.commands import Command, act
+from remit.kernel.errors import RightsRefused
+from remit.kernel.uow import Store
+
+TEAM = "matrix"
+URL = "https://wiki.example.com/postmortems/1"
+
+
+def accepted(store: Store, handle: str, command: Command[Any]) -> bool:
+    try:
+        act(store, TEAM, handle, command)
+    except RightsRefused:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_every_incident_action_for_every_role_is_allowed_or_refused_as_the_charter_says(
+    store: Store, preset: str
+) -> None:
+    base = load_preset(preset)
+    people = {role: Person(role, role, (role,)) for role in ROLES}
+    teams.init_team(
+        uow=store.uow(),
+        text=render_charter(replace(base, name=TEAM, preset=preset, people=people), team=TEAM),
+        source="remit.toml",
+    )
+    rights = base.domains["incident-response"]
+    owner = rights.deciders[0]
+    wrong: list[str] = []
+    for role in ROLES:
+        grant = rights.grant(role)
+        owns = grant is not None and grant.right is Right.DECIDE
+        consulted = grant is not None and grant.right is Right.CONSULT
+        opened = accepted(store, role, OpenIncident(title=f"by {role}", severity="sev3"))
+        if opened != owns:
+            wrong.append(f"{role} open: accepted={opened}, the charter says {owns}")
+        number = act(store, TEAM, owner, OpenIncident(title=f"for {role}", severity="sev3")).number
+        can = abilities.incident_page(uow=store.uow(), team=TEAM, handle=role, number=number).can
+        tries: list[tuple[str, bool, bool, Command[Any]]] = [
+            ("severity", owns, can.severity, UpdateIncident(number=number, severity="sev1")),
+            ("status", owns, can.status, UpdateIncident(number=number, status="identified")),
+            ("message", owns, can.update, UpdateIncident(number=number, message="an internal note")),
+            ("impact", consulted, can.impact, AnswerImpact(number=number, impact="EU customers first")),
+            (
+                "commander",
+                owns,
+                can.commander,
+                NameCommander(number=number, handle="engineer" if role != "engineer" else "tech-lead"),
+            ),
+            ("resolve", owns, can.resolve, ResolveIncident(number=number)),
+            ("postmortem", owns, owns, LinkPostmortem(number=number, url=URL)),
+        ]
+        for what, expected, offered, command in tries:
+            took = accepted(store, role, command)
+            if took != expected or offered != expected:
+                wrong.append(f"{role} {what}: accepted={took}, offered={offered}, the charter says {expected}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_the_commander_the_owner_names_runs_the_incident_but_names_no_one(store: Store, preset: str) -> None:
+    base = load_preset(preset)
+    people = {role: Person(role, role, (role,)) for role in ROLES}
+    teams.init_team(
+        uow=store.uow(),
+        text=render_charter(replace(base, name=TEAM, preset=preset, people=people), team=TEAM),
+        source="remit.toml",
+    )
+    owner = base.domains["incident-response"].deciders[0]
+    number = act(store, TEAM, owner, OpenIncident(title="Checkout down", severity="sev2")).number
+    assert not accepted(store, "engineer", UpdateIncident(number=number, severity="sev1"))  # not yet named
+    act(store, TEAM, owner, NameCommander(number=number, handle="engineer"))
+    assert accepted(store, "engineer", UpdateIncident(number=number, severity="sev1", status="identified"))
+    assert not accepted(store, "engineer", NameCommander(number=number, handle="tech-lead"))
+    assert not accepted(store, "engineer", OpenIncident(title="another", severity="sev4"))
+    assert accepted(store, "engineer", ResolveIncident(number=number))
+    assert accepted(store, "engineer", LinkPostmortem(number=number, url=URL))
