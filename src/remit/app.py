@@ -42,6 +42,8 @@ from remit.kernel.db import READ_ONLY
 from remit.kernel.errors import InvalidInput, RemitError, unavailable
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
+from remit.tracker import api as tracker_api
+from remit.tracker import web as tracker_pages
 from remit.web.render import STATIC, error_page
 
 log = logging.getLogger("remit.server")
@@ -189,7 +191,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.identify_token = functools.partial(tokens.token_identity, limits=limits)  # who calls the API,
     app.state.identify_session = accounts.session_identity  # and who is signed in on a page
     app.state.notary = None  # set when the app starts, if it has a signing key
-    for capability in (decision_api, charter_api, identity_api, audit_api, checkpoint_api, export_api):
+    for capability in (decision_api, charter_api, identity_api, tracker_api, audit_api, checkpoint_api, export_api):
         app.include_router(capability.router)
     metrics = Metrics()
     app.state.metrics = metrics
@@ -208,7 +210,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def prometheus() -> Response:
         return metrics.render()
 
-    for pages in (identity_pages, decision_pages, charter_pages, export_web):
+    for pages in (identity_pages, decision_pages, charter_pages, tracker_pages, export_web):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

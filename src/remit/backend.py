@@ -20,6 +20,9 @@ from remit.decisions import madr, queries, queue, rules
 from remit.kernel.commands import COMMANDS, Caller, Command, as_json
 from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.uow import Store, UnitOfWork
+from remit.tracker import board as tracker_board
+
+SEARCHED = ("q", "label", "component", "customer", "status")
 
 
 class LocalBackend:
@@ -118,6 +121,15 @@ class LocalBackend:
         body = queue.my_queue(uow=self._uow(), team=self._team, handle=handle, limit=limit, before=before).as_dict()
         body["next_cursor"] = None if body["next_cursor"] is None else str(body["next_cursor"])
         return body
+
+    def bugs(self, asked: Json) -> Json:
+        found = tracker_board.board(
+            uow=self._uow(),
+            team=self._team,
+            search=tracker_board.Search(**{name: asked.get(name) or "" for name in SEARCHED}),
+            limit=int(asked.get("limit") or tracker_board.PAGE),
+        )
+        return found.as_dict()
 
     def close(self) -> None:
         """The context closes the store."""

@@ -14,8 +14,17 @@ from remit.decisions import subscribers as decision_subscribers
 from remit.identity import accounts as identity_handlers
 from remit.identity import replay as identity_replay
 from remit.identity import tokens as token_handlers
+from remit.tracker import handlers as tracker_handlers
 
-LOADED = (decision_handlers, decision_notices, decision_rules, decision_subscribers, identity_handlers, token_handlers)
+LOADED = (
+    decision_handlers,
+    decision_notices,
+    decision_rules,
+    decision_subscribers,
+    identity_handlers,
+    token_handlers,
+    tracker_handlers,
+)
 
 PROJECTORS.register("charter", charter_replay.PROJECTOR)
 PROJECTORS.register("decisions", decision_replay.PROJECTOR)

@@ -24,6 +24,7 @@ from remit.decisions import show
 from remit.decisions.resolve import parse_position, resolve
 from remit.identity import cli as identity_cli
 from remit.kernel.errors import Conflict, InvalidInput, RemitError
+from remit.tracker import cli as tracker_cli
 
 if TYPE_CHECKING:
     from remit.kernel.uow import Store
@@ -42,6 +43,7 @@ app.add_typer(ledger_cmds.audit, name="audit")
 app.add_typer(ledger_cmds.export, name="export")
 app.add_typer(ledger_cmds.db, name="db")
 app.add_typer(identity_cli.people, name="people")
+app.add_typer(tracker_cli.bugs, name="bugs")
 app.command()(server_cmds.serve)
 for command in (decision_cmds.queue, ledger_cmds.log, ledger_cmds.gate, ledger_cmds.expire, ledger_cmds.demo):
     app.command()(command)

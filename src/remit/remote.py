@@ -24,6 +24,7 @@ from remit.decisions import api as decision_routes  # noqa: F401 - declares the 
 from remit.decisions import madr
 from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, RemitError
+from remit.tracker import api as tracker_routes  # noqa: F401 - declares the board's commands' routes
 
 API = "/api/v1"
 PAGE = 200  # the most the API gives per page
@@ -258,6 +259,9 @@ class RemoteBackend:
 
     def queue(self, *, handle: str, limit: int, cursor: str | None) -> Json:
         return self._get("/queue", {"limit": max(1, min(limit, PAGE)), "cursor": cursor})
+
+    def bugs(self, asked: Json) -> Json:
+        return self._get("/bugs", {name: value for name, value in asked.items() if value})
 
     def _write(self, path: str, body: Json) -> Json:
         answer = self._json("POST", path, body=body)

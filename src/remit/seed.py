@@ -17,6 +17,7 @@ from remit.charter.roster import sample_roster
 from remit.identity import accounts as identity
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
+from remit.tracker import demo as tracker_demo
 
 DEMO_TEAM = "checkout"
 DEMO_PASSWORD = "remit-demo-pass"  # noqa: S105 - the demo's published sign-in, printed by `remit serve --demo`
@@ -37,8 +38,9 @@ def demo_text() -> str:
     return render_charter(replace(preset, name=DEMO_TEAM, preset="default", people=people), team=DEMO_TEAM)
 
 
-def seed_demo(store: Store) -> DemoTeam:
-    """Create the demo team unless the database already holds it."""
+def seed_demo(store: Store, *, board: bool = True) -> DemoTeam:
+    """Create the demo team unless the database already holds it; ``board``: with its bug board (imported
+    bugs, published), which a database from before the board (migration 0008) cannot hold."""
     with store.uow().reading() as uow:
         exists = uow.session.scalars(select(TeamRow).where(TeamRow.name == DEMO_TEAM)).first() is not None
     text = demo_text()
@@ -51,4 +53,6 @@ def seed_demo(store: Store) -> DemoTeam:
         for handle in charter.people:
             identity.set_password(uow=store.uow(), team=DEMO_TEAM, handle=handle, password=DEMO_PASSWORD)
         demo_story.play(store, DEMO_TEAM)
+        if board:
+            tracker_demo.seed_board(store, DEMO_TEAM)
     return DemoTeam(DEMO_TEAM, DEMO_PASSWORD, roster, created=True)

@@ -27,6 +27,8 @@ class Action(StrEnum):
     WITHDRAW_DECISION = "withdraw-decision"
     ADD_RULE = "add-rule"
     RETIRE_RULE = "retire-rule"
+    IMPORT_ISSUES = "import-issues"
+    PUBLISH_BOARD = "publish-board"
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,10 @@ RIGHTS: dict[Action, Requirement] = {
     Action.WITHDRAW_DECISION: proposer,
     Action.ADD_RULE: holds_key,
     Action.RETIRE_RULE: holds_key,
+    # The bug board (tracker/): the team's shared tools are its process, which the EM owns (team-process).
+    # Whoever takes part in the process keeps the board fed; only its key holder shows it outside the team.
+    Action.IMPORT_ISSUES: takes_part,
+    Action.PUBLISH_BOARD: holds_key,
 }
 
 

@@ -84,6 +84,11 @@ class Backend(Protocol):
         """My queue; ``next_cursor`` is an opaque string to pass back as ``cursor``."""
         ...
 
+    def bugs(self, asked: Json) -> Json:
+        """One page of the team's bug board: {team, items, total, counts, published}; ``asked`` holds q, label,
+        component, customer, status and limit."""
+        ...
+
     def close(self) -> None: ...
 
 

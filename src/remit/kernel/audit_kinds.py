@@ -10,6 +10,8 @@ from enum import StrEnum
 
 class AuditKind(StrEnum):
     ACTION_REFUSED = "ActionRefused"
+    BUG_BOARD_PUBLISHED = "BugBoardPublished"
+    BUG_BOARD_UNPUBLISHED = "BugBoardUnpublished"
     CHARTER_ADOPTED = "CharterAdopted"
     CROSSING_RECORDED = "CrossingRecorded"
     DECISION_AMENDED = "DecisionAmended"
@@ -19,6 +21,7 @@ class AuditKind(StrEnum):
     DECISION_STATE_CHANGED = "DecisionStateChanged"
     DECISION_WITHDRAWN = "DecisionWithdrawn"
     EVIDENCE_ADDED = "EvidenceAdded"
+    ISSUES_IMPORTED = "IssuesImported"
     LOGIN_LINK_ISSUED = "LoginLinkIssued"
     PASSWORD_SET = "PasswordSet"  # noqa: S105 (an audit kind, not a password)
     POSITION_RECORDED = "PositionRecorded"
