@@ -154,7 +154,7 @@ class GitHubClient(Client):
 
     def issues(self, repo: str, progress: Progress = _quiet) -> Parsed:
         """Every issue of ``repo`` (``owner/name``), open and closed; pull requests skipped and counted."""
-        if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
+        if not re.fullmatch(r"[A-Za-z0-9-]+/(?!\.\.?$)[\w.-]+", repo):
             raise InvalidInput(f"'{repo}' is not OWNER/NAME", hint="e.g. --repo panjf2000/ants", field="repo")
         parsed = Parsed()
         url: str | None = f"/repos/{repo}/issues"
