@@ -42,7 +42,7 @@ def _progress(what: str) -> Iterator[Callable[[int, int | None], None]]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         task = bar.add_task(what, total=None)
 
         def advance(done: int, total: int | None) -> None:
@@ -182,7 +182,7 @@ def list_bugs(
 def _print_board(found: dict[str, Any]) -> None:
     items = found["items"]
     counts = ", ".join(f"{count} {category}" for category, count in found["counts"].items())
-    console.print(f"{found['total']} bugs ({counts}); the {len(items)} most recently updated:")
+    console.print(f"{found['total']} bugs ({counts}); the first {len(items)}:")
     for bug in items:
         who = bug["assignee"] or f"team {found['team']}"
         console.print(

@@ -128,5 +128,12 @@ def demo_bugs(now: datetime) -> Parsed:
 
 def seed_board(store: Store, team: str) -> None:
     """Sam imports the bugs; Ezra, who owns the team's process, publishes the board."""
-    act(store, team, "sam", import_command(Source.JIRA, "the team's tracker (demo)", demo_bugs(store.clock())))
+    act(
+        store,
+        team,
+        "sam",
+        import_command(
+            Source.JIRA, "the team's tracker (demo)", demo_bugs(store.clock().replace(second=0, microsecond=0))
+        ),
+    )
     act(store, team, "ezra", PublishBoard(published=True))
