@@ -12,7 +12,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import shared_data
-from tests.e2e.test_cli import run, workdir  # noqa: F401 - the fixture
+from tests.e2e import test_cli
+from tests.e2e.test_cli import run
+
+workdir = test_cli.workdir  # the fixture: a fresh folder, no REMIT_* variables
 
 
 @pytest.fixture

@@ -106,9 +106,11 @@ def test_github_an_exhausted_rate_limit_waits_for_its_reset_before_the_next_page
 
 def test_github_a_wait_too_long_is_refused_and_a_bad_token_said_so(httpserver: HTTPServer):
     httpserver.expect_ordered_request(PATH).respond_with_json({}, status=429, headers={"Retry-After": "3600"})
-    with GitHubClient("t", base_url=httpserver.url_for("/"), sleep=lambda _s: None) as client:
-        with pytest.raises(Unavailable, match="asks to wait 3600s"):
-            client.issues(REPO)
+    with (
+        GitHubClient("t", base_url=httpserver.url_for("/"), sleep=lambda _s: None) as client,
+        pytest.raises(Unavailable, match="asks to wait 3600s"),
+    ):
+        client.issues(REPO)
     httpserver.clear()
     httpserver.expect_request(PATH).respond_with_json({"message": "Bad credentials"}, status=401)
     with GitHubClient("t", base_url=httpserver.url_for("/")) as client:
@@ -150,12 +152,13 @@ def test_jira_cloud_credentials_are_sent_as_basic_auth_and_a_bad_query_said_so(h
     httpserver.expect_request(
         "/rest/api/2/search", headers={"Authorization": "Basic bWVAZXhhbXBsZS5jb206dG9rZW4="}
     ).respond_with_json({"errorMessages": ["Error in the JQL Query"]}, status=400)
-    with JiraClient(httpserver.url_for("/"), "me@example.com:token") as client:
-        with pytest.raises(InvalidInput, match="Error in the JQL Query"):
-            client.search("project = ")
+    with (
+        JiraClient(httpserver.url_for("/"), "me@example.com:token") as client,
+        pytest.raises(InvalidInput, match="Error in the JQL Query"),
+    ):
+        client.search("project = ")
 
 
 def test_an_unreachable_tracker_is_one_clear_error():
-    with JiraClient("http://127.0.0.1:9", "pat") as client:
-        with pytest.raises(Unavailable, match="cannot reach Jira"):
-            client.search("type = Bug")
+    with JiraClient("http://127.0.0.1:9", "pat") as client, pytest.raises(Unavailable, match="cannot reach Jira"):
+        client.search("type = Bug")
