@@ -153,7 +153,35 @@ def test_a_stakeholder_has_no_forms_and_a_post_anyway_is_refused(
     expect(sol.locator(".crossings")).to_contain_text("Refused: sol (stakeholder)")
 
 
-PAGES = ["/", "/decisions", "/decisions/1", "/decisions/2", "/charter", "/insights", "/decisions/new", "/tokens"]
+def test_a_stakeholder_finds_a_bug_by_its_key_on_the_board(open_page: Callable[[], Page]) -> None:
+    sol = open_page()
+    sign_in(sol, "sol")
+    sol.get_by_role("navigation", name="Main").get_by_role("link", name="Bugs").click()
+    expect(sol.get_by_role("heading", name="Bugs", exact=True)).to_be_visible()
+    sol.get_by_label("Search by key or words").fill("CHK-142")
+    sol.get_by_role("button", name="Search").click()
+    expect(sol).to_have_url(re.compile(r"/bugs\?q=CHK-142"))
+    rows = sol.locator("table.bugs tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Refunds to expired cards fail without telling the customer")
+    expect(rows.first).to_contain_text("in progress")
+    expect(rows.first).to_contain_text("Sam Alvarez")
+    link = rows.first.get_by_role("link", name="CHK-142")
+    expect(link).to_have_attribute("href", "https://tracker.example.com/browse/CHK-142")
+    expect(sol.locator('form[action="/bugs/publish"]')).to_have_count(0)  # a stakeholder reads, never publishes
+
+
+PAGES = [
+    "/",
+    "/decisions",
+    "/decisions/1",
+    "/decisions/2",
+    "/charter",
+    "/insights",
+    "/decisions/new",
+    "/tokens",
+    "/bugs",
+]
 
 
 def sideways(page: Page) -> int:
@@ -211,7 +239,7 @@ def test_the_api_docs_render_offline_from_packaged_assets_under_their_csp(open_p
     assert left == [] and violations == [] and page.evaluate("window.__violations || []") == []
 
 
-AXE_PAGES = [*PAGES, "/decisions/3", "/ledger", "/password"]
+AXE_PAGES = [*PAGES, "/decisions/3", "/ledger", "/password", "/bugs?status=done", "/public/checkout/bugs"]
 
 
 @pytest.mark.parametrize("width", [390, 1440])
