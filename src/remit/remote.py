@@ -261,7 +261,9 @@ class RemoteBackend:
         return self._get("/queue", {"limit": max(1, min(limit, PAGE)), "cursor": cursor})
 
     def bugs(self, asked: Json) -> Json:
-        return self._get("/bugs", {name: value for name, value in asked.items() if value})
+        found = self._get("/bugs", {name: value for name, value in asked.items() if value})
+        found.pop("next_cursor", None)  # one page, as locally: the CLI shows the first --limit bugs
+        return found
 
     def _write(self, path: str, body: Json) -> Json:
         answer = self._json("POST", path, body=body)
