@@ -15,6 +15,7 @@ from remit.identity import accounts as identity_handlers
 from remit.identity import replay as identity_replay
 from remit.identity import tokens as token_handlers
 from remit.tracker import handlers as tracker_handlers
+from remit.tracker import replay as tracker_replay
 
 LOADED = (
     decision_handlers,
@@ -29,3 +30,4 @@ LOADED = (
 PROJECTORS.register("charter", charter_replay.PROJECTOR)
 PROJECTORS.register("decisions", decision_replay.PROJECTOR)
 PROJECTORS.register("identity", identity_replay.PROJECTOR)
+PROJECTORS.register("tracker", tracker_replay.PROJECTOR)

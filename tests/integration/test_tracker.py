@@ -264,3 +264,22 @@ def test_the_board_page_for_a_stakeholder_and_the_publish_form_only_for_the_em(w
     assert "/bugs/publish" in web.get("/bugs").text
     done = web.follow(web.post("/bugs/publish", {"published": "false"}, csrf_from="/bugs"))
     assert "for the team only" in done.text and "Publish the board" in done.text
+
+
+def test_a_board_published_behind_the_chains_back_is_a_difference(store: Store, team: str):
+    from sqlalchemy import text
+
+    from remit.audit.replay import verify
+
+    act(store, team, "ezra", PublishBoard(published=True))
+    act(store, team, "ezra", PublishBoard(published=False))
+    act(store, team, "ezra", PublishBoard(published=True))
+    assert [report.differences for report in verify(uow=store.uow(), team=team)] == [[]]
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE bug_boards SET published = false"))
+
+    (report,) = verify(uow=store.uow(), team=team)
+
+    assert [d.sentence() for d in report.differences] == [
+        "bug_boards the bug board published: the chain says true, the table says false"
+    ]

@@ -112,12 +112,12 @@ def publish_board(uow: UnitOfWork, caller: Caller, command: PublishBoard) -> Boa
     with uow:
         team, actor = _allowed(uow, caller, Action.PUBLISH_BOARD)
         row = uow.session.get(BugBoardRow, team.id)
-        if row is None:
-            row = BugBoardRow(team_id=team.id, published=False, changed_at=uow.now, changed_by=actor)
-            uow.session.add(row)
-        if row.published != command.published:
+        if (row is not None and row.published) != command.published:  # a change: kept and on the record
+            if row is None:
+                row = BugBoardRow(team_id=team.id)
+                uow.session.add(row)
             row.published, row.changed_at, row.changed_by = command.published, uow.now, actor
             uow.record(team, BugBoardPublished() if command.published else BugBoardUnpublished(), actor=actor)
-        setting = BoardSetting(team.name, row.published, public_path(team.name))
+        setting = BoardSetting(team.name, command.published, public_path(team.name))
         uow.commit(setting)
         return setting
