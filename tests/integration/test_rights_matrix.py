@@ -97,7 +97,7 @@ def test_what_a_page_offers_is_what_the_handler_accepts(preset: str, tmp_path: P
             matrix.check(can.withdraw, proposer, withdraw, f"{proposer} withdraws")
         for handle in ROLES:  # the bug board: the page offers import and publish exactly when they are taken
             can_board = board.abilities(uow=store.uow(), team=TEAM, handle=handle)
-            issues = ImportIssues(source=Source.JIRA, origin=f"{handle}'s export")
+            issues = ImportIssues(tracker=Source.JIRA, origin=f"{handle}'s export")
             matrix.check(can_board.can_import, handle, issues, f"{handle} on {preset}: import issues")
             publish = PublishBoard(published=handle != "stakeholder")
             matrix.check(can_board.can_publish, handle, publish, f"{handle} on {preset}: publish the board")

@@ -189,9 +189,9 @@ def test_publishing_is_a_setting_on_the_record_and_opens_the_public_board(store:
 @pytest.mark.parametrize(
     ("values", "says"),
     [
-        ({"source": "gitlab", "origin": "x"}, "unknown source 'gitlab'"),
-        ({"source": "jira", "origin": ""}, "origin is empty"),
-        ({"source": "jira", "origin": "x", "issues": [{"key": "A-1"}]}, "issues.0.title"),
+        ({"tracker": "gitlab", "origin": "x"}, "unknown tracker 'gitlab'"),
+        ({"tracker": "jira", "origin": ""}, "origin is empty"),
+        ({"tracker": "jira", "origin": "x", "issues": [{"key": "A-1"}]}, "issues.0.title"),
     ],
 )
 def test_an_import_that_does_not_fit_is_refused_naming_the_field(values: dict[str, Any], says: str):

@@ -50,7 +50,7 @@ class ImportIssues(Command[Imported]):
     key); the rows the importer could not read are reported back, and the import is recorded once."""
 
     action: ClassVar[str | None] = Action.IMPORT_ISSUES
-    source: Annotated[Source, OneOf("source"), Field(examples=["jira"])]
+    tracker: Annotated[Source, OneOf("tracker"), Field(examples=["jira"], description="github or jira")]
     origin: Annotated[str, Text("origin", 500, one_line=True), Field(examples=["storm-bugs.jsonl.gz"])]
     issues: list[IssueIn] = Field(default_factory=list, max_length=MAX_ISSUES)
     unreadable: list[RowNotRead] = Field(default_factory=list, max_length=MAX_ISSUES)
@@ -77,5 +77,5 @@ def import_command(source: Source, origin: str, parsed: Parsed) -> ImportIssues:
             why = describe(error) if isinstance(error, ValidationError) else error.message
             unreadable.append(RowNotRead(where=issue.key[:100], reason=why[:1000]))
     return ImportIssues(
-        source=source, origin=origin[-500:], issues=issues, unreadable=unreadable, skipped=parsed.skipped
+        tracker=source, origin=origin[-500:], issues=issues, unreadable=unreadable, skipped=parsed.skipped
     )

@@ -40,7 +40,7 @@ def import_issues(uow: UnitOfWork, caller: Caller, command: ImportIssues) -> Imp
             row.key: row
             for row in uow.session.scalars(
                 select(TrackedIssueRow).where(
-                    TrackedIssueRow.team_id == team.id, TrackedIssueRow.source == command.source.value
+                    TrackedIssueRow.team_id == team.id, TrackedIssueRow.source == command.tracker.value
                 )
             )
         }
@@ -51,7 +51,7 @@ def import_issues(uow: UnitOfWork, caller: Caller, command: ImportIssues) -> Imp
             if row is None:
                 uow.session.add(
                     TrackedIssueRow(
-                        team_id=team.id, source=command.source.value, key=key, imported_at=uow.now, **values
+                        team_id=team.id, source=command.tracker.value, key=key, imported_at=uow.now, **values
                     )
                 )
                 added += 1
@@ -64,11 +64,11 @@ def import_issues(uow: UnitOfWork, caller: Caller, command: ImportIssues) -> Imp
         unreadable = [row.model_dump() for row in command.unreadable]
         skipped = sum(command.skipped.values())
         event = IssuesImported(
-            command.source.value, command.origin, added, updated, unchanged, len(unreadable), skipped
+            command.tracker.value, command.origin, added, updated, unchanged, len(unreadable), skipped
         )
         uow.record(team, event, actor=actor)
         result = Imported(
-            command.source.value, command.origin, added, updated, unchanged, unreadable, dict(command.skipped)
+            command.tracker.value, command.origin, added, updated, unchanged, unreadable, dict(command.skipped)
         )
         uow.commit(result)
         return result
