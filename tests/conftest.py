@@ -34,6 +34,17 @@ from remit.kernel.uow import Store
 from remit.seed import DEMO_TEAM, seed_demo
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # real records, read at test time, never committed
+
+
+def shared_data(relative: str) -> Path:
+    """A file of ``../shared/data`` (real trackers' exports); the test skips, saying so, where it is absent."""
+    path = DATA / relative
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the real-data tests need ../shared/data beside the repository")
+    return path
+
+
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 

@@ -48,6 +48,8 @@ from remit.kernel.uow import Store
 from remit.notify import api as notify_api
 from remit.notify import web as notify_pages
 from remit.notify.worker import Running, Worker, base_url
+from remit.tracker import api as tracker_api
+from remit.tracker import web as tracker_pages
 from remit.web.render import STATIC, error_page
 
 log = logging.getLogger("remit.server")
@@ -217,6 +219,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         export_api,
         notify_api,
         incident_api,
+        tracker_api,
     ):
         app.include_router(capability.router)
     metrics = Metrics()
@@ -244,6 +247,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         export_web,
         notify_pages,
         incident_pages,
+        tracker_pages,
     ):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

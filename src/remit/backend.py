@@ -21,6 +21,9 @@ from remit.incidents import queries as incidents
 from remit.kernel.commands import COMMANDS, Caller, Command, as_json
 from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.uow import Store, UnitOfWork
+from remit.tracker import board as tracker_board
+
+SEARCHED = ("q", "label", "component", "customer", "status")
 
 
 class LocalBackend:
@@ -126,6 +129,15 @@ class LocalBackend:
     def list_incidents(self, *, open_only: bool) -> list[Json]:
         found = incidents.list_incidents(uow=self._uow(), team=self._team, open_only=open_only)
         return [summary.as_dict() for summary in found]
+
+    def bugs(self, asked: Json) -> Json:
+        found = tracker_board.board(
+            uow=self._uow(),
+            team=self._team,
+            search=tracker_board.Search(**{name: asked.get(name) or "" for name in SEARCHED}),
+            limit=int(asked.get("limit") or tracker_board.PAGE),
+        )
+        return found.as_dict()
 
     def close(self) -> None:
         """The context closes the store."""

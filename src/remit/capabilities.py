@@ -20,6 +20,8 @@ from remit.incidents import replay as incident_replay
 from remit.incidents import subscribers as incident_subscribers
 from remit.notify import handlers as notify_handlers
 from remit.notify import replay as notify_replay
+from remit.tracker import handlers as tracker_handlers
+from remit.tracker import replay as tracker_replay
 
 LOADED = (
     decision_handlers,
@@ -32,6 +34,7 @@ LOADED = (
     notify_handlers,
     incident_handlers,
     incident_subscribers,
+    tracker_handlers,
 )
 
 PROJECTORS.register("charter", charter_replay.PROJECTOR)
@@ -39,3 +42,4 @@ PROJECTORS.register("decisions", decision_replay.PROJECTOR)
 PROJECTORS.register("identity", identity_replay.PROJECTOR)
 PROJECTORS.register("notify", notify_replay.PROJECTOR)
 PROJECTORS.register("incidents", incident_replay.PROJECTOR)
+PROJECTORS.register("tracker", tracker_replay.PROJECTOR)

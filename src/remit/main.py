@@ -27,6 +27,7 @@ from remit.identity import cli as identity_cli
 from remit.incidents import cli as incident_cmds
 from remit.kernel.errors import Conflict, InvalidInput, RemitError
 from remit.notify import cli as notify_cli
+from remit.tracker import cli as tracker_cli
 
 if TYPE_CHECKING:
     from remit.kernel.uow import Store
@@ -48,6 +49,7 @@ app.add_typer(ledger_cmds.db, name="db")
 app.add_typer(identity_cli.people, name="people")
 app.add_typer(notify_cli.app, name="notify")
 DEEPER_CHECKS.append(notify_cli.check_channels)  # `remit charter check`: can each channel be delivered?
+app.add_typer(tracker_cli.bugs, name="bugs")
 app.command()(server_cmds.serve)
 for command in (decision_cmds.queue, ledger_cmds.log, ledger_cmds.gate, ledger_cmds.expire, ledger_cmds.demo):
     app.command()(command)

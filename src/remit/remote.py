@@ -27,6 +27,7 @@ from remit.incidents import api as incident_routes  # noqa: F401 - declares the 
 from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, RemitError
 from remit.notify import api as notify_routes  # noqa: F401 - declares the notification commands' routes
+from remit.tracker import api as tracker_routes  # noqa: F401 - declares the board's commands' routes
 
 API = "/api/v1"
 PAGE = 200  # the most the API gives per page
@@ -261,6 +262,11 @@ class RemoteBackend:
 
     def queue(self, *, handle: str, limit: int, cursor: str | None) -> Json:
         return self._get("/queue", {"limit": max(1, min(limit, PAGE)), "cursor": cursor})
+
+    def bugs(self, asked: Json) -> Json:
+        found = self._get("/bugs", {name: value for name, value in asked.items() if value})
+        found.pop("next_cursor", None)  # one page, as locally: the CLI shows the first --limit bugs
+        return found
 
     def show_incident(self, number: int) -> Json:
         return self._get(f"/incidents/{number}")

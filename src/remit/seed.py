@@ -17,6 +17,7 @@ from remit.charter.roster import sample_roster
 from remit.identity import accounts as identity
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
+from remit.tracker import demo as tracker_demo
 
 DEMO_TEAM = "checkout"
 DEMO_ZONE = "Europe/Berlin"
@@ -56,8 +57,10 @@ def demo_text(base_url: str = "http://127.0.0.1:8000") -> str:
     return render_charter(demo, team=DEMO_TEAM)
 
 
-def seed_demo(store: Store, base_url: str = "http://127.0.0.1:8000") -> DemoTeam:
-    """Create the demo team unless the database already holds it (``base_url``: where the server answers)."""
+def seed_demo(store: Store, base_url: str = "http://127.0.0.1:8000", *, board: bool = True) -> DemoTeam:
+    """Create the demo team unless the database already holds it (``base_url``: where the server answers);
+    ``board``: with its bug board (imported bugs, published), which a database from before the board cannot
+    hold."""
     with store.uow().reading() as uow:
         exists = uow.session.scalars(select(TeamRow).where(TeamRow.name == DEMO_TEAM)).first() is not None
     text = demo_text(base_url)
@@ -70,4 +73,6 @@ def seed_demo(store: Store, base_url: str = "http://127.0.0.1:8000") -> DemoTeam
         for handle in charter.people:
             identity.set_password(uow=store.uow(), team=DEMO_TEAM, handle=handle, password=DEMO_PASSWORD)
         demo_story.play(store, DEMO_TEAM)
+        if board:
+            tracker_demo.seed_board(store, DEMO_TEAM)
     return DemoTeam(DEMO_TEAM, DEMO_PASSWORD, roster, created=True)

@@ -298,6 +298,24 @@ def test_the_em_runs_an_incident_and_the_pm_answers_the_impact_consult_from_her_
     expect(priya.locator(".lede")).to_contain_text("sev2")
 
 
+def test_a_stakeholder_finds_a_bug_by_its_key_on_the_board(open_page: Callable[[], Page]) -> None:
+    sol = open_page()
+    sign_in(sol, "sol")
+    sol.get_by_role("navigation", name="Main").get_by_role("link", name="Bugs").click()
+    expect(sol.get_by_role("heading", name="Bugs", exact=True)).to_be_visible()
+    sol.get_by_label("Search by key or words").fill("CHK-142")
+    sol.get_by_role("button", name="Search").click()
+    expect(sol).to_have_url(re.compile(r"/bugs\?q=CHK-142"))
+    rows = sol.locator("table.bugs tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Refunds to expired cards fail without telling the customer")
+    expect(rows.first).to_contain_text("in progress")
+    expect(rows.first).to_contain_text("Sam Alvarez")
+    link = rows.first.get_by_role("link", name="CHK-142")
+    expect(link).to_have_attribute("href", "https://tracker.example.com/browse/CHK-142")
+    expect(sol.locator('form[action="/bugs/publish"]')).to_have_count(0)  # a stakeholder reads, never publishes
+
+
 PAGES = [
     "/",
     "/decisions",
@@ -314,6 +332,7 @@ PAGES = [
     "/incidents",
     "/incidents/1",
     "/incidents/2",
+    "/bugs",
 ]
 PAGES += [  # the list as the insights' counts link to it: filtered, with the refused attempts, a bad filter
     "/decisions?domain=release&state=approved",
@@ -448,7 +467,7 @@ def test_a_person_sets_their_channels_and_choices_and_a_key_holder_sends_a_dead_
     expect(ezra.get_by_role("status")).to_contain_text(re.compile(r"delivery \d+ is due again"))
 
 
-AXE_PAGES = [*PAGES, "/decisions/3", "/ledger", "/password"]
+AXE_PAGES = [*PAGES, "/decisions/3", "/ledger", "/password", "/bugs?status=done", "/public/checkout/bugs"]
 
 
 @pytest.mark.parametrize("width", [390, 1440])

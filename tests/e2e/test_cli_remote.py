@@ -23,6 +23,7 @@ from remit.kernel.commands import act, build
 from remit.kernel.errors import RemitError
 from remit.kernel.uow import Store
 from remit.remote import RemoteBackend
+from tests.conftest import shared_data
 from tests.e2e.test_cli import run
 from tests.integration.test_exports import recompute_chain
 from tests.live.server import LiveServer, free_port
@@ -94,6 +95,8 @@ def opened(cli: Cli, title: str, *extra: str) -> int:
         ("log", "--limit", "5"),
         ("audit", "verify"),
         ("charter", "status"),
+        ("bugs", "list", "--q", "refund"),
+        ("bugs", "list", "--status", "open", "--component", "payments"),
     ],
 )
 def test_json_over_http_is_the_local_json(
@@ -276,6 +279,18 @@ def test_rules_over_http(cli: Cli) -> None:
     assert code == 0 and f"rule {rule['id']} retired" in out
     code, out, _ = cli("ezra", "rule", "list", "--all")
     assert f"rule {rule['id']} · release: rollback-plan from em — undo (retired" in out
+
+
+def test_bugs_are_imported_over_http_and_a_stakeholder_refused(cli: Cli) -> None:
+    export = shared_data("github/ants-issues.json")
+    issues = [item for item in json.loads(export.read_text(encoding="utf-8")) if "pull_request" not in item]
+    code, out, err = cli("ezra", "bugs", "import", "github", str(export), "--json")
+    assert code == 0, err
+    assert json.loads(out)["added"] + json.loads(out)["unchanged"] == len(issues)
+    code, out, _ = cli("sol", "bugs", "list", "--q", "panjf2000/ants", "--limit", "200", "--json")
+    assert json.loads(out)["total"] == len(issues)
+    code, _, err = cli("sol", "bugs", "import", "github", str(export))
+    assert code == 1 and "sol (stakeholder) has no right in team-process" in err
 
 
 def test_amend_and_withdraw_over_http(cli: Cli) -> None:

@@ -29,9 +29,12 @@ from remit.decisions.commands import (
     WithdrawDecision,
 )
 from remit.decisions.model import Stance
+from remit.integrations.issues import Source
 from remit.kernel.commands import Command, act
 from remit.kernel.errors import RightsRefused
 from remit.kernel.uow import Store
+from remit.tracker import board
+from remit.tracker.commands import ImportIssues, PublishBoard
 
 TEAM = "matrix"
 
@@ -92,6 +95,12 @@ def test_what_a_page_offers_is_what_the_handler_accepts(preset: str, tmp_path: P
             can = abilities.decision_abilities(uow=store.uow(), team=TEAM, handle=proposer, number=number)
             withdraw = WithdrawDecision(number=number)
             matrix.check(can.withdraw, proposer, withdraw, f"{proposer} withdraws")
+        for handle in ROLES:  # the bug board: the page offers import and publish exactly when they are taken
+            can_board = board.abilities(uow=store.uow(), team=TEAM, handle=handle)
+            issues = ImportIssues(tracker=Source.JIRA, origin=f"{handle}'s export")
+            matrix.check(can_board.can_import, handle, issues, f"{handle} on {preset}: import issues")
+            publish = PublishBoard(published=handle != "stakeholder")
+            matrix.check(can_board.can_publish, handle, publish, f"{handle} on {preset}: publish the board")
     finally:
         store.close()
     assert matrix.mismatches == []

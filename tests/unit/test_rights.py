@@ -35,6 +35,26 @@ def test_the_rights_table_on_a_release(action: Action, role: str, proposer: bool
     assert allows(action, standing(role, proposer=proposer)) is allowed
 
 
+TEAM_PROCESS = load_preset("default").domains["team-process"]
+
+
+@pytest.mark.parametrize(
+    ("action", "role", "allowed"),
+    [
+        (Action.IMPORT_ISSUES, "em", True),  # "The EM owns the team's agile process"
+        (Action.IMPORT_ISSUES, "engineer", True),  # consulted in the process: keeps the board fed
+        (Action.IMPORT_ISSUES, "pm", True),  # voice in the process
+        (Action.IMPORT_ISSUES, "stakeholder", False),  # reads the board, never writes it
+        (Action.IMPORT_ISSUES, "designer", False),  # no right in team-process
+        (Action.PUBLISH_BOARD, "em", True),  # showing it outside the team is the process owner's call
+        (Action.PUBLISH_BOARD, "pm", False),
+        (Action.PUBLISH_BOARD, "engineer", False),
+    ],
+)
+def test_the_rights_table_on_the_bug_board(action: Action, role: str, allowed: bool) -> None:
+    assert allows(action, standing(role, rights=TEAM_PROCESS)) is allowed
+
+
 def test_a_stakeholder_never_takes_part_even_if_a_right_slipped_past_the_charter_check() -> None:
     grant = Grant("stakeholder", Right.CONSULT, note="not allowed by `charter check`")
     rights = DomainRights("positioning", "", {"stakeholder": grant})

@@ -52,6 +52,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     403: {"model": Problem, "description": "the charter gives your role no right to this (recorded)"},
     409: {"model": Problem, "description": "the decision is settled"},
+    413: {"model": Problem, "description": "the request body is larger than the server's limit"},
 }
 
 

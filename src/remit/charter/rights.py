@@ -36,6 +36,8 @@ class Action(StrEnum):
     ANSWER_IMPACT = "answer-customer-impact"
     RESOLVE_INCIDENT = "resolve-incident"
     LINK_POSTMORTEM = "link-postmortem"
+    IMPORT_ISSUES = "import-issues"
+    PUBLISH_BOARD = "publish-board"
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,10 @@ RIGHTS: dict[Action, Requirement] = {
     Action.ANSWER_IMPACT: consulted,
     Action.RESOLVE_INCIDENT: owner_side("resolve an incident"),
     Action.LINK_POSTMORTEM: owner_side("link an incident's postmortem"),
+    # The bug board (tracker/): the team's shared tools are its process, which the EM owns (team-process).
+    # Whoever takes part in the process keeps the board fed; only its key holder shows it outside the team.
+    Action.IMPORT_ISSUES: takes_part,
+    Action.PUBLISH_BOARD: holds_key,
 }
 MANAGING_DOMAINS = ("charter", "team-process")  # who keeps the team's rules keeps its notifications running
 

@@ -92,6 +92,11 @@ class Backend(Protocol):
         """The team's incidents, newest first."""
         ...
 
+    def bugs(self, asked: Json) -> Json:
+        """One page of the team's bug board: {team, items, total, counts, published}; ``asked`` holds q, label,
+        component, customer, status and limit."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 class AuditKind(StrEnum):
     ACTION_REFUSED = "ActionRefused"
+    BUG_BOARD_PUBLISHED = "BugBoardPublished"
+    BUG_BOARD_UNPUBLISHED = "BugBoardUnpublished"
     CHANNEL_ADDED = "ChannelAdded"
     CHANNEL_REMOVED = "ChannelRemoved"
     CHARTER_ADOPTED = "CharterAdopted"
@@ -26,6 +28,7 @@ class AuditKind(StrEnum):
     IMPACT_ANSWERED = "ImpactAnswered"
     INCIDENT_OPENED = "IncidentOpened"
     INCIDENT_UPDATED = "IncidentUpdated"
+    ISSUES_IMPORTED = "IssuesImported"
     LOGIN_LINK_ISSUED = "LoginLinkIssued"
     NOTIFY_PREFERENCES_SET = "NotifyPreferencesSet"
     PASSWORD_SET = "PasswordSet"  # noqa: S105 (an audit kind, not a password)
