@@ -9,17 +9,16 @@ output, ``--json`` included, is the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
-from remit.audit import anchoring, checkpoints, export, keys, replay
-from remit.audit.export_records import Table
 from remit.charter import teams
 from remit.cli.context import SETTLED, Json
-from remit.decisions import madr, queries, queue, rules
-from remit.kernel.commands import COMMANDS, Caller, Command, as_json
+from remit.decisions import madr, queries
 from remit.kernel.errors import InvalidInput, NotFound
-from remit.kernel.uow import Store, UnitOfWork
+
+if TYPE_CHECKING:
+    from remit.kernel.commands import Command
+    from remit.kernel.uow import Store, UnitOfWork
 
 
 class LocalBackend:
@@ -43,6 +42,9 @@ class LocalBackend:
         return given
 
     def act(self, actor: str, command: Command[Any]) -> Json:
+        from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
+        from remit.kernel.commands import COMMANDS, Caller, as_json
+
         result: Json = as_json(COMMANDS.dispatch(self._store(), Caller(self._team, actor), command))
         return result
 
@@ -61,12 +63,19 @@ class LocalBackend:
         return [(madr.filename(view), madr.render(view)) for view in views]
 
     def export_json(self) -> Iterator[bytes]:
+        from remit.audit import export
+
         return _utf8(export.json_document(uow=self._uow(), team=self._team))
 
     def export_csv(self, table: str) -> Iterator[bytes]:
+        from remit.audit import export
+        from remit.audit.export_records import Table
+
         return _utf8(export.csv_table(uow=self._uow(), team=self._team, table=Table(table)))
 
     def list_rules(self, *, include_retired: bool) -> list[Json]:
+        from remit.decisions import rules  # with the handlers it registers (pydantic): not for the gate
+
         views = rules.list_rules(uow=self._uow(), team=self._team, include_retired=include_retired)
         return [view.as_dict() for view in views]
 
@@ -84,12 +93,19 @@ class LocalBackend:
         return [entry.as_dict() for entry in queries.audit_log(uow=self._uow(), team=self._team, limit=limit)]
 
     def verify_audit(self) -> list[Json]:
+        from remit import capabilities  # noqa: F401 - registers the projectors that replay every capability
+        from remit.audit import replay
+
         return [report.as_dict() for report in replay.verify(uow=self._uow(), team=self._team_name)]
 
     def checkpoint(self) -> Json:
+        from remit.audit import anchoring, keys  # cryptography: only for the commands that sign or check
+
         return anchoring.take(uow=self._uow(), team=self._team, key=keys.load()).as_dict()
 
     def check_checkpoint(self, checkpoint: Json, source: str, public_key: str | None) -> Json:
+        from remit.audit import anchoring, checkpoints, keys
+
         if public_key is not None:
             public = keys.parse_public(public_key, "--public-key")
         else:
@@ -104,6 +120,8 @@ class LocalBackend:
         return queries.gate(uow=self._uow(), team=self._team, number=number).as_dict()
 
     def queue(self, *, handle: str, limit: int, cursor: str | None) -> Json:
+        from remit.decisions import queue
+
         status = teams.charter_status(uow=self._uow(), team=self._team)
         roster = teams.charter_from_text(status.text).people
         if handle not in roster:

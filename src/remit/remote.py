@@ -11,19 +11,17 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from remit import __version__
-from remit.api.commands import ROUTES
-from remit.charter import api as charter_routes  # noqa: F401 - declares the charter commands' routes
-from remit.charter.teams import sha256
 from remit.cli.context import SETTLED, Json
-from remit.decisions import api as decision_routes  # noqa: F401 - declares the decision commands' routes
 from remit.decisions import madr
-from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, RemitError
+
+if TYPE_CHECKING:
+    from remit.kernel.commands import Command
 
 API = "/api/v1"
 PAGE = 200  # the most the API gives per page
@@ -188,6 +186,12 @@ class RemoteBackend:
 
     def act(self, actor: str, command: Command[Any]) -> Json:
         """POST the command to the route the server reads it from (``api.commands.ROUTES``)."""
+        # the API's routes (FastAPI, pydantic, the database stack): only for the commands that write, so that a
+        # read such as `remit --server URL gate N` needs only the HTTP client
+        from remit.api.commands import ROUTES
+        from remit.charter import api as charter_routes  # noqa: F401 - declares the charter commands' routes
+        from remit.decisions import api as decision_routes  # noqa: F401 - declares the decision commands' routes
+
         route = ROUTES[type(command)]
         return self._write(route.url(command), route.body(command))
 
@@ -235,6 +239,8 @@ class RemoteBackend:
     def charter_status(self, *, file_text: str | None) -> Json:
         adopted = self._get("/charter")
         status = {key: adopted.get(key) for key in ("team", "version", "sha256", "adopted_at")}
+        from remit.charter.teams import sha256
+
         status["file_matches"] = None if file_text is None else sha256(file_text) == adopted.get("sha256")
         return status
 

@@ -14,7 +14,6 @@ from remit.charter import Right
 from remit.charter.enforce import domain_rights
 from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
 from remit.charter.teams import charter_from_text, current_version
-from remit.decisions import reached as notices
 from remit.decisions import words
 from remit.decisions.acting import bound_charter, bound_rules, evaluate, load_decision
 from remit.decisions.model import Position, Resolution, Stance, State, Weight
@@ -61,6 +60,8 @@ def summary_of(decision: DecisionRow, proposer: str) -> DecisionSummary:
 
 
 def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
+    from remit.decisions.reached import reached  # with the handler it registers (pydantic): not for the gate
+
     with uow.reading():
         team_row = uow.team(team, lock=False)
         decision = load_decision(uow, team_row, number)
@@ -129,7 +130,7 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
                 for c in crossings
             ],
             history=[HistoryEntry(row.seq, row.at, row.actor, row.kind, json.loads(row.payload)) for row in history],
-            reached=notices.reached(uow, decision.id, handles),
+            reached=reached(uow, decision.id, handles),
         )
 
 
