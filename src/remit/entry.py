@@ -23,7 +23,8 @@ Value = str | bool | list[str] | None
 
 @dataclass(frozen=True)
 class Opt:
-    """One option as Typer declares it: a flag, a value, or a value that may repeat (a list)."""
+    """One option as Typer declares it: a flag, a value, or a value that may repeat (a list); ``name`` is the
+    Typer parameter's."""
 
     name: str
     kind: str = "value"  # "value", "flag" or "repeat"
@@ -32,7 +33,7 @@ class Opt:
 
 ROOT = {
     "--database": Opt("database", envvar="REMIT_DATABASE_URL"),
-    "--file": Opt("file"),
+    "--file": Opt("charter"),
     "--team": Opt("team", envvar="REMIT_TEAM"),
     "--server": Opt("server", envvar="REMIT_SERVER"),
     "--token": Opt("token", envvar="REMIT_TOKEN"),
@@ -115,7 +116,7 @@ def answer(plain: Plain) -> int:
     from remit.quick import connect, gate_answer, open_reading_store, report, resolve_answer, who_answer
 
     root, options = plain.root, plain.options
-    file, charter = _text(root.get("file")), _text(options.get("charter"))
+    file, charter = _text(root.get("charter")), _text(options.get("charter"))
     context = Context(
         database=_text(root.get("database")),
         charter_path=Path("remit.toml") if file is None else Path(file),
