@@ -113,3 +113,11 @@ def test_anything_not_plain_goes_to_typer(args: list[str]) -> None:
 def test_shell_completion_goes_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(entry.COMPLETION, "bash_complete")
     assert entry.parse(["who", "release"]) is None
+
+
+def test_the_schema_head_read_from_the_scripts_is_alembic_s() -> None:
+    """The gate opens the database without Alembic: the head it checks the schema against is read from the
+    migration scripts' text, and must be the one Alembic finds."""
+    from remit.kernel import db
+
+    assert db.head_revision() == db.alembic_head()

@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaH
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
-from remit.kernel.errors import InvalidInput, MustRecord
+from remit.kernel.errors import InvalidInput
+from remit.kernel.refusals import MustRecord
 
 if TYPE_CHECKING:
     from remit.kernel.uow import Claim, Store, UnitOfWork

@@ -104,7 +104,7 @@ def head_revision() -> str:
         revision, down = assigned.get("revision"), assigned.get("down_revision")
         if not isinstance(revision, ast.Constant) or not isinstance(down, ast.Constant):
             return alembic_head()
-        revisions[revision.value] = down.value
+        revisions[str(revision.value)] = down.value
     heads = set(revisions) - set(revisions.values())
     if len(heads) != 1 or len(revisions) != len(set(revisions.values())):
         return alembic_head()

@@ -7,11 +7,6 @@ exits 1; nobody sees a traceback for bad input.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from remit.kernel.uow import UnitOfWork
-
 
 class RemitError(Exception):
     code = "remit_error"
@@ -24,14 +19,6 @@ class RemitError(Exception):
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message, "hint": self.hint}
-
-
-class MustRecord(Exception):
-    """Raised by a handler for a refusal that must be on the record even though the action is undone (the
-    command registry, ``kernel/commands.py``, rolls the action back, then records it)."""
-
-    def record(self, uow: UnitOfWork) -> RemitError:
-        raise NotImplementedError
 
 
 class InvalidInput(RemitError):
