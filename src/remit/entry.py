@@ -4,10 +4,10 @@ converts each parameter through pydantic and the tree imports every capability's
 more than the 0.25 s issue [5/11] allows these commands (bench/cli_startup.py).
 
 Anything else, and anything here that is not plain (``--help``, an option this table does not know, a repeated
-option, a value that looks like an option, a missing or extra argument, a gate number that is not digits,
-shell completion), goes to the Typer application in ``remit.main``, which parses it as it always has: its help,
-its errors, its exit codes. So the quick path only ever answers what Typer would have answered the same way; the
-tables below are checked against the Typer commands' own parameters by tests/unit/test_cli_quick.py."""
+option, a value that is empty or looks like an option, a missing or extra argument, a gate number that is not
+digits, shell completion), goes to the Typer application in ``remit.main``, which parses it as it always has:
+its help, its errors, its exit codes. So the quick path only ever answers what Typer would have answered the
+same way; the tables below are checked against the Typer commands' own parameters by tests/unit/test_cli_quick.py."""
 
 from __future__ import annotations
 
@@ -102,6 +102,8 @@ def _take(rest: list[str], table: dict[str, Opt], into: dict[str, Value]) -> boo
         if not rest or rest[0].startswith("-"):
             return False
         value = rest.pop(0)
+    if not value:  # an empty value is Typer's to judge
+        return False
     if opt.kind == "repeat":
         into[opt.name] = [*(_texts(into.get(opt.name)) or []), value]
     else:

@@ -87,6 +87,8 @@ def test_an_empty_environment_variable_is_not_a_value(monkeypatch: pytest.Monkey
         ["who", "release", "--preset", "a", "--preset", "b"],
         ["who", "release", "--json", "--json"],
         ["who", "release", "--json=yes"],
+        ["who", "release", "--preset="],
+        ["--file", "", "who", "release"],
         ["who", "release", "--as", "priya"],
         ["who", "release", "--team", "x"],
         ["who", "--", "release"],
