@@ -96,11 +96,17 @@ def head_revision() -> str:
     is not one plain line (a branch, a merge, a script this cannot read) is left to Alembic."""
     revisions: dict[str, object] = {}
     for script in sorted(VERSIONS.glob("*.py")):
-        assigned = {
-            node.targets[0].id: node.value
-            for node in ast.parse(script.read_text(encoding="utf-8")).body
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-        }
+        assigned: dict[str, ast.expr | None] = {}
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:  # `revision = ...`, `revision: str = ...`
+            value: ast.expr | None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign):
+                target, value = node.target, node.value
+            else:
+                continue
+            if isinstance(target, ast.Name):
+                assigned[target.id] = value
         revision, down = assigned.get("revision"), assigned.get("down_revision")
         if not isinstance(revision, ast.Constant) or not isinstance(down, ast.Constant):
             return alembic_head()
