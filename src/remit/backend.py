@@ -9,21 +9,18 @@ output, ``--json`` included, is the same.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
-from remit.audit import anchoring, checkpoints, export, keys, replay
-from remit.audit.export_records import Table
 from remit.charter import teams
 from remit.cli.context import SETTLED, Json
-from remit.decisions import madr, queries, queue, rules
-from remit.incidents import queries as incidents
-from remit.kernel.commands import COMMANDS, Caller, Command, as_json
+from remit.decisions import madr, queries
 from remit.kernel.errors import InvalidInput, NotFound
-from remit.kernel.uow import Store, UnitOfWork
-from remit.tracker import board as tracker_board
 
 SEARCHED = ("q", "label", "component", "customer", "status")
+
+if TYPE_CHECKING:
+    from remit.kernel.commands import Command
+    from remit.kernel.uow import Store, UnitOfWork
 
 
 class LocalBackend:
@@ -47,6 +44,9 @@ class LocalBackend:
         return given
 
     def act(self, actor: str, command: Command[Any]) -> Json:
+        from remit import capabilities  # noqa: F401 - registers the handlers the commands dispatch to
+        from remit.kernel.commands import COMMANDS, Caller, as_json
+
         result: Json = as_json(COMMANDS.dispatch(self._store(), Caller(self._team, actor), command))
         return result
 
@@ -65,12 +65,19 @@ class LocalBackend:
         return [(madr.filename(view), madr.render(view)) for view in views]
 
     def export_json(self) -> Iterator[bytes]:
+        from remit.audit import export
+
         return _utf8(export.json_document(uow=self._uow(), team=self._team))
 
     def export_csv(self, table: str) -> Iterator[bytes]:
+        from remit.audit import export
+        from remit.audit.export_records import Table
+
         return _utf8(export.csv_table(uow=self._uow(), team=self._team, table=Table(table)))
 
     def list_rules(self, *, include_retired: bool) -> list[Json]:
+        from remit.decisions import rules  # with the handlers it registers (pydantic): not for the gate
+
         views = rules.list_rules(uow=self._uow(), team=self._team, include_retired=include_retired)
         return [view.as_dict() for view in views]
 
@@ -88,12 +95,19 @@ class LocalBackend:
         return [entry.as_dict() for entry in queries.audit_log(uow=self._uow(), team=self._team, limit=limit)]
 
     def verify_audit(self) -> list[Json]:
+        from remit import capabilities  # noqa: F401 - registers the projectors that replay every capability
+        from remit.audit import replay
+
         return [report.as_dict() for report in replay.verify(uow=self._uow(), team=self._team_name)]
 
     def checkpoint(self) -> Json:
+        from remit.audit import anchoring, keys  # cryptography: only for the commands that sign or check
+
         return anchoring.take(uow=self._uow(), team=self._team, key=keys.load()).as_dict()
 
     def check_checkpoint(self, checkpoint: Json, source: str, public_key: str | None) -> Json:
+        from remit.audit import anchoring, checkpoints, keys
+
         if public_key is not None:
             public = keys.parse_public(public_key, "--public-key")
         else:
@@ -108,6 +122,8 @@ class LocalBackend:
         return queries.gate(uow=self._uow(), team=self._team, number=number).as_dict()
 
     def queue(self, *, handle: str, limit: int, cursor: str | None) -> Json:
+        from remit.decisions import queue
+
         status = teams.charter_status(uow=self._uow(), team=self._team)
         roster = teams.charter_from_text(status.text).people
         if handle not in roster:
@@ -124,13 +140,19 @@ class LocalBackend:
         return body
 
     def show_incident(self, number: int) -> Json:
+        from remit.incidents import queries as incidents
+
         return incidents.show_incident(uow=self._uow(), team=self._team, number=number).as_dict()
 
     def list_incidents(self, *, open_only: bool) -> list[Json]:
+        from remit.incidents import queries as incidents
+
         found = incidents.list_incidents(uow=self._uow(), team=self._team, open_only=open_only)
         return [summary.as_dict() for summary in found]
 
     def bugs(self, asked: Json) -> Json:
+        from remit.tracker import board as tracker_board
+
         found = tracker_board.board(
             uow=self._uow(),
             team=self._team,

@@ -15,6 +15,7 @@ from remit.cli.context import console, ctx, emit_json, err_console, local
 from remit.decisions import show
 from remit.decisions.views import AuditEntry
 from remit.kernel.errors import InvalidInput
+from remit.quick import gate_answer
 
 audit = typer.Typer(no_args_is_help=True, help="The append-only, hash-chained audit log.")
 export = typer.Typer(no_args_is_help=True, help="Export the ledger.")
@@ -159,15 +160,9 @@ def export_json(
 
 def gate(typer_ctx: typer.Context, number: int, json_out: Json = False) -> None:
     """Exit 0 only if decision NUMBER is an approved release; else print why and exit 1."""
-    answer = ctx(typer_ctx).backend().gate(number)
-    if json_out:
-        emit_json(answer)
-    elif answer["approved"]:
-        console.print(f"[green]gate open[/]: {answer['reason']}")
-    else:
-        err_console.print(f"[red]gate closed[/]: {answer['reason']}")
-    if answer["approved"] is not True:
-        raise typer.Exit(1)
+    code = gate_answer(ctx(typer_ctx).backend(), number, json_out=json_out)
+    if code:
+        raise typer.Exit(code)
 
 
 def expire(typer_ctx: typer.Context) -> None:

@@ -1,36 +1,32 @@
 """``remit``: the command line's composition root. It assembles every capability's commands; each is thin:
 parse, ask the backend (the local handlers and queries, or the team's server with --server), render. Errors
-print once, in red, exit 1."""
+print once, in red, exit 1. The console script (``entry.py``) answers `remit who`, `resolve` and `gate` without
+building this tree when their arguments are plain, and hands everything else to ``main`` here."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from remit import ledger as ledger_cmds
 from remit import serve as server_cmds
-from remit.charter import Charter, DomainRights, preset_names
 from remit.charter import cli as charter_cmds
+from remit.charter import preset_names
 from remit.charter.check import DEEPER_CHECKS
-from remit.charter.cli import pick_charter
+from remit.charter.pick import pick_charter
 from remit.charter.render import render_charter
-from remit.charter.rights import who
 from remit.charter.roster import parse_person, sample_roster
-from remit.cli.context import Backend, Context, console, ctx, emit_json, err_console, local
+from remit.cli.context import Context, console, ctx, err_console, local
 from remit.decisions import cli as decision_cmds
-from remit.decisions import show
-from remit.decisions.resolve import parse_position, resolve
 from remit.identity import cli as identity_cli
 from remit.incidents import cli as incident_cmds
 from remit.kernel.errors import Conflict, InvalidInput, RemitError
 from remit.notify import cli as notify_cli
+from remit.quick import connect, open_store, report, resolve_answer, who_answer
 from remit.tracker import cli as tracker_cli
-
-if TYPE_CHECKING:
-    from remit.kernel.uow import Store
 
 app = typer.Typer(
     name="remit",
@@ -56,26 +52,6 @@ for command in (decision_cmds.queue, ledger_cmds.log, ledger_cmds.gate, ledger_c
 
 PresetOpt = Annotated[str | None, typer.Option("--preset", help="a preset: " + ", ".join(preset_names()))]
 CharterOpt = Annotated[Path | None, typer.Option("--charter", help="a charter file (default: the team's remit.toml)")]
-
-
-def connect(context: Context) -> Backend:
-    """Where the commands' actions go: the team's server with --server, else the local database."""
-    if context.server:
-        from remit.remote import RemoteBackend  # imports the HTTP client and the API's routes: only when needed
-
-        return RemoteBackend(context.server, context.token, team=context.team_name)
-    from remit.backend import LocalBackend  # the database stack and every capability's handlers
-
-    return LocalBackend(context.store, lambda: context.team, context.team_name)
-
-
-def open_store(database: str | None, migrate: bool) -> Store:
-    """The local database, with every capability's tables and handlers registered: loaded only by the
-    commands that open it, so that `remit who` and `remit resolve` start quickly."""
-    from remit import capabilities  # noqa: F401 - every table (for the foreign keys) and handler
-    from remit.kernel.uow import Store
-
-    return Store.open(database, migrate=migrate)
 
 
 @app.callback()
@@ -170,16 +146,7 @@ def who_cmd(
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Who decides, blocks (on which bases), has voice, is consulted and informed in DOMAIN."""
-    rights = _domain(pick_charter(preset, charter, ctx(typer_ctx).charter_path), domain)
-    answer = who(rights)
-    if json_out:
-        emit_json(answer)
-        return
-    console.print(f"[bold]{domain}[/] — {rights.about}")
-    for key in ("decide", "voice", "consult", "inform"):
-        console.print(f"  {key}: {', '.join(answer[key]) or '-'}")  # type: ignore[arg-type]
-    for role, bases in answer["block"].items():  # type: ignore[attr-defined]
-        console.print(f"  {role} can block on: {', '.join(bases)}")
+    who_answer(ctx(typer_ctx).charter_path, domain, preset=preset, charter=charter, json_out=json_out)
 
 
 @app.command("resolve")
@@ -193,31 +160,22 @@ def resolve_cmd(
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Resolve DOMAIN for the given positions, without touching any database (pure)."""
-    rights = _domain(pick_charter(preset, charter, ctx(typer_ctx).charter_path), domain)
-    positions = [parse_position(item) for item in position or []]
-    result = resolve(rights, positions, evidence=set(evidence or []))
-    if json_out:
-        emit_json(result.as_dict())
-    else:
-        show.resolution(result)
-
-
-def _domain(charter: Charter, domain: str) -> DomainRights:
-    rights = charter.domain(domain)
-    if rights is None:
-        raise InvalidInput(f"{charter.name} has no domain '{domain}'", hint=f"domains: {', '.join(charter.domains)}")
-    return rights
+    resolve_answer(
+        ctx(typer_ctx).charter_path,
+        domain,
+        position=position,
+        evidence=evidence,
+        preset=preset,
+        charter=charter,
+        json_out=json_out,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="remit")
     except RemitError as error:
-        err_console.print(f"[bold red]error:[/] {error.message}")
-        if error.hint:
-            err_console.print(f"[red]hint:[/] {error.hint}")
-        for problem in getattr(error, "problems", [])[:50]:
-            err_console.print(f"  - {problem}")
+        report(error, err_console)
         sys.exit(1)
 
 

@@ -11,23 +11,17 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from remit import __version__
-from remit.api.commands import ROUTES
-from remit.charter import api as charter_routes  # noqa: F401 - declares the charter commands' routes
-from remit.charter.teams import sha256
 from remit.cli.context import SETTLED, Json
-from remit.decisions import api as decision_routes  # noqa: F401 - declares the decision commands' routes
 from remit.decisions import madr
-from remit.identity import api as identity_routes  # noqa: F401 - declares the identity commands' routes
-from remit.incidents import api as incident_routes  # noqa: F401 - declares the incident commands' routes
-from remit.kernel.commands import Command
 from remit.kernel.errors import InvalidInput, RemitError
-from remit.notify import api as notify_routes  # noqa: F401 - declares the notification commands' routes
-from remit.tracker import api as tracker_routes  # noqa: F401 - declares the board's commands' routes
+
+if TYPE_CHECKING:
+    from remit.kernel.commands import Command
 
 API = "/api/v1"
 PAGE = 200  # the most the API gives per page
@@ -192,6 +186,16 @@ class RemoteBackend:
 
     def act(self, actor: str, command: Command[Any]) -> Json:
         """Send the command to the route the server reads it from (``api.commands.ROUTES``), by its method."""
+        # the API's routes (FastAPI, pydantic, the database stack): only for the commands that write, so that a
+        # read such as `remit --server URL gate N` needs only the HTTP client
+        from remit.api.commands import ROUTES
+        from remit.charter import api as charter_routes  # noqa: F401 - declares the charter commands' routes
+        from remit.decisions import api as decision_routes  # noqa: F401 - declares the decision commands' routes
+        from remit.identity import api as identity_routes  # noqa: F401 - declares the identity commands' routes
+        from remit.incidents import api as incident_routes  # noqa: F401 - declares the incident commands' routes
+        from remit.notify import api as notify_routes  # noqa: F401 - declares the notification commands' routes
+        from remit.tracker import api as tracker_routes  # noqa: F401 - declares the board's commands' routes
+
         route = ROUTES[type(command)]
         return self._write(route.url(command), route.body(command), method=route.method)
 
@@ -239,6 +243,8 @@ class RemoteBackend:
     def charter_status(self, *, file_text: str | None) -> Json:
         adopted = self._get("/charter")
         status = {key: adopted.get(key) for key in ("team", "version", "sha256", "adopted_at")}
+        from remit.charter.teams import sha256
+
         status["file_matches"] = None if file_text is None else sha256(file_text) == adopted.get("sha256")
         return status
 

@@ -9,11 +9,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from remit.charter import Charter, Right, load_preset, parse_charter, preset_names, read_charter
+from remit.charter import Charter, Right, load_preset, preset_names, read_charter
 from remit.charter.diff import diff_charters
 from remit.charter.model import either
+from remit.charter.pick import pick_charter
 from remit.cli.context import console, ctx, emit_json, err_console, read_file
-from remit.kernel.errors import InvalidInput
 
 app = typer.Typer(no_args_is_help=True, help="The team's charter: check it, show it, compare it, change it.")
 
@@ -219,13 +219,3 @@ def _why(charter: Charter) -> None:
                 console.print(f"    [italic]“{grant.why}”[/]")
             if grant.note:
                 console.print(f"    [dim]Remit's choice: {grant.note}[/]")
-
-
-def pick_charter(preset: str | None, charter: Path | None, default: Path) -> Charter:
-    """--preset NAME, --charter FILE, or the team's charter file (in that order)."""
-    if preset and charter:
-        raise InvalidInput("give --preset or --charter, not both")
-    if preset:
-        return load_preset(preset)
-    path = charter or default
-    return parse_charter(read_file(path), str(path))

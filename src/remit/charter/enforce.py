@@ -12,8 +12,8 @@ from remit.charter.events import ActionRefused, CrossingRecorded
 from remit.charter.rights import Action, Standing, denial, strongest_first
 from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
 from remit.charter.teams import current_version, trusted_charter
-from remit.kernel.commands import MustRecord
 from remit.kernel.errors import InvalidInput, NotFound, RemitError, RightsRefused
+from remit.kernel.refusals import MustRecord
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 

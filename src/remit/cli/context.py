@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -12,13 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import typer
 from rich.console import Console
 
 from remit.kernel import times
 from remit.kernel.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # the database stack (and pydantic) load only when a command needs them: `remit who` is quick
+    import typer  # and so does Typer: `remit who`, `resolve` and `gate` are parsed without it (remit/quick.py)
+
     from remit.kernel.commands import Command
     from remit.kernel.uow import Store
 
@@ -198,7 +200,9 @@ def read_file(path: Path) -> str:
 
 
 def emit_json(value: Any) -> None:
-    typer.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    """The value as indented JSON on standard output (written and flushed as ``typer.echo`` does)."""
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
 
 
 def parse_deadline(text: str | None, now: datetime | None = None) -> datetime | None:

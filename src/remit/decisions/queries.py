@@ -16,7 +16,6 @@ from remit.charter.diff import Change, charter_changes, text_diff
 from remit.charter.enforce import domain_rights
 from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
 from remit.charter.teams import charter_from_text, current_version
-from remit.decisions import reached as notices
 from remit.decisions import words
 from remit.decisions.acting import bound_charter, bound_rules, evaluate, load_decision
 from remit.decisions.filters import Filters
@@ -83,6 +82,8 @@ def proposed_change(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> Pr
 
 
 def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
+    from remit.decisions.reached import reached  # with the handler it registers (pydantic): not for the gate
+
     with uow.reading():
         team_row = uow.team(team, lock=False)
         decision = load_decision(uow, team_row, number)
@@ -151,7 +152,7 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
                 for c in crossings
             ],
             history=[HistoryEntry(row.seq, row.at, row.actor, row.kind, json.loads(row.payload)) for row in history],
-            reached=notices.reached(uow, decision.id, handles),
+            reached=reached(uow, decision.id, handles),
         )
 
 

@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaH
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
-from remit.kernel.errors import InvalidInput, RemitError
+from remit.kernel.errors import InvalidInput
+from remit.kernel.refusals import MustRecord
 from remit.kernel.times import check_zone
 
 if TYPE_CHECKING:
@@ -76,13 +77,6 @@ class SignedIn(Protocol):
 
 
 Handler = Callable[["UnitOfWork", Caller, Any], Any]
-
-
-class MustRecord(Exception):
-    """Raised by a handler for a refusal that must be on the record even though the action is undone."""
-
-    def record(self, uow: UnitOfWork) -> RemitError:
-        raise NotImplementedError
 
 
 class Registry:

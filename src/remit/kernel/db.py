@@ -8,19 +8,20 @@ same Alembic migrations.
 
 from __future__ import annotations
 
+import ast
 import os
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from remit.kernel.errors import InvalidInput, unavailable
+
+if TYPE_CHECKING:  # Alembic (and the Mako and Pygments it loads) only for the commands that migrate
+    from alembic.config import Config
 
 DEFAULT_URL = "sqlite:///remit.db"
 READ_ONLY = "remit_read_only"  # a connection execution option: this transaction never writes
@@ -66,17 +67,55 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
+VERSION_TABLE = "alembic_version"  # Alembic's default
+
+
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "remit.kernel:migrations")
     return config
 
 
-def head_revision() -> str:
+def alembic_head() -> str:
+    """The newest migration as Alembic finds it (it imports every migration script)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package ships its migrations
         raise RuntimeError("no Alembic migrations found in remit.kernel.migrations")
     return head
+
+
+@cache
+def head_revision() -> str:
+    """The newest migration: the one revision no other names as its ``down_revision``, read from the scripts'
+    text, without loading Alembic (a command that only reads opens the database without it). A history that
+    is not one plain line (a branch, a merge, a script this cannot read) is left to Alembic."""
+    revisions: dict[str, object] = {}
+    for script in sorted(VERSIONS.glob("*.py")):
+        assigned: dict[str, ast.expr | None] = {}
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:  # `revision = ...`, `revision: str = ...`
+            value: ast.expr | None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign):
+                target, value = node.target, node.value
+            else:
+                continue
+            if isinstance(target, ast.Name):
+                assigned[target.id] = value
+        revision, down = assigned.get("revision"), assigned.get("down_revision")
+        if not isinstance(revision, ast.Constant) or not isinstance(down, ast.Constant):
+            return alembic_head()
+        revisions[str(revision.value)] = down.value
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1 or len(revisions) != len(set(revisions.values())):
+        return alembic_head()
+    (head,) = heads
+    return str(head)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -86,6 +125,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     old, which the tables referring to it would refuse: foreign keys are not enforced while the migrations
     run (SQLite ignores that switch inside a transaction, so it is flipped outside one), and every key is
     checked before the migrations commit."""
+    from alembic import command
+
     config = _alembic_config()
     try:
         with engine.connect() as connection:
@@ -118,8 +159,16 @@ def _check_foreign_keys(connection: Connection) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema's revision, read from Alembic's version table (None: no Remit database there)."""
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            if not inspect(connection).has_table(VERSION_TABLE):
+                return None
+            rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()  # noqa: S608
+            if len(rows) > 1:  # pragma: no cover - Remit's history is one line; Alembic explains a branched one
+                from alembic.runtime.migration import MigrationContext
+
+                return MigrationContext.configure(connection).get_current_revision()
+            return str(rows[0]) if rows else None
     except OperationalError as error:
         raise unavailable(error, engine.url.render_as_string()) from error
