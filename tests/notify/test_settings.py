@@ -19,6 +19,7 @@ from remit.kernel.commands import act
 from remit.kernel.tables import AuditRow
 from remit.kernel.uow import Store
 from remit.notify import outbox
+from remit.notify.channels import internal_target
 from remit.notify.commands import SetPreferences
 from remit.notify.tables import DeliveryRow
 from remit.notify.worker import Worker
@@ -62,6 +63,38 @@ def test_a_bad_channel_is_refused_naming_the_field(api: Api, body: dict[str, str
     answer = api.client.post("/api/v1/me/notify/channels", json=body, headers=api.as_("priya"))
     assert answer.status_code == 422, answer.text
     assert field in answer.text
+
+
+INTERNAL = [
+    "json://127.0.0.1:8000/hook",
+    "json://user:pw@169.254.169.254/latest/meta-data",  # the cloud metadata service
+    "jsons://localhost/x",
+    "json://10.1.2.3/x",
+    "slack+http://192.168.0.7/relay",
+    "json://[::1]:9/x",
+    "json://[::ffff:127.0.0.1]/x",
+    "json://127.1/x",
+    "json://2130706433/x",
+    "json://0.0.0.0/x",
+]
+
+
+@pytest.mark.parametrize("url", INTERNAL)
+def test_a_channel_of_your_own_cannot_point_the_server_at_its_own_network(api: Api, url: str) -> None:
+    answer = api.client.post("/api/v1/me/notify/channels", json={"url": url}, headers=api.as_("priya"))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["message"].startswith("url: a channel you add yourself must reach a public address")
+    assert "pw" not in answer.text and "charter's roster" in answer.json()["hint"]
+    with api.store.sessions() as session:
+        assert session.scalars(select(AuditRow.kind).where(AuditRow.kind == "ChannelAdded")).all() == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["json://hooks.example.com/x", "slack://T000/B000/XXX", "mailto://smtp.example.com?to=a@b.c", "json://8.8.8.8/"],
+)
+def test_a_public_channel_is_not_taken_for_an_internal_one(url: str) -> None:
+    assert internal_target(url) is None
 
 
 def test_an_unknown_topic_or_digest_is_refused_in_words(api: Api) -> None:

@@ -7,7 +7,9 @@ line, the audit chain): its scheme and a hint of its host, never the tokens or p
 
 from __future__ import annotations
 
+import ipaddress
 import random
+import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -71,6 +73,32 @@ def checked_url(url: str) -> str:
     if len(url) > MAX_URL:
         raise InvalidInput(f"url: longer than {MAX_URL} characters")
     return url
+
+
+def internal_target(url: str) -> str | None:
+    """The host of ``url`` when it names this machine or a private network outright: ``localhost``, or an
+    address that is loopback, private, link-local (the cloud metadata service), reserved or unspecified,
+    however it is written (``127.1``, ``0x7f000001``, ``[::1]``). ``None`` otherwise. A name that only
+    resolves to such an address is not caught here (resolving it now would not hold when it is sent)."""
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(host)
+    except ValueError:
+        try:  # the forms inet_aton also reads: 127.1, 0x7f.1, 2130706433
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    internal = address.is_loopback or address.is_private or address.is_link_local
+    return host if internal or address.is_reserved or address.is_unspecified or address.is_multicast else None
 
 
 class Topic(StrEnum):

@@ -14,7 +14,7 @@ from remit.kernel.errors import Conflict, InvalidInput, NotFound, RightsRefused
 from remit.kernel.messages import Message
 from remit.kernel.tables import OutboxRow, TeamRow
 from remit.kernel.uow import UnitOfWork
-from remit.notify.channels import CHOSEN, TOPIC_WORDS, checked_url, masked
+from remit.notify.channels import CHOSEN, TOPIC_WORDS, checked_url, internal_target, masked
 from remit.notify.commands import AddChannel, RemoveChannel, RetryDelivery, SetPreferences
 from remit.notify.events import ChannelAdded, ChannelRemoved, DeliveryRequeued, NotifyPreferencesSet
 from remit.notify.outbox import preferences
@@ -45,6 +45,13 @@ def _manager_denial(charter: Charter, handle: str) -> str | None:
 @COMMANDS.handles(AddChannel)
 def add_channel(uow: UnitOfWork, caller: Caller, command: AddChannel) -> ChannelView:
     url = checked_url(command.url)
+    inside = internal_target(url)
+    if inside is not None:  # the server would send to its own network on a team member's say-so
+        raise InvalidInput(
+            f"url: a channel you add yourself must reach a public address, not {inside}",
+            hint="a channel inside your network belongs in the charter's roster (`notify = [...]` under your "
+            "person), which the team reviews and adopts",
+        )
     with uow:
         team, person = _person(uow, caller.team, caller.handle)
         mine = uow.session.scalars(
