@@ -3,12 +3,15 @@ every table to show what a request wrote, and the checks of the one error shape.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
+from remit.app import Settings, create_app
 from remit.charter import Right
 from remit.charter.tables import CrossingRow
 from remit.charter.teams import charter_from_text
@@ -133,3 +136,15 @@ def test_every_response_says_nosniff(api: Api) -> None:
         api.client.get("/nowhere"),
     ):
         assert response.headers["x-content-type-options"] == "nosniff", response.url
+
+
+def test_the_request_log_can_be_turned_off_leaving_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make serve` (the demo) keeps the terminal quiet: REMIT_REQUEST_LOG=off drops the line per request,
+    not the warnings and errors."""
+    http = logging.getLogger("remit.http")
+    monkeypatch.setenv("REMIT_REQUEST_LOG", "off")
+    create_app(Settings.from_env())
+    assert not http.isEnabledFor(logging.INFO) and http.isEnabledFor(logging.WARNING)
+    monkeypatch.setenv("REMIT_REQUEST_LOG", "on")
+    create_app(Settings.from_env())
+    assert http.isEnabledFor(logging.INFO)
