@@ -79,7 +79,8 @@ class Settings:
     def from_env(cls) -> Settings:
         """REMIT_DATABASE_URL, REMIT_SECURE_COOKIES=1 behind HTTPS, the signing key (``audit/keys.py``),
         REMIT_CHECKPOINT_DIR (default .remit/checkpoints), REMIT_CHECKPOINT_MINUTES (default 10),
-        REMIT_CHECKPOINT_KEEP (default 1000), REMIT_REQUEST_LOG (`off`: no line per request), REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
+        REMIT_CHECKPOINT_KEEP (default 1000), REMIT_REQUEST_LOG (`off`: no line per request),
+        REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
         0: no worker in this server), REMIT_BASE_URL (the links in notifications), and the sign-in limits:
         REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
         REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and REMIT_RATE_LIMIT_STORAGE (a
