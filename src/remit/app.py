@@ -73,13 +73,13 @@ class Settings:
     notify_seconds: float = 0.0  # the notification worker's pass, besides after each commit (0: no worker;
     # from the environment: 5)
     base_url: str | None = None  # where links in notifications point (REMIT_BASE_URL); None: the worker's default
-    request_log: bool = True  # a JSON line per request on stderr (REMIT_REQUEST_LOG=off: warnings and errors only)
+    log_level: str = "info"  # Remit's JSON lines on stderr (REMIT_LOG_LEVEL): info has one per request
 
     @classmethod
     def from_env(cls) -> Settings:
         """REMIT_DATABASE_URL, REMIT_SECURE_COOKIES=1 behind HTTPS, the signing key (``audit/keys.py``),
         REMIT_CHECKPOINT_DIR (default .remit/checkpoints), REMIT_CHECKPOINT_MINUTES (default 10),
-        REMIT_CHECKPOINT_KEEP (default 1000), REMIT_REQUEST_LOG (`off`: no line per request),
+        REMIT_CHECKPOINT_KEEP (default 1000), REMIT_LOG_LEVEL (`info`; `warning`: no line per request),
         REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
         0: no worker in this server), REMIT_BASE_URL (the links in notifications), and the sign-in limits:
         REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
@@ -102,8 +102,17 @@ class Settings:
             rate_limit_storage=os.environ.get("REMIT_RATE_LIMIT_STORAGE") or throttle.STORAGE,
             notify_seconds=_number("REMIT_NOTIFY_SECONDS", 5),
             base_url=os.environ.get("REMIT_BASE_URL") or None,
-            request_log=os.environ.get("REMIT_REQUEST_LOG", "on").lower() not in ("off", "0", "false", "no"),
+            log_level=_log_level(os.environ.get("REMIT_LOG_LEVEL") or "info"),
         )
+
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def _log_level(name: str) -> str:
+    if name.lower() not in LOG_LEVELS:
+        raise RemitError(f"REMIT_LOG_LEVEL is '{name}', not a log level", hint=f"use one of {', '.join(LOG_LEVELS)}")
+    return name.lower()
 
 
 def _number(name: str, default: float) -> float:
@@ -165,7 +174,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     ``Settings.from_env``)."""
     settings = settings or Settings.from_env()
     configure_logging()
-    logging.getLogger("remit.http").setLevel(logging.NOTSET if settings.request_log else logging.WARNING)
+    logging.getLogger("remit").setLevel(settings.log_level.upper())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

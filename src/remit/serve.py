@@ -76,8 +76,8 @@ def serve(
     os.environ["REMIT_CHECKPOINT_DIR"] = str(folder)
     sign_in_limits(Settings.from_env())  # what the workers will read: a bad setting is a red line here
     console.print(f"checkpoints signed by key {key.id} ({key.source}), kept in {folder}")
-    if demo and os.environ.setdefault("REMIT_REQUEST_LOG", "off") == "off":  # a quiet terminal for the demo
-        console.print("requests are not logged line by line (REMIT_REQUEST_LOG=on logs them)")
+    if demo and os.environ.setdefault("REMIT_LOG_LEVEL", "warning") == "warning":  # a quiet terminal for the demo
+        console.print("logging warnings and errors only (REMIT_LOG_LEVEL=info logs every request)")
     console.print(f"notifications delivered by this server (links to {base}; `remit notify status` shows them)")
     console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
     console.print("press Ctrl+C to stop it")

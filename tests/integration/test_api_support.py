@@ -15,6 +15,7 @@ from remit.app import Settings, create_app
 from remit.charter import Right
 from remit.charter.tables import CrossingRow
 from remit.charter.teams import charter_from_text
+from remit.kernel.errors import RemitError
 from remit.kernel.tables import AuditRow, Base
 from remit.kernel.uow import Store
 from remit.seed import demo_text
@@ -138,13 +139,16 @@ def test_every_response_says_nosniff(api: Api) -> None:
         assert response.headers["x-content-type-options"] == "nosniff", response.url
 
 
-def test_the_request_log_can_be_turned_off_leaving_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`make serve` (the demo) keeps the terminal quiet: REMIT_REQUEST_LOG=off drops the line per request,
-    not the warnings and errors."""
+def test_the_log_level_can_drop_the_line_per_request_leaving_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make serve` (the demo) keeps the terminal quiet: REMIT_LOG_LEVEL=warning drops the line per request and
+    the worker's tallies, not the warnings and errors; a level that is no level is refused in words."""
     http = logging.getLogger("remit.http")
-    monkeypatch.setenv("REMIT_REQUEST_LOG", "off")
+    monkeypatch.setenv("REMIT_LOG_LEVEL", "warning")
     create_app(Settings.from_env())
     assert not http.isEnabledFor(logging.INFO) and http.isEnabledFor(logging.WARNING)
-    monkeypatch.setenv("REMIT_REQUEST_LOG", "on")
+    monkeypatch.setenv("REMIT_LOG_LEVEL", "INFO")
     create_app(Settings.from_env())
     assert http.isEnabledFor(logging.INFO)
+    monkeypatch.setenv("REMIT_LOG_LEVEL", "loud")
+    with pytest.raises(RemitError, match="REMIT_LOG_LEVEL is 'loud', not a log level"):
+        Settings.from_env()
