@@ -24,7 +24,16 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 REMIT = str(Path(sys.executable).with_name("remit"))
-PAGES = [("queue", "/"), ("decision", "/decisions/2"), ("charter", "/charter"), ("insights", "/insights")]
+PAGES = [
+    ("queue", "/"),
+    ("decision", "/decisions/2"),
+    ("charter", "/charter"),
+    ("charter-propose", "/charter/propose"),
+    ("insights", "/insights"),
+    ("incident", "/incidents/2"),
+    ("bugs", "/bugs"),
+    ("notifications", "/notifications"),
+]
 WIDTHS = {"phone": 390, "laptop": 1440}
 
 
