@@ -107,6 +107,19 @@ def test_the_pm_answers_the_consult_and_the_record_keeps_when(store: Store, team
     assert [c.answered for c in queries.concerns(uow=store.uow(), team=team, handle="priya")] == [True]
 
 
+def test_the_person_named_commander_is_told_in_the_app_and_beyond_it(store: Store, team: str) -> None:
+    number = opened(store, team)
+    act(store, team, "ezra", NameCommander(number=number, handle="sam"))
+    concerns = queries.concerns(uow=store.uow(), team=team, handle="sam")
+    assert [(c.kind, c.event) for c in concerns] == [("told", "commander")]
+    with store.sessions() as session:
+        rows = session.scalars(select(OutboxRow).where(OutboxRow.recipient == "sam")).all()
+    told = [Message.from_dict(row.message) for row in rows]
+    assert [m.topic for m in told] == ["incident.commander"]
+    assert told[0].subject.startswith(f"Incident #{number}") and "yours to run" in told[0].subject
+    assert told[0].link == f"/incidents/{number}" and "named its commander by ezra" in " ".join(told[0].lines)
+
+
 def test_a_full_lifecycle_with_timings_and_only_public_lines_published(store: Store, team: str) -> None:
     number = opened(store, team, message="We are looking into failed payments.", public=True)
     act(store, team, "ezra", NameCommander(number=number, handle="sam"))

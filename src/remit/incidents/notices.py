@@ -21,6 +21,7 @@ class NoticeEvent(StrEnum):
     SEVERITY = "severity"
     STATUS = "status"
     RESOLVED = "resolved"
+    COMMANDER = "commander"  # the person named to run it
 
 
 TOPICS = {
@@ -29,6 +30,7 @@ TOPICS = {
     (NoticeEvent.SEVERITY, NoticeKind.TOLD): "incident.severity",
     (NoticeEvent.STATUS, NoticeKind.TOLD): "incident.status",
     (NoticeEvent.RESOLVED, NoticeKind.TOLD): "incident.resolved",
+    (NoticeEvent.COMMANDER, NoticeKind.TOLD): "incident.commander",
 }
 
 
@@ -60,6 +62,8 @@ def headline(facts: Facts, news: News) -> str:
         return f"{n} severity {news.change}: {facts.title}"
     if news.event is NoticeEvent.RESOLVED:
         return f"{n} resolved: {facts.title}"
+    if news.event is NoticeEvent.COMMANDER:
+        return f"{n} ({facts.severity}) is yours to run: {facts.title}"
     if facts.status == "postmortem":
         return f"{n} has its postmortem: {facts.title}"
     return f"{n} is {facts.status}: {facts.title}"
@@ -75,6 +79,9 @@ def message(facts: Facts, news: News, kind: NoticeKind, *, to: str | None, role:
             "matters most to them. Answer on the incident's page or with `remit incident impact`. The commander "
             f"({facts.commander}) runs the incident; you are not asked to."
         )
+    elif news.event is NoticeEvent.COMMANDER:
+        subject = headline(facts, news)
+        why = f"You were named its commander{news.change}: you run it now, its updates, severity and status."
     else:
         subject = headline(facts, news)
         why = f"You are told as {role}, for your information; nothing is asked of you." if to else ""

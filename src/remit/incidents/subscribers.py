@@ -14,7 +14,7 @@ from sqlalchemy import select
 from remit.charter import Right
 from remit.charter.enforce import domain_rights, team_charter
 from remit.charter.tables import PersonRow
-from remit.incidents.events import IncidentOpened, IncidentUpdated, PostmortemLinked
+from remit.incidents.events import CommanderNamed, IncidentOpened, IncidentUpdated, PostmortemLinked
 from remit.incidents.notices import Facts, News, NoticeEvent, NoticeKind, message
 from remit.incidents.tables import IncidentNoticeRow, IncidentRow
 from remit.kernel.events import BUS, Recorded
@@ -52,6 +52,43 @@ def notify_people(uow: UnitOfWork, records: Sequence[Recorded]) -> None:
             ).one()
             for each in news:
                 notify(uow, team, incident, each, record)
+
+
+@BUS.within(CommanderNamed)
+def tell_the_commander(uow: UnitOfWork, records: Sequence[Recorded]) -> None:
+    """The person named to run an incident is told, in the app and beyond it (unless they named themselves)."""
+    for record in records:
+        event = record.event
+        if not isinstance(event, CommanderNamed) or event.commander == record.actor:
+            continue
+        team = uow.session.get_one(TeamRow, record.team_id)
+        incident = uow.session.scalars(
+            select(IncidentRow).where(IncidentRow.team_id == team.id, IncidentRow.number == event.number)
+        ).one()
+        person = uow.session.get_one(PersonRow, incident.commander_id)
+        uow.session.add(
+            IncidentNoticeRow(
+                team_id=team.id,
+                incident_id=incident.id,
+                person_id=person.id,
+                role="commander",
+                kind=NoticeKind.TOLD.value,
+                event=NoticeEvent.COMMANDER.value,
+                created_at=record.at,
+                seen_at=None,
+            )
+        )
+        facts = Facts(
+            incident.number,
+            incident.title,
+            incident.severity,
+            incident.status,
+            person.handle,
+            tuple(incident.components),
+        )
+        uow.tell(
+            team, message(facts, News(NoticeEvent.COMMANDER, f" by {record.actor}"), NoticeKind.TOLD, to=person.handle)
+        )
 
 
 def notify(uow: UnitOfWork, team: TeamRow, incident: IncidentRow, news: News, record: Recorded) -> None:

@@ -57,5 +57,7 @@ def concern(kind: str, event: str, role: str) -> str:
     """What an incident asked or told a person, in words."""
     if kind == "asked":
         return f"your view on customer impact is asked (as {role})"
+    if event == "commander":
+        return "you were named its commander: you run it now"
     told = {"opened": "opened", "severity": "its severity changed", "status": "its status changed"}
     return f"told as {role}: {told.get(event, 'resolved')}"

@@ -126,7 +126,7 @@ def upgrade() -> None:
         sa.Column("seen_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint(_in("kind", ("asked", "told")), name="ck_incident_notices_kind"),
         sa.CheckConstraint(
-            _in("event", ("opened", "severity", "status", "resolved")), name="ck_incident_notices_event"
+            _in("event", ("opened", "severity", "status", "resolved", "commander")), name="ck_incident_notices_event"
         ),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
         sa.ForeignKeyConstraint(["incident_id"], ["incidents.id"]),
