@@ -150,6 +150,11 @@ class LocalBackend:
         found = incidents.list_incidents(uow=self._uow(), team=self._team, open_only=open_only)
         return [summary.as_dict() for summary in found]
 
+    def incident_concerns(self, *, handle: str) -> list[Json]:
+        from remit.incidents import queries as incidents
+
+        return [item.as_dict() for item in incidents.concerns(uow=self._uow(), team=self._team, handle=handle)]
+
     def bugs(self, asked: Json) -> Json:
         from remit.tracker import board as tracker_board
 

@@ -269,6 +269,10 @@ class RemoteBackend:
     def queue(self, *, handle: str, limit: int, cursor: str | None) -> Json:
         return self._get("/queue", {"limit": max(1, min(limit, PAGE)), "cursor": cursor})
 
+    def incident_concerns(self, *, handle: str) -> list[Json]:
+        items: list[Json] = self._get("/incidents/mine")["items"]  # the token's owner: ``actor`` checked it
+        return items
+
     def bugs(self, asked: Json) -> Json:
         found = self._get("/bugs", {name: value for name, value in asked.items() if value})
         found.pop("next_cursor", None)  # one page, as locally: the CLI shows the first --limit bugs

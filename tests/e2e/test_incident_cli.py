@@ -32,6 +32,12 @@ def test_an_incident_from_open_to_postmortem_on_the_command_line(
     assert code == 0 and "customer impact answered" in out, err
     code, out, _ = run(capsys, "incident", "commander", "1", "sam", "--as", "ezra")
     assert "commander sam" in out
+    code, out, _ = run(capsys, "incident", "mine", "--as", "sam")
+    assert code == 0 and "you were named its commander: you run it now" in out
+    code, out, _ = run(capsys, "incident", "mine", "--as", "sol")
+    assert code == 0 and "#1 sev2 investigating Card payments failing — told as stakeholder: opened" in out
+    code, out, _ = run(capsys, "incident", "mine", "--as", "theo")  # no part in incident-response
+    assert code == 0 and out.strip() == "Nothing from incidents waits on you."
     steps = [
         ("update", "1", "--status", "identified", "--message", "bad deploy", "--as", "sam"),
         ("update", "1", "--status", "monitoring", "--message", "Fixed; watching.", "--public", "--as", "sam"),
@@ -90,8 +96,14 @@ def test_the_em_runs_an_incident_over_http_and_the_pm_is_refused(cli: Cli) -> No
     number = str(json.loads(out)["number"])
     code, _, err = cli("priya", "incident", "update", number, "--status", "identified")
     assert code == 1 and "priya (pm) may not change an incident's status" in err
+    code, out, err = cli("priya", "incident", "mine")
+    assert code == 0 and f"#{number} sev3 investigating Login errors" in out, err
+    assert "your view on customer impact is asked (as pm): not answered yet" in out
     code, out, err = cli("priya", "incident", "impact", number, "SSO customers are locked out")
     assert code == 0, err
+    code, out, err = cli("priya", "incident", "mine", "--json")
+    mine = [item["answered"] for item in json.loads(out) if item["number"] == int(number)]
+    assert code == 0 and mine == [True], err
     code, out, err = cli("ezra", "incident", "update", number, "--severity", "sev2", "--status", "identified")
     assert code == 0 and "sev2" in out, err
     code, out, err = cli("ezra", "incident", "resolve", number)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from remit import capabilities  # noqa: F401
 from remit.charter.tables import PersonRow
@@ -14,6 +14,7 @@ from remit.decisions.commands import OpenDecision
 from remit.decisions.events import DecisionOpened
 from remit.decisions.tables import DecisionRow, NoticeRow
 from remit.kernel.commands import act
+from remit.kernel.errors import StoreRefused
 from remit.kernel.events import BUS, Recorded
 from remit.kernel.messages import Message
 from remit.kernel.tables import OutboxRow
@@ -68,3 +69,25 @@ def test_a_message_reads_back_as_it_was_written() -> None:
         topic="incident.opened", subject="sev2", lines=("a", "b"), link="/incidents/1", facts=(("Severity", "sev2"),)
     )
     assert Message.from_dict(sent.as_dict()) == sent
+
+
+@pytest.fixture
+def breaking_writer() -> Iterator[None]:
+    def refused_by_the_database(uow: UnitOfWork, records: Sequence[Recorded]) -> None:
+        uow.session.execute(text("UPDATE decisions SET state = 'pending'"))  # outside the vocabulary
+
+    BUS.within(DecisionOpened)(refused_by_the_database)
+    try:
+        yield
+    finally:
+        BUS.off(refused_by_the_database)
+
+
+def test_a_write_the_database_refuses_is_a_clear_error_and_nothing_is_kept(
+    store: Store, team: str, breaking_writer: None
+) -> None:
+    with pytest.raises(StoreRefused, match=r"the database refused the change \(.*ck_decisions_state.*\)") as refused:
+        opened(store, team)
+    assert "nothing of it was kept" in refused.value.message and refused.value.status == 500
+    with store.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(DecisionRow)) == 0

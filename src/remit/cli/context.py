@@ -94,6 +94,10 @@ class Backend(Protocol):
         """The team's incidents, newest first."""
         ...
 
+    def incident_concerns(self, *, handle: str) -> list[Json]:
+        """What incidents asked or told ``handle`` that they have not opened yet, newest first."""
+        ...
+
     def bugs(self, asked: Json) -> Json:
         """One page of the team's bug board: {team, items, total, counts, published}; ``asked`` holds q, label,
         component, customer, status and limit."""

@@ -54,6 +54,14 @@ def incident_timings(store: StoreDep, caller: Caller) -> dict[str, Any]:
     return {"items": [item.as_dict() for item in found]}
 
 
+@router.get("/incidents/mine", responses=ERRORS, summary="What incidents asked or told me, not yet opened")
+def my_incident_notices(store: StoreDep, caller: Caller) -> dict[str, Any]:
+    """The caller's queue of incidents: each that asked them (the customer-impact consult, until it is
+    answered or the incident is over) or told them something they have not opened yet, newest first."""
+    found = queries.concerns(uow=store.uow(), team=caller.team, handle=caller.handle)
+    return {"items": [item.as_dict() for item in found]}
+
+
 @router.get("/incidents/{number}", responses=ERRORS, summary="An incident: state, timeline, impact, timings")
 def show_incident(number: Number, store: StoreDep, caller: Caller) -> dict[str, Any]:
     """Opening an incident marks what it asked or told the caller as seen."""

@@ -148,6 +148,27 @@ def show(typer_ctx: typer.Context, number: int, json_out: Json = False) -> None:
         console.print(f"  refused: {crossing['why']}", highlight=False, markup=False)
 
 
+@app.command()
+def mine(typer_ctx: typer.Context, actor: As = None, json_out: Json = False) -> None:
+    """What incidents asked or told you that you have not opened yet (the Incidents panel of My queue)."""
+    backend = ctx(typer_ctx).backend()
+    found = backend.incident_concerns(handle=backend.actor(actor))
+    if json_out:
+        emit_json(found)
+        return
+    if not found:
+        console.print("Nothing from incidents waits on you.")
+    for item in found:
+        said = words.concern(item["kind"], item["event"], item["role"])
+        if item["kind"] == "asked":
+            said += ": answered" if item["answered"] else ": not answered yet"
+        console.print(
+            f"#{item['number']} {item['severity']} {item['status']:<13} {item['title']} — {said}",
+            highlight=False,
+            markup=False,
+        )
+
+
 @app.command("list")
 def list_cmd(
     typer_ctx: typer.Context,

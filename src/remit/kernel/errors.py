@@ -98,6 +98,14 @@ class Unavailable(RemitError):
     status = 503
 
 
+class StoreRefused(RemitError):
+    """The database refused a write no check before it caught (a constraint): a bug, or a schema that is not
+    the one this Remit expects. Nothing of the action was kept."""
+
+    code = "store_refused"
+    status = 500
+
+
 def unavailable(error: BaseException, where: str = "") -> Unavailable:
     """An ``Unavailable`` for a driver's connection error, saying why without a traceback."""
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0] if str(error).strip() else ""

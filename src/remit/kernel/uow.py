@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from remit.kernel import audit
 from remit.kernel.db import READ_ONLY, current_revision, database_url, head_revision, make_engine, upgrade
-from remit.kernel.errors import ClaimTaken, InvalidInput, NotFound, RemitError, unavailable
+from remit.kernel.errors import ClaimTaken, InvalidInput, NotFound, RemitError, StoreRefused, unavailable
 from remit.kernel.events import BUS, Bus, Event, Recorded
 from remit.kernel.messages import Message
 from remit.kernel.tables import IdempotencyRow, OutboxRow, TeamRow
@@ -162,6 +162,13 @@ class UnitOfWork:
                     raise
             if isinstance(error, OperationalError):  # the database is down or unreachable: say so, no traceback
                 raise unavailable(error, self.store.where) from error
+            if isinstance(error, IntegrityError):  # a constraint no check caught: say which, keep nothing
+                reason = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else "a constraint"
+                raise StoreRefused(
+                    f"the database refused the change ({reason}); nothing of it was kept",
+                    hint="run `remit db upgrade` if this database is older than this Remit; otherwise this is a "
+                    "bug in Remit: report it with this message",
+                ) from error
             if isinstance(error, DataError) and "NUL" in str(error.orig):  # a value no command checked (a query
                 raise InvalidInput(  # parameter, a sign-in form): PostgreSQL cannot store a NUL byte
                     "a value contains a NUL byte (U+0000)", hint="remove it and send the request again"

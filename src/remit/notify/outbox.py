@@ -23,12 +23,12 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
 from remit.charter.model import Charter
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version
+from remit.kernel.errors import StoreRefused
 from remit.kernel.messages import Message
 from remit.kernel.tables import OutboxRow, TeamRow
 from remit.kernel.uow import UnitOfWork
@@ -89,7 +89,7 @@ def expand(uow: UnitOfWork, *, limit: int = 200) -> int:
                 uow.session.add(ExpandedRow(outbox_id=row.id, expanded_at=uow.now, deliveries=made))
             uow.commit()
             return len(rows)
-    except IntegrityError:  # another worker expanded the same messages first (PostgreSQL): theirs stand
+    except StoreRefused:  # another worker expanded the same messages first (PostgreSQL): theirs stand
         return 0
 
 
