@@ -18,7 +18,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from remit.incidents.events import IncidentOpened, IncidentUpdated, PostmortemLinked
@@ -102,7 +102,7 @@ class Published:
     def rebuild(self, team: str) -> dict[str, Body]:
         with self._lock:  # one render at a time; readers keep the old bodies until the new ones are ready
             snap = queries.snapshot(uow=self.store.uow(), team=team, url=self.url(team))
-            bodies = self.teams[team] = render(snap, datetime.now(UTC))
+            bodies = self.teams[team] = render(snap, self.store.clock())
             return bodies
 
     def start(self) -> None:
@@ -140,7 +140,7 @@ class Published:
 def route(path: str) -> tuple[str | None, str] | None:
     """(team or None for the default team, body key) for a public path; None for any other path."""
     team: str | None = None
-    if path.startswith("/status/"):
+    if path.startswith("/status/") and path != "/status/":
         team, _, rest = path.removeprefix("/status/").partition("/")
         if not team:
             return None
