@@ -16,18 +16,22 @@ app = typer.Typer(no_args_is_help=True, help="The public status page: what the t
 
 def _summary(typer_ctx: typer.Context) -> dict[str, Any]:
     context = ctx(typer_ctx)
-    team = context.team
     if context.server:
         import httpx
 
-        from remit.kernel.errors import NotFound
+        from remit.kernel.errors import InvalidInput, NotFound
 
-        answer = httpx.get(f"{context.server.rstrip('/')}/status/{team}/api/v2/summary.json", timeout=30)
+        try:  # the team named here; none named: the server's own (the one it serves at /status)
+            path = f"/status/{context.team}/api/v2/summary.json"
+        except InvalidInput:
+            path = "/api/v2/summary.json"
+        answer = httpx.get(context.server.rstrip("/") + path, timeout=30)
         if answer.status_code == 404:
-            raise NotFound(f"no public status page for team {team} on {context.server}")
+            raise NotFound(f"no public status page at {context.server.rstrip('/')}{path}", hint="check --team")
         answer.raise_for_status()
         found: dict[str, Any] = answer.json()
         return found
+    team = context.team
     import os
 
     from remit.status import model, queries
