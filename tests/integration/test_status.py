@@ -217,3 +217,16 @@ def test_the_demo_status_page_is_alive_on_first_run(api: object) -> None:
     assert "The index rebuild after yesterday" not in html  # the internal note
     assert "Card payments work again for every customer." in html  # the recently resolved one
     assert "Times are in Europe/Berlin" in html
+
+
+def test_adopting_a_charter_with_another_zone_and_components_rebuilds_the_page(page: Page) -> None:
+    text = charter_with_status(components='["search", "api"]').replace(
+        "[team]\n", '[team]\ntime_zone = "Asia/Tokyo"\n', 1
+    )
+    with page.store.uow() as uow:
+        teams.adopt_charter(uow=uow, team=uow.team("checkout"), text=text, actor="ezra", decision_id=None)
+        uow.commit()
+    summary = page.client.get("/api/v2/summary.json").json()
+    assert summary["page"]["time_zone"] == "Asia/Tokyo"
+    assert [c["name"] for c in summary["components"]][:2] == ["search", "api"]
+    assert "Times are in Asia/Tokyo" in page.client.get("/status").text

@@ -2,10 +2,11 @@
 published, not per request.
 
 ``Published`` keeps each team's rendered page and JSON documents in memory, with their ETags. It renders them
-when the server starts and again after any incident change commits (an after-commit subscriber on the bus),
-and on first use for a team created since. ``Front`` is a small ASGI layer in front of the app: it answers
-``GET``/``HEAD`` on the public paths from those bytes (``304`` to a matching ``If-None-Match``) so they never
-pass through the app's middleware stack, and hands every other request to the app.
+when the server starts, again after any incident change or charter adoption commits (an after-commit
+subscriber on the bus), and on first use for a team created since. ``Front`` is a small ASGI layer in front
+of the app: it answers ``GET``/``HEAD`` on the public paths from those bytes (``304`` to a matching
+``If-None-Match``) so they never pass through the app's middleware stack, and hands every other request to
+the app.
 
 Paths: a team's page is ``/status/{team}`` and its API ``/status/{team}/api/v2/...``; the first team of the
 database (the only one, on most servers) is also served at ``/status`` and ``/api/v2/...``."""
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from remit.charter.events import CharterAdopted
 from remit.incidents.events import IncidentOpened, IncidentUpdated, PostmortemLinked
 from remit.kernel import times
 from remit.kernel.errors import NotFound
@@ -31,7 +33,8 @@ from remit.web.render import ENV, HEADERS
 
 log = logging.getLogger("remit.status")
 MAX_AGE = 10  # seconds a client or a CDN may reuse a public body before asking again (with its ETag)
-EVENTS = (IncidentOpened, IncidentUpdated, PostmortemLinked)  # what can change what the public sees
+# what can change what the public sees: an incident's public facts, and the charter (its zone, its components)
+EVENTS = (IncidentOpened, IncidentUpdated, PostmortemLinked, CharterAdopted)
 PAGE = "page"  # the key of the HTML page among a team's bodies
 
 Scope = MutableMapping[str, Any]
