@@ -186,6 +186,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 tasks.append(asyncio.create_task(_checkpoints(notary, settings.checkpoint_seconds)))
         published = status_pages.Published(app.state.store, base_url(settings.base_url))
         published.start()  # the public page and JSON, rendered now and after each incident change
+        tasks.append(asyncio.create_task(published.watch()))  # and after another server process's
         app.front = status_pages.Front(published)  # type: ignore[attr-defined]
         deliverer = None
         if settings.notify_seconds > 0:  # a thread of its own, woken after each commit; sends outside any lock

@@ -23,6 +23,7 @@ from remit.incidents.commands import (
     UpdateIncident,
 )
 from remit.kernel.commands import act, build
+from remit.kernel.events import Bus
 from remit.kernel.uow import Store
 from remit.status import model
 from tests.conftest import team_text
@@ -230,3 +231,18 @@ def test_adopting_a_charter_with_another_zone_and_components_rebuilds_the_page(p
     assert summary["page"]["time_zone"] == "Asia/Tokyo"
     assert [c["name"] for c in summary["components"]][:2] == ["search", "api"]
     assert "Times are in Asia/Tokyo" in page.client.get("/status").text
+
+
+def test_what_another_server_process_commits_is_published_on_the_next_refresh(page: Page) -> None:
+    """Another process has its own bus: this one hears nothing, and its refresh sees the team's chain move."""
+    published = page.client.app.front.published  # type: ignore[attr-defined]
+    assert published.refresh() == []
+    other = Store.open(page.store.engine.url.render_as_string(hide_password=False), bus=Bus())
+    try:
+        act(other, "checkout", "ezra", UpdateIncident(number=2, status="monitoring", message="Elsewhere.", public=True))
+    finally:
+        other.close()
+    assert "Elsewhere." not in page.client.get("/status").text  # not heard here
+    assert published.refresh() == ["checkout"]
+    assert "Elsewhere." in page.client.get("/status").text
+    assert page.client.get("/api/v2/summary.json").json()["incidents"][0]["status"] == "monitoring"

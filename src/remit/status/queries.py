@@ -30,6 +30,13 @@ def teams(*, uow: UnitOfWork) -> list[str]:
         return list(uow.session.scalars(select(TeamRow.name).order_by(TeamRow.id)))
 
 
+def heads(*, uow: UnitOfWork) -> dict[str, int]:
+    """Each team's audit sequence: it moves whenever anything is recorded for the team, in any process."""
+    with uow.reading():
+        rows = uow.session.execute(select(TeamRow.name, TeamRow.audit_seq)).tuples()
+        return dict(rows.all())
+
+
 def snapshot(*, uow: UnitOfWork, team: str, url: str) -> Snapshot:
     """What ``team``'s public page shows, at ``url``."""
     with uow.reading():

@@ -13,6 +13,7 @@ database (the only one, on most servers) is also served at ``/status`` and ``/ap
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -97,6 +98,7 @@ class Published:
         self.base_url = base_url.rstrip("/")
         self.teams: dict[str, dict[str, Body]] = {}
         self.default: str | None = None
+        self.seen: dict[str, int] = {}  # each team's audit sequence when its bodies were last rendered
         self._lock = threading.Lock()
 
     def url(self, team: str) -> str:
@@ -104,6 +106,7 @@ class Published:
 
     def rebuild(self, team: str) -> dict[str, Body]:
         with self._lock:  # one render at a time; readers keep the old bodies until the new ones are ready
+            self.seen[team] = queries.heads(uow=self.store.uow()).get(team, 0)
             snap = queries.snapshot(uow=self.store.uow(), team=team, url=self.url(team))
             bodies = self.teams[team] = render(snap, self.store.clock())
             return bodies
@@ -115,6 +118,24 @@ class Published:
         for name in names:
             self.rebuild(name)
         self.store.bus.on(*EVENTS)(self.after_commit)
+
+    def refresh(self) -> list[str]:
+        """Render again the teams something was recorded for since their bodies were rendered: what another
+        server process committed, which this one's bus never hears. The teams rendered."""
+        moved = [team for team, seq in queries.heads(uow=self.store.uow()).items() if self.seen.get(team) != seq]
+        for team in moved:
+            if team in self.teams or team == self.default:
+                self.rebuild(team)
+        return moved
+
+    async def watch(self, every: float = MAX_AGE) -> None:
+        """``refresh`` on a schedule, so copies of the server behind one load balancer agree within ``every``."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await asyncio.to_thread(self.refresh)
+            except Exception:  # keep watching; the failure is logged
+                log.exception("status page refresh failed")
 
     def stop(self) -> None:
         self.store.bus.off(self.after_commit)
