@@ -33,8 +33,8 @@ def teams(*, uow: UnitOfWork) -> list[str]:
 def heads(*, uow: UnitOfWork) -> dict[str, int]:
     """Each team's audit sequence: it moves whenever anything is recorded for the team, in any process."""
     with uow.reading():
-        rows = uow.session.execute(select(TeamRow.name, TeamRow.audit_seq)).tuples()
-        return dict(rows.all())
+        rows = uow.session.execute(select(TeamRow.name, TeamRow.audit_seq)).all()
+        return {row.name: row.audit_seq for row in rows}
 
 
 def snapshot(*, uow: UnitOfWork, team: str, url: str) -> Snapshot:
