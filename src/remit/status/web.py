@@ -26,7 +26,7 @@ from typing import Any
 from remit.charter.events import CharterAdopted
 from remit.incidents.events import IncidentOpened, IncidentUpdated, PostmortemLinked
 from remit.kernel import times
-from remit.kernel.errors import NotFound
+from remit.kernel.errors import NotFound, RemitError
 from remit.kernel.events import Recorded
 from remit.kernel.uow import Store
 from remit.status import model, queries
@@ -112,12 +112,16 @@ class Published:
             return bodies
 
     def start(self) -> None:
-        """Render every team's bodies and hear what changes them."""
-        names = queries.teams(uow=self.store.uow())
-        self.default = names[0] if names else None
-        for name in names:
-            self.rebuild(name)
+        """Render every team's bodies and hear what changes them. A database that does not answer yet is
+        logged: the bodies are rendered on first request, or by the next ``refresh``."""
         self.store.bus.on(*EVENTS)(self.after_commit)
+        try:
+            names = queries.teams(uow=self.store.uow())
+            self.default = names[0] if names else None
+            for name in names:
+                self.rebuild(name)
+        except RemitError as error:
+            log.warning("status page not rendered at start: %s", error.message)
 
     def refresh(self) -> list[str]:
         """Render again the teams something was recorded for since their bodies were rendered: what another
@@ -194,7 +198,11 @@ class Front:
         found = route(scope["path"])
         if found is None:
             return False
-        body = self.published.body(*found)
+        try:
+            body = self.published.body(*found)
+        except RemitError as error:  # the database does not answer and nothing was rendered yet
+            await _plain(send, error.status, error.message)
+            return True
         if body is None:
             return False  # the app answers: a 404 in its own words
         headers = dict(HEADERS) | {
@@ -212,3 +220,10 @@ class Front:
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else content})
         return True
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    content = text.encode()
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
