@@ -48,6 +48,7 @@ from remit.kernel.uow import Store
 from remit.notify import api as notify_api
 from remit.notify import web as notify_pages
 from remit.notify.worker import Running, Worker, base_url
+from remit.status import web as status_pages
 from remit.tracker import api as tracker_api
 from remit.tracker import web as tracker_pages
 from remit.web.render import STATIC, error_page
@@ -169,6 +170,16 @@ def _notary(store: Store, settings: Settings) -> Notary | None:
     return Notary(store, settings.signing_key, settings.checkpoint_dir, settings.checkpoint_keep)
 
 
+class RemitApp(FastAPI):
+    """The app, with the public status bytes answered in front of its middleware stack (``status/web.py``)."""
+
+    front = status_pages.Front()
+
+    async def __call__(self, scope: status_pages.Scope, receive: status_pages.Receive, send: status_pages.Send) -> None:
+        if not await self.front.serve(scope, send):
+            await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """The ASGI app (``uvicorn --factory remit.app:create_app``: settings from the environment, see
     ``Settings.from_env``)."""
@@ -186,6 +197,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             app.state.store.bus.on(DecisionSettled, DecisionWithdrawn, DecisionExpired)(notary.after_settled)
             if settings.checkpoint_seconds > 0:
                 tasks.append(asyncio.create_task(_checkpoints(notary, settings.checkpoint_seconds)))
+        published = status_pages.Published(app.state.store, base_url(settings.base_url))
+        published.start()  # the public page and JSON, rendered now and after each incident change
+        tasks.append(asyncio.create_task(published.watch()))  # and after another server process's
+        app.front = status_pages.Front(published)  # type: ignore[attr-defined]
         deliverer = None
         if settings.notify_seconds > 0:  # a thread of its own, woken after each commit; sends outside any lock
             worker = Worker(app.state.store, base_url=base_url(settings.base_url))
@@ -199,10 +214,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 task.cancel()
             if notary is not None:
                 app.state.store.bus.off(notary.after_settled)
+            published.stop()
             if opened:
                 app.state.store.close()
 
-    app = FastAPI(
+    app = RemitApp(
         title="Remit",
         version="1",
         summary="Decision rights for product and engineering teams: written down, enforced, visible.",

@@ -26,6 +26,7 @@ from remit.incidents import cli as incident_cmds
 from remit.kernel.errors import Conflict, InvalidInput, RemitError
 from remit.notify import cli as notify_cli
 from remit.quick import connect, open_store, report, resolve_answer, who_answer
+from remit.status import cli as status_cli
 from remit.tracker import cli as tracker_cli
 
 app = typer.Typer(
@@ -46,6 +47,7 @@ app.add_typer(identity_cli.people, name="people")
 app.add_typer(notify_cli.app, name="notify")
 DEEPER_CHECKS.append(notify_cli.check_channels)  # `remit charter check`: can each channel be delivered?
 app.add_typer(tracker_cli.bugs, name="bugs")
+app.add_typer(status_cli.app, name="status")
 app.command()(server_cmds.serve)
 for command in (decision_cmds.queue, ledger_cmds.log, ledger_cmds.gate, ledger_cmds.expire, ledger_cmds.demo):
     app.command()(command)

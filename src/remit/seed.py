@@ -21,6 +21,7 @@ from remit.tracker import demo as tracker_demo
 
 DEMO_TEAM = "checkout"
 DEMO_ZONE = "Europe/Berlin"
+COMPONENTS = ("checkout", "payments", "search", "notifications")  # what the public status page lists
 DEMO_PASSWORD = "remit-demo-pass"  # noqa: S105 - the demo's published sign-in, printed by `remit serve --demo`
 
 
@@ -53,7 +54,9 @@ def demo_text(base_url: str = "http://127.0.0.1:8000") -> str:
     people = {
         person.handle: replace(person, notify=channels.get(person.handle, ())) for person in sample_roster(preset)
     }
-    demo = replace(preset, name=DEMO_TEAM, preset="default", people=people, time_zone=DEMO_ZONE)
+    demo = replace(
+        preset, name=DEMO_TEAM, preset="default", people=people, time_zone=DEMO_ZONE, status_components=COMPONENTS
+    )
     return render_charter(demo, team=DEMO_TEAM)
 
 

@@ -316,6 +316,25 @@ def test_a_stakeholder_finds_a_bug_by_its_key_on_the_board(open_page: Callable[[
     expect(sol.locator('form[action="/bugs/publish"]')).to_have_count(0)  # a stakeholder reads, never publishes
 
 
+def test_the_public_status_page_shows_the_open_incidents_public_update_and_not_its_internal_one(
+    open_page: Callable[[], Page],
+) -> None:
+    visitor = open_page()  # no sign-in
+    visitor.set_viewport_size({"width": 390, "height": 900})
+    visitor.goto("/status")
+    expect(visitor.get_by_role("heading", name="checkout status")).to_be_visible()
+    expect(visitor.get_by_text("Times are in Europe/Berlin")).to_be_visible()
+    open_incidents = visitor.locator("section", has=visitor.get_by_role("heading", name="Open incidents"))
+    expect(open_incidents.get_by_role("heading", name="Search results are slow")).to_be_visible()
+    expect(open_incidents).to_contain_text("Search is slower than usual; results are correct.")
+    expect(visitor.locator("body")).not_to_contain_text("The index rebuild after yesterday's migration")
+    expect(visitor.locator("main")).not_to_contain_text("ezra")
+    assert sideways(visitor) == 0
+    visitor.goto("/login")
+    visitor.get_by_role("contentinfo").get_by_role("link", name="Status").click()
+    expect(visitor).to_have_url(re.compile(r"/status$"))
+
+
 PAGES = [
     "/",
     "/decisions",
@@ -333,6 +352,7 @@ PAGES = [
     "/incidents/1",
     "/incidents/2",
     "/bugs",
+    "/status",
 ]
 PAGES += [  # the list as the insights' counts link to it: filtered, with the refused attempts, a bad filter
     "/decisions?domain=release&state=approved",

@@ -68,7 +68,7 @@ def test_the_server_stops_listening_for_settled_decisions_when_it_stops(demo_sto
     before = len(BUS.subscribers)
     settings = Settings(sweep_seconds=0, signing_key=KEY, checkpoint_dir=tmp_path / "cp")
     with TestClient(create_app(settings, store=demo_store)):
-        assert len(BUS.subscribers) == before + 1
+        assert len(BUS.subscribers) == before + 2  # the notary, and the public status page (status/web.py)
     assert len(BUS.subscribers) == before
 
 

@@ -25,6 +25,8 @@ def test_the_api_and_the_pages_answer_503_when_the_database_is_down() -> None:
         assert page.status_code == 503
         assert "text/html" in page.headers["content-type"] and "does not answer" in page.text
         assert client.get("/healthz").status_code == 503
+        status = client.get("/api/v2/summary.json")  # the public page: nothing rendered, nothing to serve
+        assert status.status_code == 503 and "does not answer" in status.text
 
 
 def test_the_cli_says_the_database_does_not_answer(capsys: pytest.CaptureFixture[str]) -> None:

@@ -63,3 +63,12 @@ def test_every_api_route_has_a_section_in_the_api_reference() -> None:
     assert {"POST /api/v1/decisions", "GET /api/v1/gate/{number}", "GET /api/v1/openapi.json"} <= set(routes)
     missing = [route for route in routes if f"### `{route}`" not in reference]
     assert not missing, f"undocumented in docs/api.md: {missing}"
+
+
+def test_every_public_status_document_has_a_section_in_the_api_reference() -> None:
+    from remit.status.model import Snapshot, documents
+
+    reference = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    paths = documents(Snapshot("t", "t", "/status", "UTC", "2026-01-01T00:00:00+00:00", (), ()))
+    missing = [path for path in paths if f"### `GET /api/v2/{path}`" not in reference]
+    assert len(paths) == 8 and not missing, f"undocumented in docs/api.md: {missing}"

@@ -229,10 +229,13 @@ def read_charter(text: str, source: str = "remit.toml") -> tuple[Charter | None,
     return read_charter_data(raw, source)
 
 
+MAX_STATUS_COMPONENTS = 100  # the public status page's components, listed in [status]
+
+
 def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None, list[Problem]]:
     """Build a charter from parsed TOML (presets arrive here with ``extends`` already merged)."""
     reader = _Reader(source)
-    reader.unknown_keys(raw, "", ("team", "preset", "vocabulary", "domains", "people", "notify"))
+    reader.unknown_keys(raw, "", ("team", "preset", "vocabulary", "domains", "people", "notify", "status"))
     head_key = "team" if "team" in raw else "preset"
     head = reader.table(raw.get(head_key, {}), head_key)
     if head_key not in raw:
@@ -277,6 +280,15 @@ def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None,
         for area, urls in notify_table.items()
         if area in NOTIFY_AREAS
     }
+    status_table = reader.table(raw.get("status", {}), "status")
+    reader.unknown_keys(status_table, "status", ("components",))
+    status_components = reader.names(status_table.get("components", []), "status.components")
+    if len(set(status_components)) != len(status_components) or len(status_components) > MAX_STATUS_COMPONENTS:
+        reader.problem(
+            "status.components",
+            f"the components must be distinct names, at most {MAX_STATUS_COMPONENTS}",
+            'write each once, e.g. components = ["checkout", "payments", "search"]',
+        )
     charter = Charter(
         name=name,
         preset=reader.text(head.get("preset"), f"{head_key}.preset") or (name if head_key == "preset" else None),
@@ -287,6 +299,7 @@ def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None,
         reserve=float(reserve),
         time_zone=time_zone,
         notify=notify,
+        status_components=tuple(dict.fromkeys(status_components)),
     )
     if head_key == "team":
         reader.problems.extend(check_roster(charter, source))

@@ -201,6 +201,7 @@ class Charter:
     reserve: float = 0.20
     time_zone: str = "UTC"  # the team's IANA zone: how its people read and write times, unless they choose
     notify: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # area -> the team's channels
+    status_components: tuple[str, ...] = ()  # [status] components: what the public status page lists
 
     def domain(self, name: str) -> DomainRights | None:
         return self.domains.get(name)

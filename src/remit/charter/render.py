@@ -98,6 +98,10 @@ def render_charter(charter: Charter, *, team: str) -> str:
         for area, urls in charter.notify.items():
             notify.add(area, list(urls))
         document.add("notify", notify)
+    if charter.status_components:
+        status = tomlkit.table()
+        status.add("components", list(charter.status_components))
+        document.add("status", status)
     return document.as_string()
 
 

@@ -1,0 +1,85 @@
+"""Reads for the public page: a team's incidents and their published lines, as a ``Snapshot``. Only public
+lines are read out of the timeline; the commander, the customer impact and the postmortem link are never
+selected. Reads never write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from remit.charter.teams import charter_from_text, current_version
+from remit.incidents.model import Severity, Status, component_status
+from remit.incidents.tables import IncidentRow, IncidentUpdateRow
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import UnitOfWork
+from remit.status.model import PublicIncident, PublicUpdate, Snapshot, components_of
+
+RECENT = timedelta(days=14)  # how long a resolved incident stays on the page
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
+def teams(*, uow: UnitOfWork) -> list[str]:
+    """The teams in this database, the first created first (it is the one the root serves)."""
+    with uow.reading():
+        return list(uow.session.scalars(select(TeamRow.name).order_by(TeamRow.id)))
+
+
+def heads(*, uow: UnitOfWork) -> dict[str, int]:
+    """Each team's audit sequence: it moves whenever anything is recorded for the team, in any process."""
+    with uow.reading():
+        rows = uow.session.execute(select(TeamRow.name, TeamRow.audit_seq)).all()
+        return {row.name: row.audit_seq for row in rows}
+
+
+def snapshot(*, uow: UnitOfWork, team: str, url: str) -> Snapshot:
+    """What ``team``'s public page shows, at ``url``."""
+    with uow.reading():
+        row = uow.team(team, lock=False)
+        charter = charter_from_text(current_version(uow, row).text)
+        incidents = uow.session.scalars(
+            select(IncidentRow).where(IncidentRow.team_id == row.id).order_by(IncidentRow.number.desc())
+        ).all()
+        lines = uow.session.execute(
+            select(IncidentUpdateRow.incident_id, IncidentUpdateRow.id, IncidentUpdateRow.at)
+            .add_columns(IncidentUpdateRow.status, IncidentUpdateRow.text)
+            .where(IncidentUpdateRow.team_id == row.id, IncidentUpdateRow.public.is_(True))
+            .order_by(IncidentUpdateRow.id)
+        ).all()
+        published: dict[int, list[PublicUpdate]] = {}
+        for incident_id, line_id, at, status, body in lines:
+            published.setdefault(incident_id, []).append(PublicUpdate(line_id, _iso(at) or "", status, body))
+        found = tuple(
+            PublicIncident(
+                number=i.number,
+                name=i.title,
+                status=i.status,
+                impact=Severity(i.severity).impact,
+                component_status=component_status(Severity(i.severity), Status.INVESTIGATING),
+                components=tuple(i.components),
+                created_at=_iso(i.opened_at) or "",
+                resolved_at=_iso(i.resolved_at),
+                updates=tuple(published.get(i.id, [])),
+            )
+            for i in incidents
+        )
+        return Snapshot(
+            team=team,
+            name=charter.name,
+            url=url,
+            time_zone=charter.time_zone,
+            since=_iso(row.created_at) or "",
+            components=components_of(charter.status_components, found),
+            incidents=found,
+        )
+
+
+def recently_resolved(s: Snapshot, now: datetime) -> list[PublicIncident]:
+    """The resolved incidents the page still shows: resolved in the last two weeks."""
+    since = (now - RECENT).isoformat()
+    return [i for i in s.incidents if not i.unresolved and (i.resolved_at or "") >= since]

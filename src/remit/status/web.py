@@ -1,0 +1,229 @@
+"""The public status page and the Statuspage v2 JSON API, served as bytes rendered when something is
+published, not per request.
+
+``Published`` keeps each team's rendered page and JSON documents in memory, with their ETags. It renders them
+when the server starts, again after any incident change or charter adoption commits (an after-commit
+subscriber on the bus), and on first use for a team created since. ``Front`` is a small ASGI layer in front
+of the app: it answers ``GET``/``HEAD`` on the public paths from those bytes (``304`` to a matching
+``If-None-Match``) so they never pass through the app's middleware stack, and hands every other request to
+the app.
+
+Paths: a team's page is ``/status/{team}`` and its API ``/status/{team}/api/v2/...``; the first team of the
+database (the only one, on most servers) is also served at ``/status`` and ``/api/v2/...``."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from remit.charter.events import CharterAdopted
+from remit.incidents.events import IncidentOpened, IncidentUpdated, PostmortemLinked
+from remit.kernel import times
+from remit.kernel.errors import NotFound, RemitError
+from remit.kernel.events import Recorded
+from remit.kernel.uow import Store
+from remit.status import model, queries
+from remit.web.render import ENV, HEADERS
+
+log = logging.getLogger("remit.status")
+MAX_AGE = 10  # seconds a client or a CDN may reuse a public body before asking again (with its ETag)
+# what can change what the public sees: an incident's public facts, and the charter (its zone, its components)
+EVENTS = (IncidentOpened, IncidentUpdated, PostmortemLinked, CharterAdopted)
+PAGE = "page"  # the key of the HTML page among a team's bodies
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGI = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Body:
+    content: bytes
+    content_type: str
+    etag: str
+
+    @classmethod
+    def of(cls, content: bytes, content_type: str) -> Body:
+        return cls(content, content_type, '"' + hashlib.sha256(content).hexdigest()[:32] + '"')
+
+
+def _exact(value: str | None, zone: str) -> str:
+    return times.exact(value, zone) if value else ""
+
+
+def render_page(s: model.Snapshot, now: datetime) -> str:
+    """The public page: components and their state, open incidents and the recently resolved ones, each with
+    its public updates only; times exact (never "3 minutes ago": the bytes outlive the moment) in the team's
+    zone, which the page names."""
+    return ENV.get_template("status.html").render(
+        viewer=None,
+        csrf="",
+        flash=None,
+        flash_tone=None,
+        path="/status",
+        zone=s.time_zone,
+        title=f"{s.name} status",
+        snap=s,
+        description=model.DESCRIPTIONS[s.indicator],
+        states=[(c, s.state(c), model.STATUS_WORDS[s.state(c)]) for c in s.components],
+        open_incidents=s.unresolved,
+        resolved=queries.recently_resolved(s, now),
+        exact=lambda value: _exact(value, s.time_zone),
+        api=s.url.removesuffix("/status") if s.url.endswith("/status") else s.url,
+    )
+
+
+def render(s: model.Snapshot, now: datetime) -> dict[str, Body]:
+    """Every public body of one team: the page, and each JSON document by its path under ``api/v2/``."""
+    bodies = {PAGE: Body.of(render_page(s, now).encode(), "text/html; charset=utf-8")}
+    for path, document in model.documents(s).items():
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        bodies[path] = Body.of(text.encode(), "application/json; charset=utf-8")
+    return bodies
+
+
+class Published:
+    """Each team's public bodies, rendered when something is published."""
+
+    def __init__(self, store: Store, base_url: str) -> None:
+        self.store = store
+        self.base_url = base_url.rstrip("/")
+        self.teams: dict[str, dict[str, Body]] = {}
+        self.default: str | None = None
+        self.seen: dict[str, int] = {}  # each team's audit sequence when its bodies were last rendered
+        self._lock = threading.Lock()
+
+    def url(self, team: str) -> str:
+        return f"{self.base_url}/status" if team == self.default else f"{self.base_url}/status/{team}"
+
+    def rebuild(self, team: str) -> dict[str, Body]:
+        with self._lock:  # one render at a time; readers keep the old bodies until the new ones are ready
+            self.seen[team] = queries.heads(uow=self.store.uow()).get(team, 0)
+            snap = queries.snapshot(uow=self.store.uow(), team=team, url=self.url(team))
+            bodies = self.teams[team] = render(snap, self.store.clock())
+            return bodies
+
+    def start(self) -> None:
+        """Render every team's bodies and hear what changes them. A database that does not answer yet is
+        logged: the bodies are rendered on first request, or by the next ``refresh``."""
+        self.store.bus.on(*EVENTS)(self.after_commit)
+        try:
+            names = queries.teams(uow=self.store.uow())
+            self.default = names[0] if names else None
+            for name in names:
+                self.rebuild(name)
+        except RemitError as error:
+            log.warning("status page not rendered at start: %s", error.message)
+
+    def refresh(self) -> list[str]:
+        """Render again the teams something was recorded for since their bodies were rendered: what another
+        server process committed, which this one's bus never hears. The teams rendered."""
+        moved = [team for team, seq in queries.heads(uow=self.store.uow()).items() if self.seen.get(team) != seq]
+        for team in moved:
+            if team in self.teams or team == self.default:
+                self.rebuild(team)
+        return moved
+
+    async def watch(self, every: float = MAX_AGE) -> None:
+        """``refresh`` on a schedule, so copies of the server behind one load balancer agree within ``every``."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await asyncio.to_thread(self.refresh)
+            except Exception:  # keep watching; the failure is logged
+                log.exception("status page refresh failed")
+
+    def stop(self) -> None:
+        self.store.bus.off(self.after_commit)
+
+    def after_commit(self, _store: object, records: Sequence[Recorded]) -> None:
+        for team in dict.fromkeys(record.team for record in records):
+            self.rebuild(team)
+
+    def body(self, team: str | None, key: str) -> Body | None:
+        if team is None:
+            if self.default is None:  # no team yet when the server started: look again
+                names = queries.teams(uow=self.store.uow())
+                self.default = names[0] if names else None
+            team = self.default
+        if team is None:
+            return None
+        bodies = self.teams.get(team)
+        if bodies is None:
+            try:
+                bodies = self.rebuild(team)  # a team created since the server started
+            except NotFound:
+                return None
+        return bodies.get(key)
+
+
+def route(path: str) -> tuple[str | None, str] | None:
+    """(team or None for the default team, body key) for a public path; None for any other path."""
+    team: str | None = None
+    if path.startswith("/status/") and path != "/status/":
+        team, _, rest = path.removeprefix("/status/").partition("/")
+        if not team:
+            return None
+        path = "/" + rest if rest else "/status"
+    if path in ("/status", "/status/"):
+        return team, PAGE
+    if path.startswith("/api/v2/"):
+        return team, path.removeprefix("/api/v2/")
+    return None
+
+
+def matches(header: str, etag: str) -> bool:
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return "*" in tags or etag in tags
+
+
+class Front:
+    """The ASGI layer in front of the app for the public paths."""
+
+    def __init__(self, published: Published | None = None) -> None:
+        self.published = published
+
+    async def serve(self, scope: Scope, send: Send) -> bool:
+        """Answer ``scope`` from the published bodies; False when it is not a public request (the app's)."""
+        if self.published is None or scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            return False
+        found = route(scope["path"])
+        if found is None:
+            return False
+        try:
+            body = self.published.body(*found)
+        except RemitError as error:  # the database does not answer and nothing was rendered yet
+            await _plain(send, error.status, error.message)
+            return True
+        if body is None:
+            return False  # the app answers: a 404 in its own words
+        headers = dict(HEADERS) | {
+            "Cache-Control": f"public, max-age={MAX_AGE}",
+            "ETag": body.etag,
+            "Content-Type": body.content_type,
+        }
+        if body.content_type.startswith("application/json"):
+            headers["Access-Control-Allow-Origin"] = "*"  # as Statuspage's public API: any page may read it
+        asked = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"if-none-match"), None)
+        status, content = (304, b"") if asked is not None and matches(asked, body.etag) else (200, body.content)
+        if status == 200:
+            headers["Content-Length"] = str(len(content))
+        raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else content})
+        return True
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    content = text.encode()
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": content})
