@@ -164,3 +164,23 @@ def test_an_upgrade_stops_before_changing_anything_when_a_stored_value_would_not
         assert current_revision(engine) == "0004"
     finally:
         engine.dispose()
+
+
+def test_a_downgrade_below_the_kinds_the_chain_holds_is_refused_in_words(empty_database: str):
+    engine = make_engine(empty_database)
+    try:
+        upgrade(engine)
+        seed_demo(Store(engine, Clock()))  # the demo's incidents and bug board are on the chain
+        config = db._alembic_config()
+        with pytest.raises(RuntimeError) as raised, engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                db._sqlite_foreign_keys(connection, on=False)
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.downgrade(config, "0004")
+
+        assert "cannot go below 0011" in str(raised.value)
+        assert "BugBoardPublished" in str(raised.value) and "append-only" in str(raised.value)
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()

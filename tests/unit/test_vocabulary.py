@@ -49,7 +49,17 @@ def test_every_wait_has_a_kind_from_the_enum():
 
 def test_audit_kinds_are_past_tense_event_names():
     assert all(kind.value[0].isupper() and kind.value.isalnum() for kind in AuditKind)
-    assert len({kind.value for kind in AuditKind}) == len(AuditKind) == 33
+    assert len({kind.value for kind in AuditKind}) == len(AuditKind)
+
+
+def test_the_migrations_check_every_audit_kind_and_nothing_else():
+    from remit.kernel.db import head_revision
+    from remit.kernel.migrations import kinds
+
+    every = [kind for added in kinds.ADDED.values() for kind in added]
+    assert len(every) == len(set(every)), "a kind is added by two revisions"
+    assert set(kinds.kinds_at(head_revision())) == {kind.value for kind in AuditKind}
+    assert list(kinds.ADDED) == sorted(kinds.ADDED) and max(kinds.ADDED) <= head_revision()
 
 
 def test_every_event_class_is_an_audit_kind_and_every_kind_an_event():

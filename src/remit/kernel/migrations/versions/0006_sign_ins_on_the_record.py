@@ -10,47 +10,17 @@ Revises: 0005
 Create Date: 2026-12-01 02:30:00.000000
 """
 
-from alembic import op
+from remit.kernel.migrations import kinds
 
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-BEFORE = (
-    "ActionRefused",
-    "CharterAdopted",
-    "CrossingRecorded",
-    "DecisionAmended",
-    "DecisionExpired",
-    "DecisionOpened",
-    "DecisionSettled",
-    "DecisionStateChanged",
-    "DecisionWithdrawn",
-    "EvidenceAdded",
-    "LoginLinkIssued",
-    "PasswordSet",
-    "PositionRecorded",
-    "RuleAdded",
-    "RuleRetired",
-    "TokenIssued",
-    "TokenRevoked",
-)
-AFTER = tuple(sorted((*BEFORE, "SessionsEnded", "SignInFailed", "SignInLimited")))
-NAME = "ck_audit_log_kind"
-
-
-def _check(kinds: tuple[str, ...]) -> str:
-    return "kind IN ({})".format(", ".join(f"'{kind}'" for kind in kinds))
-
 
 def upgrade() -> None:
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_constraint(NAME, type_="check")
-        batch_op.create_check_constraint(NAME, _check(AFTER))
+    kinds.widen("0006")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_constraint(NAME, type_="check")
-        batch_op.create_check_constraint(NAME, _check(BEFORE))
+    kinds.narrow("0006")

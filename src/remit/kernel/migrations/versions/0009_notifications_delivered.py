@@ -14,36 +14,13 @@ Create Date: 2026-12-01 06:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
+from remit.kernel.migrations import kinds
+
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-BEFORE = (
-    "ActionRefused",
-    "CharterAdopted",
-    "CrossingRecorded",
-    "DecisionAmended",
-    "DecisionExpired",
-    "DecisionOpened",
-    "DecisionSettled",
-    "DecisionStateChanged",
-    "DecisionWithdrawn",
-    "EvidenceAdded",
-    "LoginLinkIssued",
-    "PasswordSet",
-    "PositionRecorded",
-    "RuleAdded",
-    "RuleRetired",
-    "SessionsEnded",
-    "SignInFailed",
-    "SignInLimited",
-    "TokenIssued",
-    "TimeZoneSet",
-    "TokenRevoked",
-)
-AFTER = tuple(sorted((*BEFORE, "ChannelAdded", "ChannelRemoved", "DeliveryRequeued", "NotifyPreferencesSet")))
-NAME = "ck_audit_log_kind"
 STATES = ("held", "pending", "sending", "sent", "dead", "digested")
 KINDS = ("slack", "email", "json", "apprise")
 DIGESTS = ("off", "hourly", "daily")
@@ -54,9 +31,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_constraint(NAME, type_="check")
-        batch_op.create_check_constraint(NAME, _in("kind", AFTER))
+    kinds.widen("0009")
     op.create_table(
         "notify_channels",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -129,6 +104,4 @@ def downgrade() -> None:
     op.drop_table("notify_preferences")
     op.drop_index("ix_notify_channels_person", table_name="notify_channels")
     op.drop_table("notify_channels")
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_constraint(NAME, type_="check")
-        batch_op.create_check_constraint(NAME, _in("kind", BEFORE))
+    kinds.narrow("0009")

@@ -14,42 +14,13 @@ Create Date: 2026-12-01 05:40:00.000000
 import sqlalchemy as sa
 from alembic import op
 
+from remit.kernel.migrations import kinds
+
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-BEFORE = (
-    "ActionRefused",
-    "CharterAdopted",
-    "CrossingRecorded",
-    "DecisionAmended",
-    "DecisionExpired",
-    "DecisionOpened",
-    "DecisionSettled",
-    "DecisionStateChanged",
-    "DecisionWithdrawn",
-    "EvidenceAdded",
-    "LoginLinkIssued",
-    "PasswordSet",
-    "PositionRecorded",
-    "RuleAdded",
-    "RuleRetired",
-    "SessionsEnded",
-    "SignInFailed",
-    "SignInLimited",
-    "TokenIssued",
-    "TokenRevoked",
-    "TimeZoneSet",
-    "ChannelAdded",
-    "ChannelRemoved",
-    "DeliveryRequeued",
-    "NotifyPreferencesSet",
-)
-AFTER = tuple(
-    sorted((*BEFORE, "CommanderNamed", "ImpactAnswered", "IncidentOpened", "IncidentUpdated", "PostmortemLinked"))
-)
-NAME = "ck_audit_log_kind"
 SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
 KINDS = ("opened", "update", "commander", "impact", "postmortem")
@@ -139,23 +110,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("incident_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key("fk_crossings_incident_id_incidents", "incidents", ["incident_id"], ["id"])
         batch_op.create_index("ix_crossings_incident", ["incident_id"], unique=False)
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_constraint(NAME, type_="check")
-        batch_op.create_check_constraint(NAME, _in("kind", AFTER))
+    kinds.widen("0010")
 
 
 def downgrade() -> None:
-    added = [kind for kind in AFTER if kind not in BEFORE]
-    audit_log = sa.table("audit_log", sa.column("kind", sa.String()))
-    held = op.get_bind().execute(sa.select(sa.func.count()).where(audit_log.c.kind.in_(added))).scalar()
-    if held:
-        raise RuntimeError(
-            f"the audit chain holds {held} incident entries: a database with incidents cannot go below 0010 "
-            "(the chain is append-only; nothing is deleted to make it fit)"
-        )
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_constraint(NAME, type_="check")
-        batch_op.create_check_constraint(NAME, _in("kind", BEFORE))
+    kinds.narrow("0010")
     with op.batch_alter_table("crossings", schema=None) as batch_op:
         batch_op.drop_index("ix_crossings_incident")
         batch_op.drop_constraint("fk_crossings_incident_id_incidents", type_="foreignkey")

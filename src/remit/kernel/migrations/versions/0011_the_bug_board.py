@@ -13,49 +13,12 @@ Create Date: 2026-12-01 06:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
+from remit.kernel.migrations import kinds
+
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
-
-BEFORE = (
-    "ActionRefused",
-    "CharterAdopted",
-    "CrossingRecorded",
-    "DecisionAmended",
-    "DecisionExpired",
-    "DecisionOpened",
-    "DecisionSettled",
-    "DecisionStateChanged",
-    "DecisionWithdrawn",
-    "EvidenceAdded",
-    "LoginLinkIssued",
-    "PasswordSet",
-    "PositionRecorded",
-    "RuleAdded",
-    "RuleRetired",
-    "SessionsEnded",
-    "SignInFailed",
-    "SignInLimited",
-    "TokenIssued",
-    "TokenRevoked",
-    "TimeZoneSet",
-    "ChannelAdded",
-    "ChannelRemoved",
-    "DeliveryRequeued",
-    "NotifyPreferencesSet",
-    "CommanderNamed",
-    "ImpactAnswered",
-    "IncidentOpened",
-    "IncidentUpdated",
-    "PostmortemLinked",
-)
-AFTER = tuple(sorted((*BEFORE, "BugBoardPublished", "BugBoardUnpublished", "IssuesImported")))
-NAME = "ck_audit_log_kind"
-
-
-def _check(kinds: tuple[str, ...]) -> str:
-    return "kind IN ({})".format(", ".join(f"'{kind}'" for kind in kinds))
 
 
 def upgrade() -> None:
@@ -97,15 +60,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
         sa.PrimaryKeyConstraint("team_id"),
     )
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_constraint(NAME, type_="check")
-        batch_op.create_check_constraint(NAME, _check(AFTER))
+    kinds.widen("0011")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_constraint(NAME, type_="check")
-        batch_op.create_check_constraint(NAME, _check(BEFORE))
+    kinds.narrow("0011")
     op.drop_table("bug_boards")
     op.drop_index("ix_tracked_issues_board", table_name="tracked_issues")
     op.drop_table("tracked_issues")
