@@ -232,6 +232,45 @@ def read_charter(text: str, source: str = "remit.toml") -> tuple[Charter | None,
 MAX_STATUS_COMPONENTS = 100  # the public status page's components, listed in [status]
 
 
+def _read_status(
+    reader: _Reader, table: dict[str, Any]
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """[status]: the components in the page's order, their groups (a component in one group at most), and the
+    private ones (the team sees and sets them; the public never does). Every name is one of ``components``."""
+    reader.unknown_keys(table, "status", ("components", "groups", "private"))
+    components = reader.names(table.get("components", []), "status.components")
+    if len(set(components)) != len(components) or len(components) > MAX_STATUS_COMPONENTS:
+        reader.problem(
+            "status.components",
+            f"the components must be distinct names, at most {MAX_STATUS_COMPONENTS}",
+            'write each once, e.g. components = ["checkout", "payments", "search"]',
+        )
+    listed = tuple(dict.fromkeys(components))
+    groups: dict[str, tuple[str, ...]] = {}
+    grouped: set[str] = set()
+    for group, members in reader.table(table.get("groups", {}), "status.groups").items():
+        key = f"status.groups.{toml_key(group)}"
+        names = reader.names(members, key)
+        if group in listed:
+            reader.problem(key, f"'{group}' is a component and a group", "give the group another name")
+        if not names or set(names) - set(listed) or set(names) & grouped or len(set(names)) != len(names):
+            reader.problem(
+                key,
+                "a group lists one or more of [status] components, each once, none in another group",
+                f'e.g. {toml_key(group)} = ["{listed[0] if listed else "api"}"], and list it in components',
+            )
+        grouped |= set(names)
+        groups[group] = tuple(dict.fromkeys(n for n in names if n in listed))
+    private = reader.names(table.get("private", []), "status.private")
+    if set(private) - set(listed):
+        reader.problem(
+            "status.private",
+            f"not in [status] components: {', '.join(sorted(set(private) - set(listed)))}",
+            "list a private component in components too: the team sets it; the public never sees it",
+        )
+    return listed, {g: m for g, m in groups.items() if m}, tuple(dict.fromkeys(p for p in private if p in listed))
+
+
 def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None, list[Problem]]:
     """Build a charter from parsed TOML (presets arrive here with ``extends`` already merged)."""
     reader = _Reader(source)
@@ -280,15 +319,9 @@ def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None,
         for area, urls in notify_table.items()
         if area in NOTIFY_AREAS
     }
-    status_table = reader.table(raw.get("status", {}), "status")
-    reader.unknown_keys(status_table, "status", ("components",))
-    status_components = reader.names(status_table.get("components", []), "status.components")
-    if len(set(status_components)) != len(status_components) or len(status_components) > MAX_STATUS_COMPONENTS:
-        reader.problem(
-            "status.components",
-            f"the components must be distinct names, at most {MAX_STATUS_COMPONENTS}",
-            'write each once, e.g. components = ["checkout", "payments", "search"]',
-        )
+    status_components, status_groups, status_private = _read_status(
+        reader, reader.table(raw.get("status", {}), "status")
+    )
     charter = Charter(
         name=name,
         preset=reader.text(head.get("preset"), f"{head_key}.preset") or (name if head_key == "preset" else None),
@@ -299,7 +332,9 @@ def read_charter_data(raw: dict[str, Any], source: str) -> tuple[Charter | None,
         reserve=float(reserve),
         time_zone=time_zone,
         notify=notify,
-        status_components=tuple(dict.fromkeys(status_components)),
+        status_components=status_components,
+        status_groups=status_groups,
+        status_private=status_private,
     )
     if head_key == "team":
         reader.problems.extend(check_roster(charter, source))

@@ -202,6 +202,8 @@ class Charter:
     time_zone: str = "UTC"  # the team's IANA zone: how its people read and write times, unless they choose
     notify: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # area -> the team's channels
     status_components: tuple[str, ...] = ()  # [status] components: what the public status page lists
+    status_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # [status] groups: name -> members
+    status_private: tuple[str, ...] = ()  # [status] private: listed for the team, never shown to the public
 
     def domain(self, name: str) -> DomainRights | None:
         return self.domains.get(name)

@@ -101,6 +101,12 @@ def render_charter(charter: Charter, *, team: str) -> str:
     if charter.status_components:
         status = tomlkit.table()
         status.add("components", list(charter.status_components))
+        if charter.status_groups:
+            groups = tomlkit.inline_table()
+            groups.update({name: list(members) for name, members in charter.status_groups.items()})
+            status.add("groups", groups)
+        if charter.status_private:
+            status.add("private", list(charter.status_private))
         document.add("status", status)
     return document.as_string()
 

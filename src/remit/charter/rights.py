@@ -38,6 +38,8 @@ class Action(StrEnum):
     LINK_POSTMORTEM = "link-postmortem"
     IMPORT_ISSUES = "import-issues"
     PUBLISH_BOARD = "publish-board"
+    SET_COMPONENT_STATUS = "set-component-status"
+    MANAGE_MAINTENANCE = "manage-maintenance"
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,10 @@ RIGHTS: dict[Action, Requirement] = {
     # Whoever takes part in the process keeps the board fed; only its key holder shows it outside the team.
     Action.IMPORT_ISSUES: takes_part,
     Action.PUBLISH_BOARD: holds_key,
+    # The status page's own facts (status/): in incident-response, the owner side sets a component's state by
+    # hand (and so does the commander of an open incident); maintenance is planned by the owner side only.
+    Action.SET_COMPONENT_STATUS: owner_side("set a component's status"),
+    Action.MANAGE_MAINTENANCE: owner_side("schedule or move a maintenance", commander=False),
 }
 MANAGING_DOMAINS = ("charter", "team-process")  # who keeps the team's rules keeps its notifications running
 

@@ -16,6 +16,7 @@ class AuditKind(StrEnum):
     CHANNEL_REMOVED = "ChannelRemoved"
     CHARTER_ADOPTED = "CharterAdopted"
     COMMANDER_NAMED = "CommanderNamed"
+    COMPONENT_STATUS_SET = "ComponentStatusSet"
     CROSSING_RECORDED = "CrossingRecorded"
     DECISION_AMENDED = "DecisionAmended"
     DECISION_EXPIRED = "DecisionExpired"
@@ -30,6 +31,8 @@ class AuditKind(StrEnum):
     INCIDENT_UPDATED = "IncidentUpdated"
     ISSUES_IMPORTED = "IssuesImported"
     LOGIN_LINK_ISSUED = "LoginLinkIssued"
+    MAINTENANCE_SCHEDULED = "MaintenanceScheduled"
+    MAINTENANCE_UPDATED = "MaintenanceUpdated"
     NOTIFY_PREFERENCES_SET = "NotifyPreferencesSet"
     PASSWORD_SET = "PasswordSet"  # noqa: S105 (an audit kind, not a password)
     POSITION_RECORDED = "PositionRecorded"

@@ -6,9 +6,20 @@ only; the JSON shapes are Statuspage v2's, field for field, for what Remit has."
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+
+from remit.status import uptime
+from remit.status.maintenance import (
+    ACTIVE,
+    MaintenanceStatus,
+    PublicMaintenance,
+    maintenance_lines,
+    maintenance_updated_at,
+    public_status,
+)
 
 COMPONENT_STATUSES = ("operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance")
 IMPACTS = ("none", "minor", "major", "critical")
@@ -28,6 +39,7 @@ STATUS_WORDS = {
     "under_maintenance": "Under maintenance",
 }
 INCIDENTS_LISTED = 50  # incidents.json: the newest 50, as Statuspage lists them
+MAINTENANCES_LISTED = 50  # scheduled-maintenances.json: the 50 most recent
 
 
 def ident(*parts: object) -> str:
@@ -75,8 +87,22 @@ class PublicIncident:
 
 
 @dataclass(frozen=True)
+class HandState:
+    """A component's state as the team set it by hand, with its public note."""
+
+    status: str
+    note: str
+    at: str
+
+
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+@dataclass(frozen=True)
 class Snapshot:
-    """Everything the public page shows for one team, and nothing else."""
+    """Everything the public page shows for one team, and nothing else (no private component, no internal
+    line, no person)."""
 
     team: str
     name: str
@@ -85,6 +111,11 @@ class Snapshot:
     since: str  # when the team was created: the components' start when no incident names them
     components: tuple[str, ...]  # in the order the page lists them
     incidents: tuple[PublicIncident, ...]  # newest first
+    now: str = ""  # when it was read (ISO 8601, UTC): maintenance moves with the clock
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # group -> its public components
+    hands: Mapping[str, HandState] = field(default_factory=dict)  # component -> its state set by hand
+    hand_spans: Mapping[str, tuple[uptime.Span, ...]] = field(default_factory=dict)  # the hand's history
+    maintenances: tuple[PublicMaintenance, ...] = ()  # the latest window first
 
     @property
     def page_id(self) -> str:
@@ -92,7 +123,12 @@ class Snapshot:
 
     @property
     def updated_at(self) -> str:
-        return max([self.since, *(i.updated_at for i in self.incidents)])
+        hands = [h.at for h in self.hands.values()]
+        return max([self.since, *(i.updated_at for i in self.incidents), *hands, *self._maintenance_times])
+
+    @property
+    def _maintenance_times(self) -> list[str]:
+        return [maintenance_updated_at(m, self.now) for m in self.maintenances]
 
     def component_id(self, name: str) -> str:
         return ident("component", self.team, name)
@@ -101,9 +137,18 @@ class Snapshot:
         return ident("incident", self.team, number)
 
     def state(self, component: str) -> str:
-        """Operational unless an unresolved incident affects it; then the worst status those incidents map to."""
+        """The worst of: the state set by hand, what each unresolved incident naming it maps to, and
+        ``under_maintenance`` while a maintenance of it is under way; operational when none says otherwise."""
         found = [i.component_status for i in self.incidents if i.unresolved and component in i.components]
+        if component in self.hands:
+            found.append(self.hands[component].status)
+        if any(m.status_at(self.now) in ACTIVE for m in self.maintenances if component in m.components):
+            found.append("under_maintenance")
         return max(found, key=WORST.__getitem__, default="operational")
+
+    def note(self, component: str) -> str:
+        hand = self.hands.get(component)
+        return hand.note if hand is not None and hand.status != "operational" else ""
 
     def first_named(self, component: str) -> str:
         named = [i.created_at for i in self.incidents if component in i.components]
@@ -111,7 +156,52 @@ class Snapshot:
 
     def last_changed(self, component: str) -> str:
         changed = [i.updated_at for i in self.incidents if component in i.components]
+        if component in self.hands:
+            changed.append(self.hands[component].at)
+        changed += [maintenance_updated_at(m, self.now) for m in self.maintenances if component in m.components]
         return max(changed, default=self.since)
+
+    def group_of(self, component: str) -> str | None:
+        return next((g for g, members in self.groups.items() if component in members), None)
+
+    def group_state(self, group: str) -> str:
+        return max((self.state(c) for c in self.groups[group]), key=WORST.__getitem__, default="operational")
+
+    def spans(self, component: str) -> list[uptime.Span]:
+        """When the component was not operational: its incidents, the hand's states, its maintenance."""
+        found = [
+            uptime.Span(_moment(i.created_at), _moment(i.resolved_at) if i.resolved_at else None, i.component_status)
+            for i in self.incidents
+            if component in i.components
+        ]
+        found += self.hand_spans.get(component, ())
+        for m in self.maintenances:
+            window = m.window(self.now) if component in m.components else None
+            if window is not None:
+                began, ended = window
+                found.append(uptime.Span(_moment(began), _moment(ended) if ended else None, "under_maintenance"))
+        return found
+
+    def bar(self, component: str) -> list[uptime.Day]:
+        return uptime.bar(self.spans(component), _moment(self.now), self.time_zone)
+
+    @property
+    def upcoming(self) -> list[PublicMaintenance]:
+        """Announced and not begun, the soonest first."""
+        found = [m for m in self.maintenances if m.status_at(self.now) == MaintenanceStatus.SCHEDULED]
+        return sorted(found, key=lambda m: m.scheduled_for)
+
+    @property
+    def active(self) -> list[PublicMaintenance]:
+        return [m for m in self.maintenances if m.status_at(self.now) in ACTIVE]
+
+    def next_change(self) -> str | None:
+        """The next moment the clock alone changes what the page shows: a maintenance beginning or ending
+        on time, or the day rolling over (the uptime bar, the recently resolved)."""
+        moments = [t for m in self.maintenances if (t := m.next_change(self.now)) is not None]
+        if self.now:
+            moments.append(uptime.next_midnight(_moment(self.now), self.time_zone).isoformat())
+        return min(moments, default=None)
 
     @property
     def unresolved(self) -> list[PublicIncident]:
@@ -123,11 +213,13 @@ class Snapshot:
         return max((i.impact for i in self.unresolved), key=IMPACTS.index, default="none")
 
 
-def components_of(listed: Sequence[str], incidents: Sequence[PublicIncident]) -> tuple[str, ...]:
+def components_of(
+    listed: Sequence[str], incidents: Sequence[PublicIncident], private: Sequence[str] = ()
+) -> tuple[str, ...]:
     """The components the page lists: the charter's list first, in its order; then any other component an
-    incident named, by name."""
+    incident named, by name. A private component is never among them."""
     named = sorted({c for i in incidents for c in i.components} - set(listed))
-    return (*listed, *named)
+    return tuple(c for c in (*listed, *named) if c not in private)
 
 
 def page_json(s: Snapshot) -> dict[str, Any]:
@@ -135,6 +227,7 @@ def page_json(s: Snapshot) -> dict[str, Any]:
 
 
 def component_json(s: Snapshot, name: str) -> dict[str, Any]:
+    group = s.group_of(name)
     return {
         "id": s.component_id(name),
         "name": name,
@@ -142,13 +235,84 @@ def component_json(s: Snapshot, name: str) -> dict[str, Any]:
         "created_at": s.first_named(name),
         "updated_at": s.last_changed(name),
         "position": s.components.index(name) + 1,
-        "description": None,
+        "description": s.note(name) or None,
         "showcase": True,
         "start_date": s.first_named(name)[:10],
-        "group_id": None,
+        "group_id": s.component_id(group) if group else None,
         "page_id": s.page_id,
         "group": False,
         "only_show_if_degraded": False,
+    }
+
+
+def group_json(s: Snapshot, group: str) -> dict[str, Any]:
+    members = s.groups[group]
+    return {
+        "id": s.component_id(group),
+        "name": group,
+        "status": s.group_state(group),
+        "created_at": min(s.first_named(c) for c in members),
+        "updated_at": max(s.last_changed(c) for c in members),
+        "position": s.components.index(members[0]) + 1,
+        "description": None,
+        "showcase": False,
+        "start_date": None,
+        "group_id": None,
+        "page_id": s.page_id,
+        "group": True,
+        "only_show_if_degraded": False,
+        "components": [s.component_id(c) for c in members],
+    }
+
+
+def components_json(s: Snapshot) -> list[dict[str, Any]]:
+    """Statuspage's list: each component in the page's order, each group just before its first member."""
+    found: list[dict[str, Any]] = []
+    for name in s.components:
+        group = s.group_of(name)
+        if group is not None and s.groups[group][0] == name:
+            found.append(group_json(s, group))
+        found.append(component_json(s, name))
+    return found
+
+
+def maintenance_json(s: Snapshot, m: PublicMaintenance) -> dict[str, Any]:
+    mid = ident("maintenance", s.team, m.number)
+    lines = maintenance_lines(m, s.now)
+    status = public_status(m.status_at(s.now))
+    window = m.window(s.now)
+    updates = [
+        {
+            "id": ident("maintenance-update", s.team, m.number, line.id),
+            "status": public_status(line.status),
+            "body": line.body,
+            "incident_id": mid,
+            "created_at": line.at,
+            "updated_at": line.at,
+            "display_at": line.at,
+            "affected_components": None,
+            "deliver_notifications": True,
+            "custom_tweet": None,
+            "tweet_id": None,
+        }
+        for line in reversed(lines)
+    ]
+    return {
+        "id": mid,
+        "name": m.name,
+        "status": status,
+        "created_at": m.created_at,
+        "updated_at": maintenance_updated_at(m, s.now),
+        "monitoring_at": next((line.at for line in lines if line.status == MaintenanceStatus.VERIFYING), None),
+        "resolved_at": (window[1] if window else m.ended_at) if status == MaintenanceStatus.COMPLETED else None,
+        "impact": "maintenance",
+        "shortlink": f"{s.url}#maintenance-{m.number}",
+        "started_at": window[0] if window else m.scheduled_for,
+        "page_id": s.page_id,
+        "incident_updates": updates,
+        "components": [component_json(s, c) for c in m.components if c in s.components],
+        "scheduled_for": m.scheduled_for,
+        "scheduled_until": m.scheduled_until,
     }
 
 
@@ -191,24 +355,26 @@ def status_json(s: Snapshot) -> dict[str, Any]:
 
 
 def documents(s: Snapshot) -> dict[str, dict[str, Any]]:
-    """Every Statuspage v2 document, by its path under ``/api/v2/``. Scheduled maintenance is an empty list:
-    Remit has no maintenance yet."""
+    """Every Statuspage v2 document, by its path under ``/api/v2/``."""
     page = page_json(s)
-    components = [component_json(s, c) for c in s.components]
+    components = components_json(s)
     unresolved = [incident_json(s, i) for i in s.unresolved]
+    upcoming = [maintenance_json(s, m) for m in s.upcoming]
+    active = [maintenance_json(s, m) for m in s.active]
+    recent = [maintenance_json(s, m) for m in s.maintenances[:MAINTENANCES_LISTED]]
     return {
         "summary.json": {
             "page": page,
             "components": components,
             "incidents": unresolved,
-            "scheduled_maintenances": [],
+            "scheduled_maintenances": active + upcoming,
             "status": status_json(s),
         },
         "status.json": {"page": page, "status": status_json(s)},
         "components.json": {"page": page, "components": components},
         "incidents.json": {"page": page, "incidents": [incident_json(s, i) for i in s.incidents[:INCIDENTS_LISTED]]},
         "incidents/unresolved.json": {"page": page, "incidents": unresolved},
-        "scheduled-maintenances.json": {"page": page, "scheduled_maintenances": []},
-        "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": []},
-        "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": []},
+        "scheduled-maintenances.json": {"page": page, "scheduled_maintenances": recent},
+        "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": upcoming},
+        "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
     }

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from remit.charter.model import Charter
 from remit.charter.teams import charter_from_text, current_version
 from remit.incidents.model import Severity, Status, component_status
 from remit.incidents.tables import IncidentRow, IncidentUpdateRow
@@ -42,41 +43,60 @@ def snapshot(*, uow: UnitOfWork, team: str, url: str) -> Snapshot:
     with uow.reading():
         row = uow.team(team, lock=False)
         charter = charter_from_text(current_version(uow, row).text)
-        incidents = uow.session.scalars(
-            select(IncidentRow).where(IncidentRow.team_id == row.id).order_by(IncidentRow.number.desc())
-        ).all()
-        lines = uow.session.execute(
-            select(IncidentUpdateRow.incident_id, IncidentUpdateRow.id, IncidentUpdateRow.at)
-            .add_columns(IncidentUpdateRow.status, IncidentUpdateRow.text)
-            .where(IncidentUpdateRow.team_id == row.id, IncidentUpdateRow.public.is_(True))
-            .order_by(IncidentUpdateRow.id)
-        ).all()
-        published: dict[int, list[PublicUpdate]] = {}
-        for incident_id, line_id, at, status, body in lines:
-            published.setdefault(incident_id, []).append(PublicUpdate(line_id, _iso(at) or "", status, body))
-        found = tuple(
-            PublicIncident(
-                number=i.number,
-                name=i.title,
-                status=i.status,
-                impact=Severity(i.severity).impact,
-                component_status=component_status(Severity(i.severity), Status.INVESTIGATING),
-                components=tuple(i.components),
-                created_at=_iso(i.opened_at) or "",
-                resolved_at=_iso(i.resolved_at),
-                updates=tuple(published.get(i.id, [])),
-            )
-            for i in incidents
+        return team_snapshot(uow, row, charter, url=url)
+
+
+def team_snapshot(uow: UnitOfWork, row: TeamRow, charter: Charter, *, url: str, public: bool = True) -> Snapshot:
+    """The snapshot of a team read in ``uow``: for the public (no private component), or for the team."""
+    from remit.status import board  # the status page's own tables
+
+    private = charter.status_private if public else ()
+    incidents = uow.session.scalars(
+        select(IncidentRow).where(IncidentRow.team_id == row.id).order_by(IncidentRow.number.desc())
+    ).all()
+    lines = uow.session.execute(
+        select(IncidentUpdateRow.incident_id, IncidentUpdateRow.id, IncidentUpdateRow.at)
+        .add_columns(IncidentUpdateRow.status, IncidentUpdateRow.text)
+        .where(IncidentUpdateRow.team_id == row.id, IncidentUpdateRow.public.is_(True))
+        .order_by(IncidentUpdateRow.id)
+    ).all()
+    published: dict[int, list[PublicUpdate]] = {}
+    for incident_id, line_id, at, status, body in lines:
+        published.setdefault(incident_id, []).append(PublicUpdate(line_id, _iso(at) or "", status, body))
+    found = tuple(
+        PublicIncident(
+            number=i.number,
+            name=i.title,
+            status=i.status,
+            impact=Severity(i.severity).impact,
+            component_status=component_status(Severity(i.severity), Status.INVESTIGATING),
+            components=tuple(c for c in i.components if c not in private),
+            created_at=_iso(i.opened_at) or "",
+            resolved_at=_iso(i.resolved_at),
+            updates=tuple(published.get(i.id, [])),
         )
-        return Snapshot(
-            team=team,
-            name=charter.name,
-            url=url,
-            time_zone=charter.time_zone,
-            since=_iso(row.created_at) or "",
-            components=components_of(charter.status_components, found),
-            incidents=found,
-        )
+        for i in incidents
+    )
+    facts = board.public_facts(uow, row, charter) if public else board.team_facts(uow, row)
+    components = components_of(charter.status_components, found, private)
+    return Snapshot(
+        team=row.name,
+        name=charter.name,
+        url=url,
+        time_zone=charter.time_zone,
+        since=_iso(row.created_at) or "",
+        components=components,
+        incidents=found,
+        now=_iso(uow.now) or "",
+        groups={
+            g: kept
+            for g, members in charter.status_groups.items()
+            if (kept := tuple(c for c in members if c in components))
+        },
+        hands=facts.hands,
+        hand_spans=facts.hand_spans,
+        maintenances=facts.maintenances,
+    )
 
 
 def recently_resolved(s: Snapshot, now: datetime) -> list[PublicIncident]:
