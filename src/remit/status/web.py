@@ -30,12 +30,24 @@ from remit.kernel.errors import NotFound, RemitError
 from remit.kernel.events import Recorded
 from remit.kernel.uow import Store
 from remit.status import model, queries
+from remit.status.events import ComponentStatusSet, MaintenanceScheduled, MaintenanceUpdated
+from remit.status.maintenance import WORDS as MAINTENANCE_WORDS
+from remit.status.sections import sections
 from remit.web.render import ENV, HEADERS
 
 log = logging.getLogger("remit.status")
 MAX_AGE = 10  # seconds a client or a CDN may reuse a public body before asking again (with its ETag)
-# what can change what the public sees: an incident's public facts, and the charter (its zone, its components)
-EVENTS = (IncidentOpened, IncidentUpdated, PostmortemLinked, CharterAdopted)
+# what can change what the public sees: an incident's public facts, the charter (its zone, its components), a
+# component set by hand, a maintenance (the clock moves maintenance too: ``Published.due``)
+EVENTS = (
+    IncidentOpened,
+    IncidentUpdated,
+    PostmortemLinked,
+    CharterAdopted,
+    ComponentStatusSet,
+    MaintenanceScheduled,
+    MaintenanceUpdated,
+)
 PAGE = "page"  # the key of the HTML page among a team's bodies
 
 Scope = MutableMapping[str, Any]
@@ -74,6 +86,12 @@ def render_page(s: model.Snapshot, now: datetime) -> str:
         snap=s,
         description=model.DESCRIPTIONS[s.indicator],
         states=[(c, s.state(c), model.STATUS_WORDS[s.state(c)]) for c in s.components],
+        sections=sections(s),
+        status_words=model.STATUS_WORDS,
+        active=s.active,
+        upcoming=s.upcoming,
+        maintenance_words=MAINTENANCE_WORDS,
+        maintenance_lines=lambda m: list(reversed(model.maintenance_lines(m, s.now))),
         open_incidents=s.unresolved,
         resolved=queries.recently_resolved(s, now),
         exact=lambda value: _exact(value, s.time_zone),
@@ -99,6 +117,7 @@ class Published:
         self.teams: dict[str, dict[str, Body]] = {}
         self.default: str | None = None
         self.seen: dict[str, int] = {}  # each team's audit sequence when its bodies were last rendered
+        self.due: dict[str, str] = {}  # when the clock alone changes a team's page (maintenance, the day)
         self._lock = threading.Lock()
 
     def url(self, team: str) -> str:
@@ -109,6 +128,11 @@ class Published:
             self.seen[team] = queries.heads(uow=self.store.uow()).get(team, 0)
             snap = queries.snapshot(uow=self.store.uow(), team=team, url=self.url(team))
             bodies = self.teams[team] = render(snap, self.store.clock())
+            due = snap.next_change()
+            if due is None:
+                self.due.pop(team, None)
+            else:
+                self.due[team] = due
             return bodies
 
     def start(self) -> None:
@@ -124,9 +148,15 @@ class Published:
             log.warning("status page not rendered at start: %s", error.message)
 
     def refresh(self) -> list[str]:
-        """Render again the teams something was recorded for since their bodies were rendered: what another
-        server process committed, which this one's bus never hears. The teams rendered."""
-        moved = [team for team, seq in queries.heads(uow=self.store.uow()).items() if self.seen.get(team) != seq]
+        """Render again the teams something was recorded for since their bodies were rendered (what another
+        server process committed, which this one's bus never hears), and those whose page the clock changed
+        (a maintenance beginning or ending on time, a new day on the uptime bar). The teams rendered."""
+        now = self.store.clock().isoformat()
+        moved = [
+            team
+            for team, seq in queries.heads(uow=self.store.uow()).items()
+            if self.seen.get(team) != seq or (team in self.due and self.due[team] <= now)
+        ]
         for team in moved:
             if team in self.teams or team == self.default:
                 self.rebuild(team)
