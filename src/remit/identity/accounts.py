@@ -19,7 +19,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
-from remit.charter.abilities import opens_in
+from remit.charter.abilities import opens_in, roles_allowed
+from remit.charter.rights import Action
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version, on_roster
 from remit.identity import failures
@@ -62,6 +63,7 @@ class Identity:
     may_open: bool = False  # may open a decision in some domain (the pages offer "Open a decision")
     team_time_zone: str = "UTC"  # the team's, from its charter
     own_time_zone: str | None = None  # their own choice, if they made one
+    may_manage_status: bool = False  # may manage the status page's components and maintenance (the nav's link)
 
     @property
     def time_zone(self) -> str:
@@ -106,7 +108,11 @@ def _identity(uow: UnitOfWork, person: PersonRow, csrf: str = "", session_id: in
     roles = tuple(member.roles) if member is not None else ()
     may_open = bool(opens_in(charter, person.handle))  # the rights table, on the charter already read
     zones = (charter.time_zone, person.time_zone)
-    return Identity(person.id, team.name, person.handle, person.name, roles, csrf, session_id, may_open, *zones)
+    response = charter.domain("incident-response")
+    manages = response is not None and bool(roles_allowed(charter, response, person.handle, Action.MANAGE_MAINTENANCE))
+    return Identity(
+        person.id, team.name, person.handle, person.name, roles, csrf, session_id, may_open, *zones, manages
+    )
 
 
 def _check_length(password: str, what: str = "password") -> None:

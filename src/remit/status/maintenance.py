@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from remit.kernel import times
 from remit.kernel.errors import Conflict, InvalidInput
 
 
@@ -71,6 +72,21 @@ def move(number: int, now_status: MaintenanceStatus, to: MaintenanceStatus) -> M
             hint=hint or "schedule a new maintenance",
         )
     return to
+
+
+def read_time(text: str, *, now: datetime, zone: str, field: str) -> datetime:
+    """A window's edge as a person types it (``now``, ``in 2 days``, ``2026-12-03 22:00`` in ``zone``, ISO 8601
+    with an offset), in UTC; refused in words naming ``field``."""
+    if text.strip().lower() == "now":
+        return now
+    try:
+        found = times.parse_deadline(text, now=now, zone_name=zone)
+    except InvalidInput as error:
+        said = error.message.replace("the deadline", f"the {field.replace('_', ' ')}")
+        raise InvalidInput(said, hint=error.hint, field=field) from None
+    if found is None:
+        raise InvalidInput(f"give the {field.replace('_', ' ')}", hint=times.DEADLINE_HINT, field=field)
+    return found
 
 
 def check_window(scheduled_for: datetime, scheduled_until: datetime) -> None:

@@ -32,6 +32,7 @@ from remit.kernel.uow import Store
 from remit.status import model, queries
 from remit.status.events import ComponentStatusSet, MaintenanceScheduled, MaintenanceUpdated
 from remit.status.maintenance import WORDS as MAINTENANCE_WORDS
+from remit.status.maintenance import maintenance_lines
 from remit.status.sections import sections
 from remit.web.render import ENV, HEADERS
 
@@ -91,7 +92,7 @@ def render_page(s: model.Snapshot, now: datetime) -> str:
         active=s.active,
         upcoming=s.upcoming,
         maintenance_words=MAINTENANCE_WORDS,
-        maintenance_lines=lambda m: list(reversed(model.maintenance_lines(m, s.now))),
+        maintenance_lines=lambda m: list(reversed(maintenance_lines(m, s.now))),
         open_incidents=s.unresolved,
         resolved=queries.recently_resolved(s, now),
         exact=lambda value: _exact(value, s.time_zone),

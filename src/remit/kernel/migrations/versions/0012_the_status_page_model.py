@@ -81,9 +81,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index(
-        "ix_maintenance_updates_maintenance", "maintenance_updates", ["maintenance_id", "id"], unique=False
-    )
+    op.create_index("ix_maintenance_updates_maintenance", "maintenance_updates", ["maintenance_id", "id"], unique=False)
     kinds.widen("0012")
 
 
