@@ -166,6 +166,11 @@ class LocalBackend:
         )
         return found.as_dict()
 
+    def status_board(self) -> Json:
+        from remit.status import board
+
+        return board.manage_view(uow=self._uow(), team=self._team, handle=None).as_dict()
+
     def close(self) -> None:
         """The context closes the store."""
 

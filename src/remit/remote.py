@@ -282,6 +282,9 @@ class RemoteBackend:
     def show_incident(self, number: int) -> Json:
         return self._get(f"/incidents/{number}")
 
+    def status_board(self) -> Json:
+        return self._get("/status")
+
     def list_incidents(self, *, open_only: bool) -> list[Json]:
         items: list[Json] = self._get("/incidents", {"open": open_only})["items"]
         return items

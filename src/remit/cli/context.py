@@ -103,6 +103,11 @@ class Backend(Protocol):
         component, customer, status and limit."""
         ...
 
+    def status_board(self) -> Json:
+        """The status page as the team manages it: {team, time_zone, components, maintenances, may_set,
+        may_manage} (every maintenance line, internal notes included)."""
+        ...
+
     def close(self) -> None: ...
 
 
