@@ -69,7 +69,9 @@ def test_a_span_older_than_the_window_is_not_shown() -> None:
     assert all(d.worst == "operational" for d in days)
 
 
-@pytest.mark.parametrize(("seconds", "words"), [(20, "under 1 min"), (60, "1 min"), (3600, "1 h"), (7800, "2 h 10 min")])
+@pytest.mark.parametrize(
+    ("seconds", "words"), [(20, "under 1 min"), (60, "1 min"), (3600, "1 h"), (7800, "2 h 10 min")]
+)
 def test_durations_read_as_people_say_them(seconds: int, words: str) -> None:
     assert uptime.duration(seconds) == words
 

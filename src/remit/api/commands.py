@@ -60,6 +60,13 @@ def body_model(command: type[Command[Any]], params: tuple[str, ...]) -> type[Bas
     return model
 
 
+def _path_type(command: type[Command[Any]], name: str) -> Any:
+    """A path parameter: a number (``{number}``), or a name the command checks itself (``{component}``)."""
+    if command.model_fields[name].annotation is int:
+        return Annotated[int, Path(ge=1, le=2**31 - 1, description=_described(command, name))]
+    return Annotated[str, Path(max_length=100, description=_described(command, name))]
+
+
 def route(
     router: APIRouter,
     method: str,
@@ -93,7 +100,7 @@ def route(
             inspect.Parameter(
                 name,
                 inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[int, Path(ge=1, le=2**31 - 1, description=_described(command, name))],
+                annotation=_path_type(command, name),
             )
             for name in params
         ),
