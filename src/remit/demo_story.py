@@ -32,6 +32,7 @@ from remit.incidents.model import Severity, Status
 from remit.kernel.commands import Command, act
 from remit.kernel.errors import RightsRefused
 from remit.kernel.uow import Store
+from remit.status import demo as status_demo
 
 # The decisions the story opens, numbered as the engine numbers them on a new team (the story checks it).
 ONBOARDING, REORDER, HIRE, AUTOCOMPLETE, IMAGES = 1, 2, 3, 4, 5
@@ -65,12 +66,13 @@ class Played:
 
 
 class DemoTime:
-    """The story's clock: it happens over the three weeks before ``end``, each call a few minutes after the
-    last, with jumps to the days things happened, so the insights have real durations to show."""
+    """The story's clock: it happens over the three months before ``end`` (the status page's 90 days; the
+    decisions in the last three weeks), each call a few minutes after the last, with jumps to the days things
+    happened, so the insights and the uptime bar have real durations to show."""
 
     def __init__(self, end: datetime) -> None:
         self.end = end
-        self.now = end - timedelta(days=21)
+        self.now = end - timedelta(days=91)
 
     def __call__(self) -> datetime:
         self.now = min(self.now + timedelta(minutes=3), self.end)
@@ -89,6 +91,8 @@ def _position(
 def story(end: datetime) -> list[Step]:
     """The steps, in order; ``end`` is the story's now (the reorder release's deadline is five days after)."""
     return [
+        # Three months of the public status page: incidents, a component set by hand, a maintenance.
+        *_status_history(end),
         # Three weeks ago: the release from the seed's strong answer.
         Step(
             "Priya (PM) opens a release: ship the new onboarding flow.",
@@ -195,10 +199,19 @@ def story(end: datetime) -> list[Step]:
             refused=True,
         ),
         *_incidents(),
+        *_status_today(end),
     ]
 
 
-PAYMENTS, SEARCH = 1, 2  # the incidents the story opens
+def _status_history(end: datetime) -> list[Step]:
+    return [Step(h.say, h.actor, h.command, days_ago=h.days_ago) for h in status_demo.history(end)]
+
+
+def _status_today(end: datetime) -> list[Step]:
+    return [Step(h.say, h.actor, h.command, days_ago=h.days_ago) for h in status_demo.present(end)]
+
+
+PAYMENTS, SEARCH = len(status_demo.INCIDENTS) + 1, len(status_demo.INCIDENTS) + 2  # after the page's history
 
 
 def _incidents() -> list[Step]:

@@ -17,11 +17,12 @@ from remit.charter.roster import sample_roster
 from remit.identity import accounts as identity
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
+from remit.status import demo as status_demo
 from remit.tracker import demo as tracker_demo
 
 DEMO_TEAM = "checkout"
 DEMO_ZONE = "Europe/Berlin"
-COMPONENTS = ("checkout", "payments", "search", "notifications")  # what the public status page lists
+COMPONENTS = status_demo.COMPONENTS  # what the status page lists (ledger-db is private: the team's only)
 DEMO_PASSWORD = "remit-demo-pass"  # noqa: S105 - the demo's published sign-in, printed by `remit serve --demo`
 
 
@@ -55,7 +56,14 @@ def demo_text(base_url: str = "http://127.0.0.1:8000") -> str:
         person.handle: replace(person, notify=channels.get(person.handle, ())) for person in sample_roster(preset)
     }
     demo = replace(
-        preset, name=DEMO_TEAM, preset="default", people=people, time_zone=DEMO_ZONE, status_components=COMPONENTS
+        preset,
+        name=DEMO_TEAM,
+        preset="default",
+        people=people,
+        time_zone=DEMO_ZONE,
+        status_components=COMPONENTS,
+        status_groups=status_demo.GROUPS,
+        status_private=status_demo.PRIVATE,
     )
     return render_charter(demo, team=DEMO_TEAM)
 

@@ -211,13 +211,27 @@ def test_the_charter_status_list_must_be_distinct_names() -> None:
 def test_the_demo_status_page_is_alive_on_first_run(api: object) -> None:
     client = api.client  # type: ignore[attr-defined]
     summary = client.get("/api/v2/summary.json").json()
-    assert [c["name"] for c in summary["components"]] == ["checkout", "payments", "search", "notifications"]
+    names = [c["name"] for c in summary["components"]]
+    assert names == ["storefront", "checkout", "search", "money", "payments", "notifications"]  # ledger-db: private
     assert [i["name"] for i in summary["incidents"]] == ["Search results are slow"]
+    [upcoming] = summary["scheduled_maintenances"]
+    assert upcoming["name"] == "Payments database upgrade" and upcoming["status"] == "scheduled"
+    notifications = next(c for c in summary["components"] if c["name"] == "notifications")
+    assert notifications["description"] == "Email receipts arrive up to 10 minutes late."
+    [done] = [
+        m
+        for m in client.get("/api/v2/scheduled-maintenances.json").json()["scheduled_maintenances"]
+        if m["status"] == "completed"
+    ]
+    assert [u["status"] for u in done["incident_updates"]] == ["completed", "verifying", "in_progress", "scheduled"]
     html = client.get("/status").text
     assert "Search is slower than usual; results are correct." in html
     assert "The index rebuild after yesterday" not in html  # the internal note
     assert "Card payments work again for every customer." in html  # the recently resolved one
     assert "Times are in Europe/Berlin" in html
+    assert "ledger-db" not in html and "Runbook" not in html and "Reindex at 40%" not in html
+    cells = html.count('class="day day-')
+    assert cells == 90 * 4 and html.count("day-major_outage") >= 1 and html.count("day-partial_outage") >= 2
 
 
 def test_adopting_a_charter_with_another_zone_and_components_rebuilds_the_page(page: Page) -> None:

@@ -208,9 +208,12 @@ def update_maintenance(uow: UnitOfWork, caller: Caller, command: UpdateMaintenan
             raise InvalidInput(
                 "a public update needs a message", hint="say what customers should read", field="message"
             )
+        stored = MaintenanceStatus(row.status)
         now = caught_up(row, uow)
         status_from = None
-        if command.status is not None:
+        if command.status is not None and command.status is now is not stored:  # the clock moved it: confirmed
+            status_from = stored.value
+        elif command.status is not None:
             status_from, row.status = now.value, lifecycle.move(command.number, now, command.status).value
             if command.status is MaintenanceStatus.IN_PROGRESS and row.started_at is None:
                 row.started_at = uow.now if now is MaintenanceStatus.SCHEDULED else row.scheduled_for

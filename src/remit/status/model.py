@@ -266,13 +266,15 @@ def group_json(s: Snapshot, group: str) -> dict[str, Any]:
 
 
 def components_json(s: Snapshot) -> list[dict[str, Any]]:
-    """Statuspage's list: each component in the page's order, each group just before its first member."""
+    """Statuspage's list: the components in the page's order, a group standing where its first member does,
+    followed by its members."""
     found: list[dict[str, Any]] = []
     for name in s.components:
         group = s.group_of(name)
-        if group is not None and s.groups[group][0] == name:
-            found.append(group_json(s, group))
-        found.append(component_json(s, name))
+        if group is None:
+            found.append(component_json(s, name))
+        elif s.groups[group][0] == name:
+            found += [group_json(s, group), *(component_json(s, member) for member in s.groups[group])]
     return found
 
 

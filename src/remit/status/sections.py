@@ -20,17 +20,18 @@ class Row:
 
 
 def sections(s: model.Snapshot) -> list[tuple[str | None, str, list[Row]]]:
-    """(group or None, the group's state, its components), in the page's order: a group where its first
-    member stands."""
+    """(group or None, the group's state, its components), in the page's order: a group stands where its
+    first member does, with all its members."""
     found: list[tuple[str | None, str, list[Row]]] = []
     for name in s.components:
-        days = s.bar(name)
-        row = Row(name, s.state(name), s.note(name), days, uptime.uptime(days))
         group = s.group_of(name)
-        if group is not None and found and found[-1][0] == group:
-            found[-1][2].append(row)
-        elif group is not None and s.groups[group][0] == name:
-            found.append((group, s.group_state(group), [row]))
-        else:
-            found.append((None, row.state, [row]))
+        if group is None:
+            found.append((None, s.state(name), [row(s, name)]))
+        elif s.groups[group][0] == name:
+            found.append((group, s.group_state(group), [row(s, member) for member in s.groups[group]]))
     return found
+
+
+def row(s: model.Snapshot, name: str) -> Row:
+    days = s.bar(name)
+    return Row(name, s.state(name), s.note(name), days, uptime.uptime(days))
