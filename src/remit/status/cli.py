@@ -150,8 +150,10 @@ def _said(done: dict[str, Any], json_out: bool, verb: str) -> None:
     if json_out:
         emit_json(done)
         return
-    window = f"{done['scheduled_for']} to {done['scheduled_until']}"
-    console.print(f"maintenance #{done['number']} {done['name']}: {verb}; {done['status']} ({window} UTC)")
+    from remit.kernel import times
+
+    window = f"{times.exact(done['scheduled_for'], 'UTC')} to {times.exact(done['scheduled_until'], 'UTC')}"
+    console.print(f"maintenance #{done['number']} {done['name']}: {verb}; {done['status']} ({window})")
 
 
 @maintenance.command("list")

@@ -67,7 +67,7 @@ def listed(charter: Charter, names: list[str], field: str) -> list[str]:
         known = ", ".join(charter.status_components) or "none yet"
         raise InvalidInput(
             f"not a component of the status page: {', '.join(unknown)}",
-            hint=f"components (the charter's [status] components): {known}",
+            hint=f"the components the charter's status table lists: {known}",
             field=field,
         )
     return list(dict.fromkeys(names))
@@ -216,9 +216,7 @@ def update_maintenance(uow: UnitOfWork, caller: Caller, command: UpdateMaintenan
         elif command.status is not None:
             status_from, row.status = now.value, lifecycle.move(command.number, now, command.status).value
             if command.status is MaintenanceStatus.IN_PROGRESS and row.started_at is None:
-                row.started_at = uow.now if now is MaintenanceStatus.SCHEDULED else row.scheduled_for
-            if command.status is MaintenanceStatus.VERIFYING and row.started_at is None:
-                row.started_at = min(uow.now, row.scheduled_for)
+                row.started_at = uow.now  # begun by hand (the clock's start is written by ``caught_up``)
             if command.status in lifecycle.OVER:
                 row.ended_at = uow.now
         written = line(uow, a, row, command.message, command.public)

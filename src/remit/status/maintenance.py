@@ -25,12 +25,7 @@ class MaintenanceStatus(StrEnum):
 ACTIVE = (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING)
 OVER = (MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED)
 MOVES: dict[MaintenanceStatus, tuple[MaintenanceStatus, ...]] = {
-    MaintenanceStatus.SCHEDULED: (
-        MaintenanceStatus.IN_PROGRESS,
-        MaintenanceStatus.VERIFYING,
-        MaintenanceStatus.COMPLETED,
-        MaintenanceStatus.CANCELLED,
-    ),
+    MaintenanceStatus.SCHEDULED: (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.CANCELLED),
     MaintenanceStatus.IN_PROGRESS: (MaintenanceStatus.VERIFYING, MaintenanceStatus.COMPLETED),
     MaintenanceStatus.VERIFYING: (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.COMPLETED),
     MaintenanceStatus.COMPLETED: (),
