@@ -17,6 +17,7 @@ from typing import Any
 
 import limits.storage.memory
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from remit.app import Settings, create_app
@@ -226,3 +227,28 @@ def test_workers_sharing_redis_share_the_counts() -> None:
     for worker in (first, second):
         full = worker.address_full(address)
         assert full is not None and full.which == "address" and 1 <= full.retry_after <= 900
+
+
+def test_two_sign_ins_at_once_both_succeed_when_one_of_them_rehashes_the_password(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first sign-in after the hashing parameters changed rewrites the hash; another sign-in of the same
+    person, verified against the old hash at the same moment (on this server or another), still opens its
+    session: the hash moved, the password did not."""
+    monkeypatch.setattr(identity, "HASHER", PasswordHasher(time_cost=2, memory_cost=1024, parallelism=1))
+    opening = identity._open_session
+    raced: list[identity.NewSession] = []
+    calls: list[str] = []
+
+    def the_other_first(*args: Any, **kwargs: Any) -> identity.NewSession:
+        calls.append(args[3])
+        if len(calls) == 1:  # between this sign-in's check and its write, the other one rehashes and signs in
+            raced.append(sign_in(demo_store, DEMO_TEAM, "priya", DEMO_PASSWORD, address="192.0.2.9"))
+        return opening(*args, **kwargs)
+
+    monkeypatch.setattr(identity, "_open_session", the_other_first)
+    session = sign_in(demo_store, DEMO_TEAM, "priya", DEMO_PASSWORD)
+    assert session.token and raced and raced[0].token != session.token
+    assert len(calls) == 3 and calls[0] == calls[1] != calls[2]  # the first write found the hash moved, then took it
+    with pytest.raises(NotAuthenticated):  # a password that did change still ends a sign-in on the old one
+        sign_in(demo_store, DEMO_TEAM, "priya", WRONG)
