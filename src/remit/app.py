@@ -84,8 +84,8 @@ class Settings:
         REMIT_CHECKPOINT_KEEP (default 1000), REMIT_LOG_LEVEL (`info`; `warning`: no line per request),
         REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
         0: no worker in this server), REMIT_SWEEP_SECONDS (the expiry sweep's pass, default 60; one process
-        of those sharing the database sweeps at a time), REMIT_BASE_URL (the links in notifications), and the sign-in limits:
-        REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
+        of those sharing the database sweeps at a time), REMIT_BASE_URL (the links in notifications), and the
+        sign-in limits: REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
         REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and REMIT_RATE_LIMIT_STORAGE (a
         `limits` storage URI)."""
         try:
@@ -161,7 +161,7 @@ async def _checkpoints(notary: Notary, every: float) -> None:
 def _sweep_once(store: Store) -> bool:
     """One pass over every team, by one server process at a time (the others skip it): False if another
     process was sweeping."""
-    with one_process(store, "expiry sweep") as mine:
+    with one_process(store.engine, "expiry sweep") as mine:
         if not mine:
             return False
         with store.uow().reading() as uow:

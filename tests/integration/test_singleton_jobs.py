@@ -27,6 +27,7 @@ from remit.kernel.singleton import lock_keys, one_process
 from remit.kernel.tables import AuditRow
 from remit.kernel.uow import Store
 from tests.conftest import open_store, team_text
+from tests.e2e.crowd import fresh_postgres
 
 KEY = SigningKey(Ed25519PrivateKey.generate(), "test")
 TEAM = "checkout"
@@ -59,15 +60,15 @@ def holders(store: Store, job: str) -> int:
 
 @pytest.mark.postgres
 def test_a_job_another_process_holds_is_skipped_then_taken_once_it_is_free(pg: Store, other: Store) -> None:
-    with one_process(pg, "expiry sweep") as mine:
+    with one_process(pg.engine, "expiry sweep") as mine:
         assert mine
         assert holders(pg, "expiry sweep") == 1
-        with one_process(other, "expiry sweep") as theirs:
+        with one_process(other.engine, "expiry sweep") as theirs:
             assert not theirs
-        with one_process(other, "checkpoint sweep") as another_job:
+        with one_process(other.engine, "checkpoint sweep") as another_job:
             assert another_job  # each job has its own lock
     assert holders(pg, "expiry sweep") == 0
-    with one_process(other, "expiry sweep") as theirs:
+    with one_process(other.engine, "expiry sweep") as theirs:
         assert theirs
 
 
@@ -77,7 +78,7 @@ def test_a_process_that_waits_for_a_job_gets_it_when_the_holder_is_done(pg: Stor
     held = threading.Event()
 
     def first() -> None:
-        with one_process(pg, "checkpoint checkout", wait=True):
+        with one_process(pg.engine, "checkpoint checkout", wait=True):
             held.set()
             time.sleep(0.3)
             order.append("first done")
@@ -85,7 +86,7 @@ def test_a_process_that_waits_for_a_job_gets_it_when_the_holder_is_done(pg: Stor
     thread = threading.Thread(target=first)
     thread.start()
     held.wait(5)
-    with one_process(other, "checkpoint checkout", wait=True) as mine:
+    with one_process(other.engine, "checkpoint checkout", wait=True) as mine:
         order.append("second in")
         assert mine
     thread.join()
@@ -94,7 +95,7 @@ def test_a_process_that_waits_for_a_job_gets_it_when_the_holder_is_done(pg: Stor
 
 def test_on_sqlite_the_one_server_process_always_holds_its_jobs(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'remit.db'}", migrate=True)
-    with one_process(store, "expiry sweep") as mine, one_process(store, "expiry sweep") as again:
+    with one_process(store.engine, "expiry sweep") as mine, one_process(store.engine, "expiry sweep") as again:
         assert mine and again
     store.close()
 
@@ -104,7 +105,7 @@ def test_the_expiry_sweep_runs_in_one_process_per_pass(pg: Store, other: Store) 
     deadline = pg.clock() + timedelta(hours=1)
     act(pg, TEAM, "priya", OpenDecision(domain="release", title="Ship it", deadline=deadline))
     pg.clock.advance(hours=2)  # type: ignore[attr-defined]
-    with one_process(pg, "expiry sweep"):  # this process is sweeping: the other skips its pass
+    with one_process(pg.engine, "expiry sweep"):  # this process is sweeping: the other skips its pass
         assert _sweep_once(other) is False
     assert expired(pg) == 0
     assert _sweep_once(other) is True
@@ -120,7 +121,7 @@ def expired(store: Store) -> int:
 @pytest.mark.postgres
 def test_the_checkpoint_schedule_runs_in_one_process_per_pass(pg: Store, other: Store, tmp_path: Path) -> None:
     mine, theirs = Notary(pg, KEY, tmp_path), Notary(other, KEY, tmp_path)
-    with one_process(pg, "checkpoint sweep"):
+    with one_process(pg.engine, "checkpoint sweep"):
         assert theirs.sweep() is False
     assert not (tmp_path / TEAM).exists()
     assert theirs.sweep() is True
@@ -138,3 +139,30 @@ def test_latest_never_goes_back_to_an_older_head(store: Store, team: str, tmp_pa
     notary._keep(older)
     assert checkpoints.read(tmp_path / team / LATEST) == newer
     assert (tmp_path / team / f"{older.seq:010d}.json").exists()
+
+
+@pytest.mark.postgres
+def test_servers_starting_together_on_a_new_database_migrate_it_in_turn() -> None:
+    """Every `remit serve` brings the schema up to date at start; several starting at once (a deploy) take
+    turns on the migrations' lock, so the second finds the schema done instead of creating it twice."""
+    with fresh_postgres() as url:
+        start = threading.Barrier(3)
+        opened: list[Store] = []
+        failed: list[BaseException] = []
+
+        def serve() -> None:
+            start.wait()
+            try:
+                opened.append(Store.open(url, migrate=True))
+            except BaseException as error:
+                failed.append(error)
+
+        threads = [threading.Thread(target=serve) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for store in opened:
+            store.close()
+        assert not failed, failed
+        assert len(opened) == 3

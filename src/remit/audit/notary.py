@@ -54,7 +54,7 @@ class Notary:
         """The latest checkpoint of ``team``, signed now if there is none of its current head. One server
         process at a time per team (they may share the directory): the head is read, signed and kept under
         the team's lock, so a slower process never replaces a newer ``latest.json`` with an older head."""
-        with one_process(self.store, f"checkpoint {team}", wait=True):
+        with one_process(self.store.engine, f"checkpoint {team}", wait=True):
             return self._current(team)
 
     def _current(self, team: str) -> Checkpoint:
@@ -87,7 +87,7 @@ class Notary:
     def sweep(self) -> bool:
         """The schedule: a checkpoint of every team whose head moved since its latest one, by one server
         process at a time (False: another one was at it, this pass is skipped)."""
-        with one_process(self.store, "checkpoint sweep") as mine:
+        with one_process(self.store.engine, "checkpoint sweep") as mine:
             if not mine:
                 return False
             with self.store.uow().reading() as uow:
