@@ -43,6 +43,7 @@ from remit.incidents import web as incident_pages
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.db import READ_ONLY
 from remit.kernel.errors import InvalidInput, RemitError, unavailable
+from remit.kernel.singleton import one_process
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
 from remit.notify import api as notify_api
@@ -63,7 +64,7 @@ CHECKPOINT_DIR = Path(".remit") / "checkpoints"
 class Settings:
     database_url: str | None = None
     max_body_bytes: int = 1_000_000
-    sweep_seconds: float = 60.0  # how often open decisions past their deadline are expired
+    sweep_seconds: float = 60.0  # how often open decisions past their deadline are expired (0: never here)
     secure_cookies: bool = False  # set behind HTTPS
     migrate: bool = True
     signing_key: keys.SigningKey | None = None  # signs checkpoints; none: no checkpoints, /audit/head is a 503
@@ -84,8 +85,9 @@ class Settings:
         REMIT_CHECKPOINT_DIR (default .remit/checkpoints), REMIT_CHECKPOINT_MINUTES (default 10),
         REMIT_CHECKPOINT_KEEP (default 1000), REMIT_LOG_LEVEL (`info`; `warning`: no line per request),
         REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
-        0: no worker in this server), REMIT_BASE_URL (the links in notifications), and the sign-in limits:
-        REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
+        0: no worker in this server), REMIT_SWEEP_SECONDS (the expiry sweep's pass, default 60; one process
+        of those sharing the database sweeps at a time), REMIT_BASE_URL (the links in notifications), and the
+        sign-in limits: REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
         REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and REMIT_RATE_LIMIT_STORAGE (a
         `limits` storage URI)."""
         try:
@@ -104,6 +106,7 @@ class Settings:
             sign_in_limit_per_address=os.environ.get("REMIT_SIGN_IN_LIMIT_PER_ADDRESS") or throttle.PER_ADDRESS,
             rate_limit_storage=os.environ.get("REMIT_RATE_LIMIT_STORAGE") or throttle.STORAGE,
             notify_seconds=_number("REMIT_NOTIFY_SECONDS", 5),
+            sweep_seconds=_number("REMIT_SWEEP_SECONDS", 60),
             base_url=os.environ.get("REMIT_BASE_URL") or None,
             log_level=_log_level(os.environ.get("REMIT_LOG_LEVEL") or "info"),
         )
@@ -157,13 +160,19 @@ async def _checkpoints(notary: Notary, every: float) -> None:
             log.exception("checkpoint sweep failed")
 
 
-def _sweep_once(store: Store) -> None:
-    with store.uow().reading() as uow:
-        names = list(uow.session.scalars(select(TeamRow.name)))
-    for name in names:
-        expired = COMMANDS.dispatch(store, Caller(name, "remit"), ExpireDecisions())
-        if expired:
-            log.info("decisions expired", extra={"team": name, "decisions": expired})
+def _sweep_once(store: Store) -> bool:
+    """One pass over every team, by one server process at a time (the others skip it): False if another
+    process was sweeping."""
+    with one_process(store.engine, "expiry sweep") as mine:
+        if not mine:
+            return False
+        with store.uow().reading() as uow:
+            names = list(uow.session.scalars(select(TeamRow.name)))
+        for name in names:
+            expired = COMMANDS.dispatch(store, Caller(name, "remit"), ExpireDecisions())
+            if expired:
+                log.info("decisions expired", extra={"team": name, "decisions": expired})
+        return True
 
 
 def _notary(store: Store, settings: Settings) -> Notary | None:

@@ -74,7 +74,13 @@ def serve(
         os.environ[ENV_FILE] = str(Path(key.source).resolve())
     folder = Path(os.environ.get("REMIT_CHECKPOINT_DIR") or CHECKPOINT_DIR).resolve()
     os.environ["REMIT_CHECKPOINT_DIR"] = str(folder)
-    sign_in_limits(Settings.from_env())  # what the workers will read: a bad setting is a red line here
+    settings = Settings.from_env()
+    sign_in_limits(settings)  # what the workers will read: a bad setting is a red line here
+    if settings.rate_limit_storage.startswith("memory") and (workers > 1 or store.engine.dialect.name != "sqlite"):
+        console.print(  # several processes (these workers, or other servers on this database) count apart
+            "sign-in limits are counted in each process's memory: with N server processes a client gets up to N "
+            "times the attempts (set REMIT_RATE_LIMIT_STORAGE=redis://host:6379 to count them once)"
+        )
     console.print(f"checkpoints signed by key {key.id} ({key.source}), kept in {folder}")
     if demo and os.environ.setdefault("REMIT_LOG_LEVEL", "warning") == "warning":  # a quiet terminal for the demo
         console.print("logging warnings and errors only (REMIT_LOG_LEVEL=info logs every request)")

@@ -10,13 +10,19 @@ store's test clock, so a 15-minute window passes when the test moves the clock, 
 from __future__ import annotations
 
 import logging
+import shutil
+import socket
+import subprocess
+import time
 import types
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import limits.storage.memory
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from remit.app import Settings, create_app
@@ -226,3 +232,65 @@ def test_workers_sharing_redis_share_the_counts() -> None:
     for worker in (first, second):
         full = worker.address_full(address)
         assert full is not None and full.which == "address" and 1 <= full.retry_after <= 900
+
+
+def test_two_sign_ins_at_once_both_succeed_when_one_of_them_rehashes_the_password(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first sign-in after the hashing parameters changed rewrites the hash; another sign-in of the same
+    person, verified against the old hash at the same moment (on this server or another), still opens its
+    session: the hash moved, the password did not."""
+    monkeypatch.setattr(identity, "HASHER", PasswordHasher(time_cost=2, memory_cost=1024, parallelism=1))
+    opening = identity._open_session
+    raced: list[identity.NewSession] = []
+    calls: list[str] = []
+
+    def the_other_first(*args: Any, **kwargs: Any) -> identity.NewSession:
+        calls.append(args[3])
+        if len(calls) == 1:  # between this sign-in's check and its write, the other one rehashes and signs in
+            raced.append(sign_in(demo_store, DEMO_TEAM, "priya", DEMO_PASSWORD, address="192.0.2.9"))
+        return opening(*args, **kwargs)
+
+    monkeypatch.setattr(identity, "_open_session", the_other_first)
+    session = sign_in(demo_store, DEMO_TEAM, "priya", DEMO_PASSWORD)
+    assert session.token and raced and raced[0].token != session.token
+    assert len(calls) == 3 and calls[0] == calls[1] != calls[2]  # the first write found the hash moved, then took it
+    with pytest.raises(NotAuthenticated):  # a password that did change still ends a sign-in on the old one
+        sign_in(demo_store, DEMO_TEAM, "priya", WRONG)
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A Redis server of this test's own, on a free port (skipped, saying so, where redis-server is absent)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed: the shared sign-in counts need one")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_processes_sharing_one_redis_count_failed_sign_ins_together(redis_url: str) -> None:
+    """Two server processes (two limiters) on one Redis: the failures sent to either fill one window, so the
+    limit holds whichever process a guess reaches (with memory://, each would allow the full limit)."""
+    first, second = (SignInLimits("3 per 15 minutes", "100 per 15 minutes", redis_url) for _ in range(2))
+    team, handle = f"team-{uuid.uuid4().hex[:6]}", "priya"
+    assert first.attempt(team, handle, "192.0.2.7") is None
+    assert second.attempt(team, handle, "192.0.2.8") is None
+    assert first.attempt(team, handle, "192.0.2.9") is None
+    limited = second.attempt(team, handle, "192.0.2.10")
+    assert limited is not None and limited.which == "account"
+    first.succeeded(team, handle)  # a right password on one process clears the window for both
+    assert second.attempt(team, handle, "192.0.2.10") is None

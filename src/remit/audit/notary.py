@@ -21,6 +21,7 @@ from remit.audit.checkpoints import Checkpoint
 from remit.audit.keys import SigningKey
 from remit.kernel.errors import Conflict, RemitError
 from remit.kernel.events import Recorded
+from remit.kernel.singleton import one_process
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
 
@@ -50,7 +51,13 @@ class Notary:
             return None
 
     def current(self, team: str) -> Checkpoint:
-        """The latest checkpoint of ``team``, signed now if there is none of its current head."""
+        """The latest checkpoint of ``team``, signed now if there is none of its current head. One server
+        process at a time per team (they may share the directory): the head is read, signed and kept under
+        the team's lock, so a slower process never replaces a newer ``latest.json`` with an older head."""
+        with one_process(self.store.engine, f"checkpoint {team}", wait=True):
+            return self._current(team)
+
+    def _current(self, team: str) -> Checkpoint:
         head = anchoring.head(uow=self.store.uow(), team=team)
         kept = self.latest(team)
         if kept is not None and (kept.seq, kept.hash, kept.key_id) == (head.seq, head.hash, self.key.id):
@@ -77,21 +84,28 @@ class Notary:
         for team in sorted({record.team for record in records}):
             self.current(team)
 
-    def sweep(self) -> None:
-        """The schedule: a checkpoint of every team whose head moved since its latest one."""
-        with self.store.uow().reading() as uow:
-            names = list(uow.session.scalars(select(TeamRow.name).order_by(TeamRow.name)))
-        for name in names:
-            try:
-                self.current(name)
-            except Exception:  # one team's failure must not stop the others'
-                log.exception("checkpoint failed", extra={"team": name})
+    def sweep(self) -> bool:
+        """The schedule: a checkpoint of every team whose head moved since its latest one, by one server
+        process at a time (False: another one was at it, this pass is skipped)."""
+        with one_process(self.store.engine, "checkpoint sweep") as mine:
+            if not mine:
+                return False
+            with self.store.uow().reading() as uow:
+                names = list(uow.session.scalars(select(TeamRow.name).order_by(TeamRow.name)))
+            for name in names:
+                try:
+                    self.current(name)
+                except Exception:  # one team's failure must not stop the others'
+                    log.exception("checkpoint failed", extra={"team": name})
+            return True
 
     def _keep(self, checkpoint: Checkpoint) -> None:
         if self.directory is None:
             return
         folder = self.directory / folder_name(checkpoint.team)
-        for name in (f"{checkpoint.seq:010d}.json", LATEST):
+        kept = self.latest(checkpoint.team)  # a process on a shared directory without the lock (SQLite) wrote
+        newer = kept is not None and kept.key_id == checkpoint.key_id and kept.seq > checkpoint.seq
+        for name in (f"{checkpoint.seq:010d}.json",) + (() if newer else (LATEST,)):  # latest never goes back
             checkpoints.save(checkpoint, folder / name)
         history = sorted(path for path in folder.glob("*.json") if path.name != LATEST)
         for old in history[: -self.keep]:

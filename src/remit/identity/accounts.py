@@ -267,6 +267,17 @@ def sign_in(
         failures.record(uow, team, event)
         raise NotAuthenticated("wrong team, name or password", hint="ask your team for a sign-in link")
     limits.succeeded(team, handle)
+    try:
+        return _open_session(uow, team, handle, stored, password, ttl)
+    except NotAuthenticated:  # the hash moved: another sign-in (on any server) may have rehashed this password
+        again = _stored_hash(uow, team, handle)
+        if again is None or again == stored or not _verified(again, password):
+            raise
+        return _open_session(uow, team, handle, again, password, ttl)
+
+
+def _open_session(uow: UnitOfWork, team: str, handle: str, stored: str, password: str, ttl: timedelta) -> NewSession:
+    """The session, if the verified hash is still the person's (rehashed first if its parameters are old)."""
     rehashed = HASHER.hash(password) if HASHER.check_needs_rehash(stored) else None
     with uow:
         _team_row, person, credential = _credential_still(uow, team, handle, stored)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from remit.kernel.errors import InvalidInput, unavailable
+from remit.kernel.singleton import lock_in_transaction
 
 if TYPE_CHECKING:  # Alembic (and the Mako and Pygments it loads) only for the commands that migrate
     from alembic.config import Config
@@ -135,6 +136,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 _sqlite_foreign_keys(connection, on=False)
             try:
                 with connection.begin():
+                    lock_in_transaction(connection, "migrations")  # servers starting together migrate in turn
                     config.attributes["connection"] = connection
                     command.upgrade(config, revision)
                     if sqlite:
