@@ -48,6 +48,7 @@ from remit.kernel.uow import Store
 from remit.notify import api as notify_api
 from remit.notify import web as notify_pages
 from remit.notify.worker import Running, Worker, base_url
+from remit.status import export as status_export
 from remit.status import web as status_pages
 from remit.tracker import api as tracker_api
 from remit.tracker import web as tracker_pages
@@ -75,6 +76,7 @@ class Settings:
     # from the environment: 5)
     base_url: str | None = None  # where links in notifications point (REMIT_BASE_URL); None: the worker's default
     log_level: str = "info"  # Remit's JSON lines on stderr (REMIT_LOG_LEVEL): info has one per request
+    status_export_dir: Path | None = None  # kept current with the public pages' bytes (REMIT_STATUS_EXPORT_DIR)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -82,7 +84,8 @@ class Settings:
         REMIT_CHECKPOINT_DIR (default .remit/checkpoints), REMIT_CHECKPOINT_MINUTES (default 10),
         REMIT_CHECKPOINT_KEEP (default 1000), REMIT_LOG_LEVEL (`info`; `warning`: no line per request),
         REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
-        0: no worker in this server), REMIT_BASE_URL (the links in notifications), and the sign-in limits:
+        0: no worker in this server), REMIT_BASE_URL (the links in notifications), REMIT_STATUS_EXPORT_DIR (the
+        public pages written as static files whenever they change, docs/status.md), and the sign-in limits:
         REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
         REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and REMIT_RATE_LIMIT_STORAGE (a
         `limits` storage URI)."""
@@ -104,6 +107,9 @@ class Settings:
             notify_seconds=_number("REMIT_NOTIFY_SECONDS", 5),
             base_url=os.environ.get("REMIT_BASE_URL") or None,
             log_level=_log_level(os.environ.get("REMIT_LOG_LEVEL") or "info"),
+            status_export_dir=Path(os.environ["REMIT_STATUS_EXPORT_DIR"])
+            if os.environ.get("REMIT_STATUS_EXPORT_DIR")
+            else None,
         )
 
 
@@ -199,6 +205,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 tasks.append(asyncio.create_task(_checkpoints(notary, settings.checkpoint_seconds)))
         published = status_pages.Published(app.state.store, base_url(settings.base_url))
         published.start()  # the public page and JSON, rendered now and after each incident change
+        if settings.status_export_dir is not None:  # and written as static files each time (status/export.py)
+            published.on_rebuild(status_export.Exporter(settings.status_export_dir))
         tasks.append(asyncio.create_task(published.watch()))  # and after another server process's
         app.front = status_pages.Front(published)  # type: ignore[attr-defined]
         deliverer = None

@@ -150,12 +150,17 @@ class Published:
         logged: the bodies are rendered on first request, or by the next ``refresh``."""
         self.store.bus.on(*EVENTS)(self.after_commit)
         try:
-            names = queries.teams(uow=self.store.uow())
-            self.default = names[0] if names else None
-            for name in names:
-                self.rebuild(name)
+            self.render_all()
         except RemitError as error:
             log.warning("status page not rendered at start: %s", error.message)
+
+    def render_all(self) -> list[str]:
+        """Render every team's bodies; the teams, the default (the first created) first."""
+        names = queries.teams(uow=self.store.uow())
+        self.default = names[0] if names else None
+        for name in names:
+            self.rebuild(name)
+        return names
 
     def refresh(self) -> list[str]:
         """Render again the teams something was recorded for since their bodies were rendered: what another
