@@ -19,7 +19,7 @@ def test_the_export_writes_the_public_files_and_rewrites_only_what_changed(
 ) -> None:
     code, out, err = run(capsys, "status", "export", "site", "--base-url", "https://status.example.com")
     assert code == 0, err
-    assert "site: 23 written, 0 unchanged, 0 removed (23 files in all); teams checkout" in out  # no board yet
+    assert "site: 25 written, 0 unchanged, 0 removed (25 files in all); teams checkout" in out  # no board yet
     site = initialised / "site"
     assert (site / "status/index.html").is_file() and (site / "status/checkout/index.html").is_file()
     assert json.loads((site / "api/v2/status.json").read_text())["status"]["indicator"] == "none"
@@ -31,7 +31,7 @@ def test_the_export_writes_the_public_files_and_rewrites_only_what_changed(
     for step in steps:
         assert run(capsys, "incident", *step)[0] == 0
     code, out, _ = run(capsys, "status", "export", "site", "--base-url", "https://status.example.com")
-    assert code == 0 and "site: 22 written, 1 unchanged" in out  # each document names the page's updated_at; the CSS
+    assert code == 0 and "site: 24 written, 1 unchanged" in out  # each document names the page's updated_at; the CSS
     feed = feedparser.parse((site / "status/history.atom").read_bytes())
     assert feed.entries[0].title == "Search is slow" and feed.feed.id.startswith("urn:uuid:")
     assert next(link.href for link in feed.feed.links if link.rel == "self") == (
@@ -39,7 +39,7 @@ def test_the_export_writes_the_public_files_and_rewrites_only_what_changed(
     )
     assert run(capsys, "incident", "update", "1", "--message", "zq-internal", "--as", "ezra")[0] == 0
     code, out, _ = run(capsys, "status", "export", "site", "--base-url", "https://status.example.com")
-    assert "site: 0 written, 23 unchanged" in out
+    assert "site: 0 written, 25 unchanged" in out
     assert not any(b"zq-internal" in path.read_bytes() for path in site.rglob("*") if path.is_file())
 
 

@@ -40,7 +40,7 @@ API = [
 ]
 PUBLIC = ["/status", "/status/", "/status/checkout", *(f"/api/v2/{p}" for p in API)]
 PUBLIC += [f"/status/checkout/api/v2/{p}" for p in API]
-PUBLIC += [f"/status/{team}history.{kind}" for team in ("", "checkout/") for kind in ("atom", "rss")]  # the feeds
+PUBLIC += [f"{at}history.{kind}" for at in ("/status/", "/status/checkout/", "/") for kind in ("atom", "rss")]
 SECRET = "zq-internal-7f3a"  # in every internal line
 IMPACT = "zq-impact-9c2e"  # the PM's customer-impact answer
 POSTMORTEM = "https://wiki.example.com/zq-postmortem-4b1d"

@@ -26,7 +26,7 @@ from remit.tracker.commands import PublishBoard
 from tests.integration.test_status import API
 
 BASE = "https://status.example.com"
-PATHS = ["/status", "/status/checkout", "/status/history.atom", "/status/checkout/history.rss"]
+PATHS = ["/status", "/status/checkout", "/status/history.atom", "/status/checkout/history.rss", "/history.atom"]
 PATHS += [f"/api/v2/{p}" for p in API] + [f"/status/checkout/api/v2/{p}" for p in API]
 PATHS += [f"/public/{DEMO_TEAM}/bugs", "/static/remit.css"]
 
@@ -66,7 +66,7 @@ def test_the_export_served_by_http_server_answers_the_live_apps_bytes(
     published = Published(demo_store, BASE)
     assert published.render_all() == [DEMO_TEAM]
     done = export.export(published, root)
-    assert done.unchanged == 0 and not done.removed and len(done.changed) == 24
+    assert done.unchanged == 0 and not done.removed and len(done.changed) == 26
     with httpx.Client(base_url=url, follow_redirects=True) as files:  # /status is a folder: 301 to /status/
         for path in PATHS:
             served, answered = files.get(path), client.get(path)

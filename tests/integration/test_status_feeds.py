@@ -19,7 +19,7 @@ from remit.tracker.commands import PublishBoard
 from tests.conftest import Api
 from tests.integration.test_status import IMPACT, POSTMORTEM, SECRET, Page, private_team
 
-FEEDS = [f"/status/{team}history.{kind}" for team in ("", "checkout/") for kind in ("atom", "rss")]
+FEEDS = [f"{at}history.{kind}" for at in ("/status/", "/status/checkout/", "/") for kind in ("atom", "rss")]
 HOSTILE = "]]> <script>alert('x')</script> & \"quoted\" <![CDATA[ ok"
 
 

@@ -4,7 +4,7 @@ at the paths it serves them, so nginx, a CDN or ``python -m http.server`` serves
 Layout (``DIR`` is the web root): a team's page ``status/{team}/index.html``, its API
 ``status/{team}/api/v2/...``, its feeds ``status/{team}/history.atom`` and ``.rss``, its published bug board
 ``public/{team}/bugs/index.html``; the first team's also at the root paths (``status/index.html``,
-``api/v2/...``, ``status/history.atom``); and ``static/remit.css``, which the pages load.
+``api/v2/...``, ``status/history.atom``, ``history.atom``); and ``static/remit.css``, which the pages load.
 
 Each file is written to a temporary file beside it and renamed over it, so a reader never sees half a file;
 a file whose bytes did not change is left alone (its modification time, hence a web server's ``ETag`` and
@@ -38,7 +38,7 @@ def where(team: str, key: str, *, default: bool) -> list[str]:
     if key == PAGE:
         found = [f"{own}/index.html"], ["status/index.html"]
     elif key in FEEDS:
-        found = [f"{own}/{key}"], [f"status/{key}"]
+        found = [f"{own}/{key}"], [f"status/{key}", key]  # and at the root, where Statuspage has them
     else:  # a Statuspage v2 document
         found = [f"{own}/api/v2/{key}"], [f"api/v2/{key}"]
     return found[0] + (found[1] if default else [])

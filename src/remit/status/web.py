@@ -10,7 +10,8 @@ the app.
 
 Paths: a team's page is ``/status/{team}``, its API ``/status/{team}/api/v2/...`` and its feeds
 ``/status/{team}/history.atom`` and ``.rss``; the first team of the database (the only one, on most servers)
-is also served at ``/status``, ``/api/v2/...`` and ``/status/history.atom``. A team's published bug board,
+is also served at ``/status``, ``/api/v2/...``, ``/status/history.atom`` and (where Statuspage serves its
+feeds) ``/history.atom``. A team's published bug board,
 bare (no search, its first page), is ``/public/{team}/bugs``; with a query string it is the app's.
 
 Whoever wants the bytes as they change (``status/export.py``: the static export) listens with ``on_rebuild``."""
@@ -221,6 +222,8 @@ def route(path: str) -> tuple[str | None, str] | None:
         path = "/" + rest if rest else "/status"
     if path in ("/status", "/status/"):
         return team, PAGE
+    if team is None and path.removeprefix("/") in feeds.FEEDS:  # /history.atom: where Statuspage has them
+        return None, path.removeprefix("/")
     if path.startswith("/api/v2/"):
         return team, path.removeprefix("/api/v2/")
     return None
