@@ -5,13 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from remit.cli.context import console, local
-from remit.kernel.errors import Conflict
+from remit.kernel.errors import Conflict, InvalidInput
 
 DEMO_DATABASE = "sqlite:///remit-demo.db"
 
@@ -86,7 +87,16 @@ def serve(
     if export is not None:
         os.environ["REMIT_STATUS_EXPORT_DIR"] = str(export.resolve())  # the workers write where this one says
     if os.environ.get("REMIT_STATUS_EXPORT_DIR"):
-        console.print(f"the public pages are kept as static files in {os.environ['REMIT_STATUS_EXPORT_DIR']}")
+        exported = Path(os.environ["REMIT_STATUS_EXPORT_DIR"])
+        try:  # a folder that cannot be written is said now, in one line, not logged on every change
+            exported.mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=exported).close()
+        except OSError as error:
+            raise InvalidInput(
+                f"cannot write the status export in {exported}: {error.strerror}",
+                hint="name a folder this server may write (--export DIR or REMIT_STATUS_EXPORT_DIR)",
+            ) from None
+        console.print(f"the public pages are kept as static files in {exported}")
     console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
     console.print("press Ctrl+C to stop it")
     config = uvicorn.Config(

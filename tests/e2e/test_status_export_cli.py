@@ -51,3 +51,14 @@ def test_a_file_for_a_folder_and_a_server_are_refused_in_words(
     assert code == 1 and "taken is a file, not a folder" in err and "Traceback" not in err
     code, _, err = run(capsys, "--server", "http://127.0.0.1:9", "status", "export", "site")
     assert code == 1 and "needs a local --database" in err
+
+
+def test_a_server_asked_to_export_where_it_cannot_write_says_so_before_it_starts(
+    initialised: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("REMIT_BASE_URL", "REMIT_STATUS_EXPORT_DIR", "REMIT_CHECKPOINT_DIR", "REMIT_SIGNING_KEY_FILE"):
+        monkeypatch.delenv(name, raising=False)  # what serve sets for its workers, undone after the test
+    (initialised / "taken").write_text("a file")
+    code, _, err = run(capsys, "serve", "--port", "0", "--export", "taken/site")
+    assert code == 1 and "cannot write the status export in" in err and "Not a directory" in err
+    assert "Traceback" not in err
