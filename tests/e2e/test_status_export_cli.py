@@ -57,7 +57,8 @@ def test_a_server_asked_to_export_where_it_cannot_write_says_so_before_it_starts
     initialised: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name in ("REMIT_BASE_URL", "REMIT_STATUS_EXPORT_DIR", "REMIT_CHECKPOINT_DIR", "REMIT_SIGNING_KEY_FILE"):
-        monkeypatch.delenv(name, raising=False)  # what serve sets for its workers, undone after the test
+        monkeypatch.setenv(name, "")  # what serve sets for its workers: recorded, so undone after the test
+        monkeypatch.delenv(name)
     (initialised / "taken").write_text("a file")
     code, _, err = run(capsys, "serve", "--port", "0", "--export", "taken/site")
     assert code == 1 and "cannot write the status export in" in err and "Not a directory" in err
