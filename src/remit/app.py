@@ -50,6 +50,7 @@ from remit.notify import api as notify_api
 from remit.notify import web as notify_pages
 from remit.notify.worker import Running, Worker, base_url
 from remit.status import api as status_api
+from remit.status import export as status_export
 from remit.status import manage_web as status_manage_pages
 from remit.status import web as status_pages
 from remit.tracker import api as tracker_api
@@ -78,6 +79,7 @@ class Settings:
     # from the environment: 5)
     base_url: str | None = None  # where links in notifications point (REMIT_BASE_URL); None: the worker's default
     log_level: str = "info"  # Remit's JSON lines on stderr (REMIT_LOG_LEVEL): info has one per request
+    status_export_dir: Path | None = None  # kept current with the public pages' bytes (REMIT_STATUS_EXPORT_DIR)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -86,8 +88,9 @@ class Settings:
         REMIT_CHECKPOINT_KEEP (default 1000), REMIT_LOG_LEVEL (`info`; `warning`: no line per request),
         REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
         0: no worker in this server), REMIT_SWEEP_SECONDS (the expiry sweep's pass, default 60; one process
-        of those sharing the database sweeps at a time), REMIT_BASE_URL (the links in notifications), and the
-        sign-in limits: REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
+        of those sharing the database sweeps at a time), REMIT_BASE_URL (the links in notifications),
+        REMIT_STATUS_EXPORT_DIR (the public pages written as static files whenever they change, docs/status.md),
+        and the sign-in limits: REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
         REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and REMIT_RATE_LIMIT_STORAGE (a
         `limits` storage URI)."""
         try:
@@ -109,6 +112,9 @@ class Settings:
             sweep_seconds=_number("REMIT_SWEEP_SECONDS", 60),
             base_url=os.environ.get("REMIT_BASE_URL") or None,
             log_level=_log_level(os.environ.get("REMIT_LOG_LEVEL") or "info"),
+            status_export_dir=Path(os.environ["REMIT_STATUS_EXPORT_DIR"])
+            if os.environ.get("REMIT_STATUS_EXPORT_DIR")
+            else None,
         )
 
 
@@ -210,6 +216,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 tasks.append(asyncio.create_task(_checkpoints(notary, settings.checkpoint_seconds)))
         published = status_pages.Published(app.state.store, base_url(settings.base_url))
         published.start()  # the public page and JSON, rendered now and after each incident change
+        if settings.status_export_dir is not None:  # and written as static files each time (status/export.py)
+            published.on_rebuild(status_export.Exporter(settings.status_export_dir))
         tasks.append(asyncio.create_task(published.watch()))  # and after another server process's
         app.front = status_pages.Front(published)  # type: ignore[attr-defined]
         deliverer = None

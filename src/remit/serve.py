@@ -5,13 +5,14 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from remit.cli.context import console, local
-from remit.kernel.errors import Conflict
+from remit.kernel.errors import Conflict, InvalidInput
 
 DEMO_DATABASE = "sqlite:///remit-demo.db"
 
@@ -40,6 +41,10 @@ def serve(
     host: Annotated[str, typer.Option(help="the address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="the port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="worker processes (PostgreSQL; SQLite wants 1)")] = 1,
+    export: Annotated[
+        Path | None,
+        typer.Option(help="keep the public pages written as static files in this folder (REMIT_STATUS_EXPORT_DIR)"),
+    ] = None,
 ) -> None:
     """Start the team service: web app, JSON API under /api/v1, /healthz and /metrics."""
     import uvicorn
@@ -85,6 +90,19 @@ def serve(
     if demo and os.environ.setdefault("REMIT_LOG_LEVEL", "warning") == "warning":  # a quiet terminal for the demo
         console.print("logging warnings and errors only (REMIT_LOG_LEVEL=info logs every request)")
     console.print(f"notifications delivered by this server (links to {base}; `remit notify status` shows them)")
+    if export is not None:
+        os.environ["REMIT_STATUS_EXPORT_DIR"] = str(export.resolve())  # the workers write where this one says
+    if os.environ.get("REMIT_STATUS_EXPORT_DIR"):
+        exported = Path(os.environ["REMIT_STATUS_EXPORT_DIR"])
+        try:  # a folder that cannot be written is said now, in one line, not logged on every change
+            exported.mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=exported).close()
+        except OSError as error:
+            raise InvalidInput(
+                f"cannot write the status export in {exported}: {error.strerror}",
+                hint="name a folder this server may write (--export DIR or REMIT_STATUS_EXPORT_DIR)",
+            ) from None
+        console.print(f"the public pages are kept as static files in {exported}")
     console.print(f"Remit is serving at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/api/v1/docs)")
     console.print("press Ctrl+C to stop it")
     config = uvicorn.Config(

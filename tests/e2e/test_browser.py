@@ -329,6 +329,13 @@ def test_the_public_status_page_shows_the_open_incidents_public_update_and_not_i
     expect(open_incidents).to_contain_text("Search is slower than usual; results are correct.")
     expect(visitor.locator("body")).not_to_contain_text("The index rebuild after yesterday's migration")
     expect(visitor.locator("main")).not_to_contain_text("ezra")
+    atom = visitor.get_by_role("link", name="Atom feed")  # the feeds, offered and advertised, on a phone too
+    expect(atom).to_be_visible()
+    expect(atom).to_have_attribute("href", re.compile(r"/status/history\.atom$"))
+    expect(visitor.locator('head link[rel="alternate"][type="application/atom+xml"]')).to_have_count(1)
+    assert sideways(visitor) == 0
+    visitor.goto("/public/checkout/bugs")  # the published board, served as bytes too
+    expect(visitor.get_by_role("heading", name="Team checkout's bugs")).to_be_visible()
     assert sideways(visitor) == 0
     visitor.goto("/login")
     visitor.get_by_role("contentinfo").get_by_role("link", name="Status").click()

@@ -40,6 +40,7 @@ API = [
 ]
 PUBLIC = ["/status", "/status/", "/status/checkout", *(f"/api/v2/{p}" for p in API)]
 PUBLIC += [f"/status/checkout/api/v2/{p}" for p in API]
+PUBLIC += [f"{at}history.{kind}" for at in ("/status/", "/status/checkout/", "/") for kind in ("atom", "rss")]
 SECRET = "zq-internal-7f3a"  # in every internal line
 IMPACT = "zq-impact-9c2e"  # the PM's customer-impact answer
 POSTMORTEM = "https://wiki.example.com/zq-postmortem-4b1d"
@@ -69,6 +70,11 @@ def charter_with_status(name: str = "checkout", components: str = '["checkout", 
 
 @pytest.fixture
 def page(store: Store) -> Iterator[Page]:
+    with TestClient(create_app(Settings(sweep_seconds=0), store=private_team(store))) as client:
+        yield Page(client, store)
+
+
+def private_team(store: Store) -> Store:
     """A team full of private facts: internal lines, a commander, the PM's impact answer, a postmortem link."""
     teams.init_team(uow=store.uow(), text=charter_with_status(), source="remit.toml")
     payments = {"title": "Card payments failing", "severity": "sev2", "components": ["payments"]}
@@ -83,8 +89,7 @@ def page(store: Store) -> Iterator[Page]:
     act(store, "checkout", "ezra", NameCommander(number=second.number, handle="sam"))
     act(store, "checkout", "ezra", UpdateIncident(number=second.number, message="Slower than usual.", public=True))
     act(store, "checkout", "ezra", UpdateIncident(number=second.number, message=f"index {SECRET}"))
-    with TestClient(create_app(Settings(sweep_seconds=0), store=store)) as client:
-        yield Page(client, store)
+    return store
 
 
 def test_no_public_endpoint_shows_anything_that_was_not_published(page: Page) -> None:

@@ -1,14 +1,16 @@
 """``remit status show``: the public status summary, as anyone reading the page sees it (``--json``: the
 Statuspage v2 ``summary.json`` document). Locally from the database; with ``--server``, from the server's
-public API, with no token."""
+public API, with no token. ``remit status export DIR``: every public page, document and feed as static files
+(``status/export.py``), from the local database."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from remit.cli.context import console, ctx, emit_json
+from remit.cli.context import console, ctx, emit_json, local
 from remit.status.words import manage_lines, summary_lines
 
 app = typer.Typer(no_args_is_help=True, help="The public status page: what the team published.")
@@ -166,3 +168,35 @@ def maintenance_list(typer_ctx: typer.Context, json_out: Json = False) -> None:
         return
     for line in manage_lines(found):
         console.print(line, markup=False, highlight=False)
+
+
+@app.command()
+def export(
+    typer_ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="the web root to write (created if missing)", metavar="DIR")],
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="where the pages will be read (their links and the feeds' addresses): REMIT_BASE_URL"),
+    ] = None,
+) -> None:
+    """Write every team's public page, Statuspage v2 JSON, Atom and RSS feeds and published bug board as
+    static files in DIR, as the server serves them, for nginx or a CDN. Only changed files are rewritten."""
+    import os
+
+    from remit.kernel.errors import InvalidInput, NotFound
+    from remit.status import export as exporting
+    from remit.status.web import Published
+
+    context = local(typer_ctx)
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInput(f"{folder} is a file, not a folder", hint="name a folder (it is created if missing)")
+    base = base_url or os.environ.get("REMIT_BASE_URL") or exporting.DEFAULT_BASE_URL
+    published = Published(context.store(), base)
+    teams = published.render_all()
+    if not teams:
+        raise NotFound("there is no team in this database", hint="create one first: remit init")
+    try:
+        done = exporting.export(published, folder)
+    except OSError as error:
+        raise InvalidInput(f"cannot write {folder}: {error.strerror}", hint="check the folder and its rights") from None
+    console.print(f"{folder}: {done.sentence}; teams {', '.join(teams)} (links to {published.url(teams[0])})")

@@ -8,8 +8,13 @@ of the app: it answers ``GET``/``HEAD`` on the public paths from those bytes (``
 ``If-None-Match``) so they never pass through the app's middleware stack, and hands every other request to
 the app.
 
-Paths: a team's page is ``/status/{team}`` and its API ``/status/{team}/api/v2/...``; the first team of the
-database (the only one, on most servers) is also served at ``/status`` and ``/api/v2/...``."""
+Paths: a team's page is ``/status/{team}``, its API ``/status/{team}/api/v2/...`` and its feeds
+``/status/{team}/history.atom`` and ``.rss``; the first team of the database (the only one, on most servers)
+is also served at ``/status``, ``/api/v2/...``, ``/status/history.atom`` and (where Statuspage serves its
+feeds) ``/history.atom``. A team's published bug board,
+bare (no search, its first page), is ``/public/{team}/bugs``; with a query string it is the app's.
+
+Whoever wants the bytes as they change (``status/export.py``: the static export) listens with ``on_rebuild``."""
 
 from __future__ import annotations
 
@@ -27,20 +32,23 @@ from remit.charter.events import CharterAdopted
 from remit.incidents.events import IncidentOpened, IncidentUpdated, PostmortemLinked
 from remit.kernel import times
 from remit.kernel.errors import NotFound, RemitError
-from remit.kernel.events import Recorded
+from remit.kernel.events import Event, Recorded
 from remit.kernel.uow import Store
-from remit.status import model, queries
+from remit.status import feeds, model, queries
 from remit.status.events import ComponentStatusSet, MaintenanceScheduled, MaintenanceUpdated
 from remit.status.maintenance import WORDS as MAINTENANCE_WORDS
 from remit.status.maintenance import maintenance_lines
 from remit.status.sections import sections
+from remit.tracker import web as board_pages
+from remit.tracker.board import Search
+from remit.tracker.events import BugBoardPublished, BugBoardUnpublished, IssuesImported
 from remit.web.render import ENV, HEADERS
 
 log = logging.getLogger("remit.status")
 MAX_AGE = 10  # seconds a client or a CDN may reuse a public body before asking again (with its ETag)
 # what can change what the public sees: an incident's public facts, the charter (its zone, its components), a
 # component set by hand, a maintenance (the clock moves maintenance too: ``Published.due``)
-EVENTS = (
+EVENTS: tuple[type[Event], ...] = (
     IncidentOpened,
     IncidentUpdated,
     PostmortemLinked,
@@ -49,7 +57,10 @@ EVENTS = (
     MaintenanceScheduled,
     MaintenanceUpdated,
 )
+EVENTS += (IssuesImported, BugBoardPublished, BugBoardUnpublished)  # and the published bug board
 PAGE = "page"  # the key of the HTML page among a team's bodies
+BOARD = "public-bugs"  # the key of the published bug board's page
+HTML = "text/html; charset=utf-8"
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -102,11 +113,20 @@ def render_page(s: model.Snapshot, now: datetime) -> str:
 
 def render(s: model.Snapshot, now: datetime) -> dict[str, Body]:
     """Every public body of one team: the page, and each JSON document by its path under ``api/v2/``."""
-    bodies = {PAGE: Body.of(render_page(s, now).encode(), "text/html; charset=utf-8")}
+    bodies = {PAGE: Body.of(render_page(s, now).encode(), HTML)}
     for path, document in model.documents(s).items():
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         bodies[path] = Body.of(text.encode(), "application/json; charset=utf-8")
+    bodies |= {name: Body.of(content, feeds.FEEDS[name]) for name, content in feeds.feeds(s).items()}
     return bodies
+
+
+def public_board(store: Store, team: str) -> dict[str, Body]:
+    """The team's bug board, bare, if the team published it (none: the app answers 404)."""
+    try:
+        return {BOARD: Body.of(board_pages.public_html(store, team, Search()).encode(), HTML)}
+    except NotFound:
+        return {}
 
 
 class Published:
@@ -119,6 +139,7 @@ class Published:
         self.default: str | None = None
         self.seen: dict[str, int] = {}  # each team's audit sequence when its bodies were last rendered
         self.due: dict[str, str] = {}  # when the clock alone changes a team's page (maintenance, the day)
+        self.listeners: list[Callable[[Published], None]] = []  # told after each rebuild (the static export)
         self._lock = threading.Lock()
 
     def url(self, team: str) -> str:
@@ -128,25 +149,44 @@ class Published:
         with self._lock:  # one render at a time; readers keep the old bodies until the new ones are ready
             self.seen[team] = queries.heads(uow=self.store.uow()).get(team, 0)
             snap = queries.snapshot(uow=self.store.uow(), team=team, url=self.url(team))
-            bodies = self.teams[team] = render(snap, self.store.clock())
+            bodies = self.teams[team] = render(snap, self.store.clock()) | public_board(self.store, team)
             due = snap.next_change()
             if due is None:
                 self.due.pop(team, None)
             else:
                 self.due[team] = due
+            self._tell()
             return bodies
+
+    def on_rebuild(self, listener: Callable[[Published], None]) -> None:
+        """Call ``listener`` now (if anything was rendered) and after every rebuild, one call at a time."""
+        with self._lock:
+            self.listeners.append(listener)
+            self._tell()
+
+    def _tell(self) -> None:
+        for listener in self.listeners if self.teams else ():
+            try:
+                listener(self)
+            except Exception:  # the bytes are served all the same; the failure is logged
+                log.exception("a listener to the status bytes failed")
 
     def start(self) -> None:
         """Render every team's bodies and hear what changes them. A database that does not answer yet is
         logged: the bodies are rendered on first request, or by the next ``refresh``."""
         self.store.bus.on(*EVENTS)(self.after_commit)
         try:
-            names = queries.teams(uow=self.store.uow())
-            self.default = names[0] if names else None
-            for name in names:
-                self.rebuild(name)
+            self.render_all()
         except RemitError as error:
             log.warning("status page not rendered at start: %s", error.message)
+
+    def render_all(self) -> list[str]:
+        """Render every team's bodies; the teams, the default (the first created) first."""
+        names = queries.teams(uow=self.store.uow())
+        self.default = names[0] if names else None
+        for name in names:
+            self.rebuild(name)
+        return names
 
     def refresh(self) -> list[str]:
         """Render again the teams something was recorded for since their bodies were rendered (what another
@@ -158,8 +198,8 @@ class Published:
             for team, seq in queries.heads(uow=self.store.uow()).items()
             if self.seen.get(team) != seq or (team in self.due and self.due[team] <= now)
         ]
-        for team in moved:
-            if team in self.teams or team == self.default:
+        for team in moved:  # a team never asked for waits for its first request, unless someone listens
+            if team in self.teams or team == self.default or self.listeners:
                 self.rebuild(team)
         return moved
 
@@ -199,13 +239,22 @@ class Published:
 def route(path: str) -> tuple[str | None, str] | None:
     """(team or None for the default team, body key) for a public path; None for any other path."""
     team: str | None = None
+    if path.startswith("/public/") and path.endswith("/bugs"):
+        named = path.removeprefix("/public/").removesuffix("/bugs")
+        return (named, BOARD) if named and "/" not in named else None
     if path.startswith("/status/") and path != "/status/":
         team, _, rest = path.removeprefix("/status/").partition("/")
+        if team in feeds.FEEDS and not rest:
+            return None, team
         if not team:
             return None
+        if rest in feeds.FEEDS:
+            return team, rest
         path = "/" + rest if rest else "/status"
     if path in ("/status", "/status/"):
         return team, PAGE
+    if team is None and path.removeprefix("/") in feeds.FEEDS:  # /history.atom: where Statuspage has them
+        return None, path.removeprefix("/")
     if path.startswith("/api/v2/"):
         return team, path.removeprefix("/api/v2/")
     return None
@@ -227,8 +276,8 @@ class Front:
         if self.published is None or scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return False
         found = route(scope["path"])
-        if found is None:
-            return False
+        if found is None or (found[1] == BOARD and scope.get("query_string")):
+            return False  # the app's: any other path, and a search of the board or its next page
         try:
             body = self.published.body(*found)
         except RemitError as error:  # the database does not answer and nothing was rendered yet

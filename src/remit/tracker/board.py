@@ -110,6 +110,13 @@ def facets(*, uow: UnitOfWork, team: str) -> tuple[list[str], list[str], list[st
     return labels, components, customers
 
 
+def time_zone(*, uow: UnitOfWork, team: str) -> str:
+    """The team's zone (its charter's), in which the public board shows times to anyone."""
+    with uow.reading():
+        _version, charter = team_charter(uow, uow.team(team, lock=False))
+    return charter.time_zone
+
+
 def _public_team(uow: UnitOfWork, team: str) -> TeamRow:
     """The team, for an anonymous reader: a missing team and an unpublished board are the same answer (no list
     of the teams here, no telling which exist)."""

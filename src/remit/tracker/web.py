@@ -1,5 +1,7 @@
 """The bug board's pages: /bugs for the team's signed-in members (stakeholders included), its publish form,
-and /public/TEAM/bugs for anyone, when the team publishes it."""
+and /public/TEAM/bugs for anyone, when the team publishes it. The bare public board (no search, the first
+page) is served as bytes rendered when the board changes (``status/web.py``, with the status pages); a search
+or a next page is answered here, in the same words (``public_html``)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from remit.kernel import times
 from remit.kernel.commands import build
+from remit.kernel.uow import Store
 from remit.tracker import board
 from remit.tracker.commands import PublishBoard
 from remit.tracker.views import public_path
-from remit.web.render import PageRoute, page, redirect
+from remit.web.render import ENV, HEADERS, PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -77,12 +81,26 @@ def public_bugs_page(
     status: Filter = "",
     offset: Offset = 0,
 ) -> HTMLResponse:
-    search = board.Search(q=q, status=status)
-    found = board.board(uow=store_of(request).uow(), team=team, search=search, offset=offset, public=True)
-    return page(
-        request,
-        "public_bugs.html",
+    """A search of the published board, or its next page (the bare board is the published bytes')."""
+    html = public_html(store_of(request), team, board.Search(q=q, status=status), offset)
+    return HTMLResponse(html, headers=HEADERS)
+
+
+def public_html(store: Store, team: str, search: board.Search, offset: int = 0) -> str:
+    """The published board as anyone reads it, whoever is signed in: the same page for everyone, its times
+    exact in the team's zone (the bare board's bytes outlive the moment: never "3 hours ago"). ``NotFound``
+    when the team has not published it."""
+    found = board.board(uow=store.uow(), team=team, search=search, offset=offset, public=True)
+    zone = board.time_zone(uow=store.uow(), team=team)
+    return ENV.get_template("public_bugs.html").render(
+        viewer=None,
+        csrf="",
+        flash=None,
+        flash_tone=None,
+        path=public_path(team),
         title=f"{team}'s bugs",
+        zone=zone,
+        exact=lambda value: times.exact(value, zone),
         team=team,
         board=found,
         search=search,
