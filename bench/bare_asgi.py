@@ -1,7 +1,7 @@
 """The floor for bench/status_surge.py: a bare ASGI app that answers the status bodies Remit rendered, from
-a dict, with nothing else (no routing beyond one look-up, no headers but the type and length). Run by the
+a dict, with nothing else (one look-up, its type, length and ETag, a 304 to that exact ETag). Run by the
 bench under uvicorn as ``bare_asgi:app`` with ``REMIT_BENCH_BODIES`` naming a directory that holds
-``bodies.json`` (``{path: [file, content type]}``) and the files."""
+``bodies.json`` (``{path: [file, content type, etag]}``) and the files."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ MANIFEST: dict[str, list[str]] = (
 )
 BODIES = {
     path: (
-        [(b"content-type", kind.encode()), (b"content-length", str((HERE / name).stat().st_size).encode())],
+        etag.encode(),
+        [(b"content-type", kind.encode()), (b"etag", etag.encode())],
         (HERE / name).read_bytes(),
     )
-    for path, (name, kind) in MANIFEST.items()
+    for path, (name, kind, etag) in MANIFEST.items()
 }
-MISSING = ([(b"content-type", b"text/plain"), (b"content-length", b"9")], b"not found")
 
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -31,6 +31,16 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
             await send({"type": message["type"] + ".complete"})
             if message["type"] == "lifespan.shutdown":
                 return
-    headers, body = BODIES.get(scope["path"], MISSING)
-    await send({"type": "http.response.start", "status": 200 if body is not MISSING[1] else 404, "headers": headers})
+    found = BODIES.get(scope["path"])
+    if found is None:
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    etag, headers, body = found
+    if (b"if-none-match", etag) in scope["headers"]:
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    length = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers + length})
     await send({"type": "http.response.body", "body": body})

@@ -33,6 +33,7 @@ status errors fail the run. Nothing asserts on time; the numbers are reported, w
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import datetime
 import importlib.util
@@ -42,16 +43,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import httpx
-from loadkit import REMIT, free_port, launch, load_average, machine, stop, write_section
 
+from loadkit import REMIT, free_port, launch, load_average, machine, stop, write_section
+from nginx_static import NGINX, nginx_conf, nginx_version, publish
 from remit.kernel.uow import Store
 from remit.seed import seed_demo
+from remit.status import web as status_web
 
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "status_surge.lua"
@@ -62,7 +66,6 @@ REQUESTS = (("summary.json", False), ("page", False), ("summary.json", True))  #
 SERVERS = ("nginx", "remit", "remit-w2", "uvicorn-h11", "granian", "granian-w2", "bare")
 SKIPPED_HEADERS = {"date", "server", "content-length", "content-type", "etag", "last-modified", "connection"}
 WRK = shutil.which("wrk")
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 GRANIAN = str(Path(sys.executable).with_name("granian"))
 
 
@@ -76,6 +79,7 @@ class Run:
     bytes: int
     p50_ms: float
     p99_ms: float
+    cpu_us: float  # the server's CPU time per answer
     load: str
 
     @property
@@ -94,6 +98,7 @@ class Bodies:
     content: dict[str, bytes]
     content_type: dict[str, str]
     headers: dict[str, dict[str, str]]
+    etag: dict[str, str]
 
 
 def has(module: str) -> bool:
@@ -160,13 +165,6 @@ def available(servers: list[str]) -> list[str]:
     return servers
 
 
-def nginx_version() -> str:
-    if NGINX is None:
-        return "missing"
-    done = subprocess.run([NGINX, "-v"], capture_output=True, text=True, check=False)  # noqa: S603 - nginx
-    return (done.stderr or done.stdout).strip().rpartition("/")[2] or "unknown"
-
-
 def wrk_version() -> str:
     done = subprocess.run([WRK or "wrk", "-v"], capture_output=True, text=True, check=False)  # noqa: S603 - wrk
     words = (done.stdout + done.stderr).split()
@@ -197,7 +195,8 @@ def command_for(server: str, port: int, database: str) -> list[str]:
     if kind == "uvicorn-h11":
         return [python, "-m", "uvicorn", "--factory", app, *where, "--http", "h11", "--loop", "asyncio", *quiet]
     if kind == "granian":
-        return [GRANIAN, "--interface", "asgi", "--factory", *where, "--workers", workers, "--log-level", "warning", app]
+        granian = [GRANIAN, "--interface", "asgi", "--factory", *where, "--workers", workers]
+        return [*granian, "--log-level", "warning", app]
     if kind == "bare":
         fast = ["--http", "httptools", "--loop", "uvloop"]
         return [python, "-m", "uvicorn", "--app-dir", str(HERE), "bare_asgi:app", *where, *fast, *quiet]
@@ -205,8 +204,8 @@ def command_for(server: str, port: int, database: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def running(server: str, directory: Path, database: str) -> Iterator[str]:
-    """The server on a free loopback port, until the block ends; its URL."""
+def running(server: str, directory: Path, database: str) -> Iterator[tuple[str, int]]:
+    """The server on a free loopback port, until the block ends; its URL and its process group."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = directory / f"{server}.log"
@@ -219,68 +218,20 @@ def running(server: str, directory: Path, database: str) -> Iterator[str]:
         probe = url + ("/healthz" if server != "bare" else PATHS["summary.json"])
         process = launch(command_for(server, port, database), probe, env=env, cwd=directory, log=log)
     try:
-        yield url
+        yield url, process.pid
     finally:
         stop(process)
 
 
 def fetch(url: str) -> Bodies:
     """Remit's public bodies and headers, as a client gets them."""
-    content, kinds, headers = {}, {}, {}
+    content, kinds, headers, etags = {}, {}, {}, {}
     for name, path in PATHS.items():
         answer = httpx.get(url + path, timeout=10)
         answer.raise_for_status()
-        content[name], kinds[name] = answer.content, answer.headers["content-type"]
+        content[name], kinds[name], etags[name] = answer.content, answer.headers["content-type"], answer.headers["etag"]
         headers[name] = {k: v for k, v in answer.headers.items() if k.lower() not in SKIPPED_HEADERS}
-    return Bodies(content, kinds, headers)
-
-
-def publish(bodies: Bodies, directory: Path) -> None:
-    """The bytes as files nginx (and the bare app) serve, readable by nginx's unprivileged workers."""
-    public = directory / "public"
-    public.mkdir(mode=0o755)
-    manifest = {}
-    for name, path in PATHS.items():
-        (public / name).write_bytes(bodies.content[name])
-        (public / name).chmod(0o644)
-        manifest[path] = [name, bodies.content_type[name]]
-    (public / "bodies.json").write_text(json.dumps(manifest), encoding="utf-8")
-    directory.chmod(0o755)
-    (directory / "bodies.json").write_text(json.dumps({"headers": bodies.headers}), encoding="utf-8")
-
-
-def nginx_conf(directory: Path, port: int) -> Path:
-    """A minimal nginx config serving each path from its file, with Remit's content type and headers."""
-    saved = json.loads((directory / "bodies.json").read_text(encoding="utf-8"))["headers"]
-    manifest = json.loads((directory / "public" / "bodies.json").read_text(encoding="utf-8"))
-    locations = []
-    for path, (name, kind) in manifest.items():
-        added = "".join(
-            f'      add_header {key} "{value}" always;\n'
-            for key, value in saved[name].items()
-            if '"' not in value and "$" not in value
-        )
-        locations.append(
-            f"    location = {path} {{\n      alias {directory / 'public' / name};\n"
-            f'      default_type "{kind}";\n{added}    }}\n'
-        )
-    conf = directory / "nginx.conf"
-    conf.write_text(
-        f"worker_processes {os.cpu_count() or 1};\npid {directory / 'nginx.pid'};\n"
-        f"error_log {directory / 'nginx-error.log'} warn;\n"
-        "events { worker_connections 4096; }\n"
-        "http {\n  types { }\n  access_log off;\n  sendfile on;\n  tcp_nopush on;\n  tcp_nodelay on;\n"
-        "  keepalive_requests 10000000;\n  server_tokens off;\n  open_file_cache max=16 inactive=60s;\n"
-        + "".join(f"  {kind}_temp_path {directory / ('nginx-' + kind)};\n" for kind in TEMP_PATHS)
-        + f"  server {{\n    listen 127.0.0.1:{port};\n"
-        + "".join(locations)
-        + "  }\n}\n",
-        encoding="utf-8",
-    )
-    return conf
-
-
-TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    return Bodies(content, kinds, headers, etags)
 
 
 def check(url: str, bodies: Bodies) -> dict[str, str]:
@@ -295,6 +246,20 @@ def check(url: str, bodies: Bodies) -> dict[str, str]:
         if again.status_code != 304:
             raise RuntimeError(f"{url}{path} answered {again.status_code} to its own ETag, not 304")
     return etags
+
+
+def cpu_seconds(group: int) -> float:
+    """User + system CPU seconds of the live processes of a process group (the server and its workers), from
+    /proc: what the server spent, whatever else the machine was doing."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(url: str, seconds: int, connections: int, threads: int, etag: str | None) -> dict[str, float]:
@@ -312,13 +277,14 @@ def wrk(url: str, seconds: int, connections: int, threads: int, etag: str | None
 
 def measure(server: str, directory: Path, database: str, bodies: Bodies, args: argparse.Namespace) -> list[Run]:
     runs = []
-    with running(server, directory, database) as url:
+    with running(server, directory, database) as (url, group):
         etags = check(url, bodies)
         for name, conditional in REQUESTS:
             etag = etags[name] if conditional else None
             wrk(url + PATHS[name], args.warmup, args.connections, args.threads, etag)
-            load = load_average()
+            load, spent = load_average(), cpu_seconds(group)
             result = wrk(url + PATHS[name], args.seconds, args.connections, args.threads, etag)
+            spent = cpu_seconds(group) - spent
             run = Run(
                 server,
                 name,
@@ -328,29 +294,67 @@ def measure(server: str, directory: Path, database: str, bodies: Bodies, args: a
                 int(result["bytes"]),
                 result["p50_us"] / 1e3,
                 result["p99_us"] / 1e3,
+                spent / max(int(result["requests"]), 1) * 1e6,
                 load,
             )
             print(
                 f"{server:>11} {run.name:>16}: {run.per_second:9,.0f}/s  p50 {run.p50_ms:6.2f} ms  "
-                f"p99 {run.p99_ms:6.2f} ms  {run.bytes / max(run.requests, 1):6,.0f} B/answer  (load {load})",
+                f"p99 {run.p99_ms:6.2f} ms  {run.cpu_us:5.0f} µs CPU/answer  "
+                f"{run.bytes / max(run.requests, 1):5,.0f} B  (load {load})",
                 flush=True,
             )
             runs.append(run)
     return runs
 
 
+def front_cost(database: str, calls: int = 20_000) -> dict[str, float]:
+    """Microseconds per ``Front.serve`` call in this process, no server, no socket (best of 5): the share of
+    an answer that is Remit's own code, for summary.json's 200 and its 304."""
+    store = Store.open(database, migrate=False)
+    published = status_web.Published(store, BASE)
+    published.start()
+    front = status_web.Front(published)
+    body = published.body(None, "summary.json")
+    assert body is not None
+
+    async def send(_message: object) -> None:
+        return None
+
+    async def timed(headers: list[tuple[bytes, bytes]]) -> float:
+        scope = {"type": "http", "method": "GET", "path": PATHS["summary.json"], "headers": headers}
+        best = float("inf")
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(calls):
+                await front.serve(scope, send)
+            best = min(best, (time.perf_counter() - start) / calls * 1e6)
+        return best
+
+    common = [(b"host", b"127.0.0.1"), (b"user-agent", b"wrk"), (b"accept", b"*/*")]
+    try:
+        return {
+            "200": asyncio.run(timed(common)),
+            "304": asyncio.run(timed([*common, (b"if-none-match", body.etag.encode())])),
+        }
+    finally:
+        published.stop()
+        store.close()
+
+
 def table(runs: list[Run]) -> str:
     nginx = {r.name: r for r in runs if r.server == "nginx"}
     lines = [
-        "| server | workers | request | requests/s | ÷ nginx | p50 ms | p99 ms | bytes/answer | load |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| server | workers | request | requests/s | ÷ nginx | p50 ms | p99 ms | server CPU µs/answer | "
+        "bytes/answer | load |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in runs:
         base = nginx.get(r.name)
         ratio = f"{r.per_second / base.per_second:.2f}×" if base else "–"
+        workers = "auto" if r.server == "nginx" else workers_of(r.server)
         lines.append(
-            f"| {describe(r.server, workers_of(r.server))[0]} | {workers_of(r.server) if r.server != 'nginx' else 'auto'} "
-            f"| {r.name} | {r.per_second:,.0f} | {ratio} | {r.p50_ms:.2f} | {r.p99_ms:.2f} "
+            f"| {describe(r.server, workers_of(r.server))[0]} | {workers} "
+            f"| {r.name} | {r.per_second:,.0f} | {ratio} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.cpu_us:,.0f} "
             f"| {r.bytes / max(r.requests, 1):,.0f} | {r.load} |"
         )
     return "\n".join(lines)
@@ -392,6 +396,9 @@ def section(runs: list[Run], servers: list[str], argv: list[str] | None, args: a
             "cores as the server.",
             f"- Bodies: the demo's, rendered by Remit ({sizes}), served by nginx from files with the same content "
             "type and headers; every server is checked to answer the same bytes and a 304 to its own ETag first.",
+            f"- Remit's own code per answer: `Front.serve` takes {FRONT.get('200', 0):.1f} µs for summary.json "
+            f"and {FRONT.get('304', 0):.1f} µs for its 304, called in-process with no server (best of 5 × 20,000 "
+            "calls); the rest of the server CPU column is the ASGI server's and the event loop's.",
             "",
             table(runs),
             "",
@@ -409,6 +416,7 @@ def section(runs: list[Run], servers: list[str], argv: list[str] | None, args: a
 
 
 BODIES_SEEN: dict[str, bytes] = {}
+FRONT: dict[str, float] = {}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -436,10 +444,12 @@ def main(argv: list[str] | None = None) -> int:
             seed_demo(store, BASE)
         finally:
             store.close()
-        with running("remit", directory, database) as url:
+        with running("remit", directory, database) as (url, _group):
             bodies = fetch(url)
         BODIES_SEEN.update(bodies.content)
-        publish(bodies, directory)
+        FRONT.update(front_cost(database))
+        print(f"Front.serve in-process: {FRONT['200']:.1f} µs per 200, {FRONT['304']:.1f} µs per 304", flush=True)
+        publish(bodies, directory, PATHS)
         for server in servers:
             runs += measure(server, directory, database, bodies, args)
     print()
