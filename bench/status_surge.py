@@ -40,6 +40,7 @@ import importlib.util
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,7 +64,7 @@ SECTION = "status_surge"
 BASE = "http://status.bench.invalid"  # the links in the bodies: the same bytes whatever port serves them
 PATHS = {"summary.json": "/api/v2/summary.json", "page": "/status"}
 REQUESTS = (("summary.json", False), ("page", False), ("summary.json", True))  # (body, conditional)
-SERVERS = ("nginx", "remit", "remit-w2", "uvicorn-h11", "granian", "granian-w2", "bare")
+SERVERS = ("remit", "remit-w2", "uvicorn-h11", "granian", "granian-w2", "bare")
 SKIPPED_HEADERS = {"date", "server", "content-length", "content-type", "etag", "last-modified", "connection"}
 WRK = shutil.which("wrk")
 GRANIAN = str(Path(sys.executable).with_name("granian"))
@@ -275,36 +276,55 @@ def wrk(url: str, seconds: int, connections: int, threads: int, etag: str | None
     return result
 
 
-def measure(server: str, directory: Path, database: str, bodies: Bodies, args: argparse.Namespace) -> list[Run]:
-    runs = []
+@dataclass(frozen=True)
+class Target:
+    """A running server: its name, URL, process group and ETags."""
+
+    server: str
+    url: str
+    group: int
+    etags: dict[str, str]
+
+
+def timed(target: Target, name: str, conditional: bool, args: argparse.Namespace) -> Run:
+    """A warm-up, then a timed wrk run of one request kind against one server, with its CPU time."""
+    url, etag = target.url + PATHS[name], target.etags[name] if conditional else None
+    wrk(url, args.warmup, args.connections, args.threads, etag)
+    load, spent = load_average(), cpu_seconds(target.group)
+    result = wrk(url, args.seconds, args.connections, args.threads, etag)
+    spent = cpu_seconds(target.group) - spent
+    run = Run(
+        target.server,
+        name,
+        conditional,
+        int(result["requests"]),
+        result["duration_us"] / 1e6,
+        int(result["bytes"]),
+        result["p50_us"] / 1e3,
+        result["p99_us"] / 1e3,
+        spent / max(int(result["requests"]), 1) * 1e6,
+        load,
+    )
+    print(
+        f"{target.server:>11} {run.name:>16}: {run.per_second:9,.0f}/s  p50 {run.p50_ms:6.2f} ms  "
+        f"p99 {run.p99_ms:6.2f} ms  {run.cpu_us:5.0f} µs CPU/answer  "
+        f"{run.bytes / max(run.requests, 1):5,.0f} B  (load {load})",
+        flush=True,
+    )
+    return run
+
+
+def measure(
+    server: str, directory: Path, database: str, bodies: Bodies, nginx: Target, args: argparse.Namespace
+) -> list[tuple[Run, Run]]:
+    """Each request kind against the server, each right after the same against nginx: (nginx's, the row's).
+    On a machine others share, the two runs of a pair see about the same load."""
+    pairs = []
     with running(server, directory, database) as (url, group):
-        etags = check(url, bodies)
+        target = Target(server, url, group, check(url, bodies))
         for name, conditional in REQUESTS:
-            etag = etags[name] if conditional else None
-            wrk(url + PATHS[name], args.warmup, args.connections, args.threads, etag)
-            load, spent = load_average(), cpu_seconds(group)
-            result = wrk(url + PATHS[name], args.seconds, args.connections, args.threads, etag)
-            spent = cpu_seconds(group) - spent
-            run = Run(
-                server,
-                name,
-                conditional,
-                int(result["requests"]),
-                result["duration_us"] / 1e6,
-                int(result["bytes"]),
-                result["p50_us"] / 1e3,
-                result["p99_us"] / 1e3,
-                spent / max(int(result["requests"]), 1) * 1e6,
-                load,
-            )
-            print(
-                f"{server:>11} {run.name:>16}: {run.per_second:9,.0f}/s  p50 {run.p50_ms:6.2f} ms  "
-                f"p99 {run.p99_ms:6.2f} ms  {run.cpu_us:5.0f} µs CPU/answer  "
-                f"{run.bytes / max(run.requests, 1):5,.0f} B  (load {load})",
-                flush=True,
-            )
-            runs.append(run)
-    return runs
+            pairs.append((timed(nginx, name, conditional, args), timed(target, name, conditional, args)))
+    return pairs
 
 
 def front_cost(database: str, calls: int = 20_000) -> dict[str, float]:
@@ -341,21 +361,28 @@ def front_cost(database: str, calls: int = 20_000) -> dict[str, float]:
         store.close()
 
 
-def table(runs: list[Run]) -> str:
-    nginx = {r.name: r for r in runs if r.server == "nginx"}
+def table(pairs: list[tuple[Run, Run]]) -> str:
     lines = [
-        "| server | workers | request | requests/s | ÷ nginx | p50 ms | p99 ms | server CPU µs/answer | "
-        "bytes/answer | load |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| server | workers | request | requests/s | nginx, just before | ÷ nginx | p50 ms | p99 ms "
+        "| server CPU µs/answer | nginx's | ÷ nginx by CPU | bytes/answer | load |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for r in runs:
-        base = nginx.get(r.name)
-        ratio = f"{r.per_second / base.per_second:.2f}×" if base else "–"
-        workers = "auto" if r.server == "nginx" else workers_of(r.server)
+    for base, r in pairs:
         lines.append(
-            f"| {describe(r.server, workers_of(r.server))[0]} | {workers} "
-            f"| {r.name} | {r.per_second:,.0f} | {ratio} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.cpu_us:,.0f} "
+            f"| {describe(r.server, workers_of(r.server))[0]} | {workers_of(r.server)} | {r.name} "
+            f"| {r.per_second:,.0f} | {base.per_second:,.0f} | {r.per_second / base.per_second:.2f}× "
+            f"| {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.cpu_us:,.0f} | {base.cpu_us:,.0f} | {base.cpu_us / r.cpu_us:.2f}× "
             f"| {r.bytes / max(r.requests, 1):,.0f} | {r.load} |"
+        )
+    label = describe("nginx", 1)[0]
+    for name in dict.fromkeys(r.name for r, _ in pairs):
+        runs = [base for base, _ in pairs if base.name == name]
+        rates = sorted(r.per_second for r in runs)
+        lines.append(
+            f"| {label}: its {len(runs)} runs | auto | {name} | {rates[0]:,.0f} to {rates[-1]:,.0f} | | 1× "
+            f"| {statistics.median(r.p50_ms for r in runs):.2f} | {statistics.median(r.p99_ms for r in runs):.2f} "
+            f"| {statistics.median(r.cpu_us for r in runs):,.0f} | | 1× "
+            f"| {runs[0].bytes / max(runs[0].requests, 1):,.0f} | |"
         )
     return "\n".join(lines)
 
@@ -364,22 +391,26 @@ def commands(servers: list[str]) -> str:
     return "\n".join(f"- `{s}`: `{describe(s, workers_of(s))[1]}`" for s in servers)
 
 
-def verdict(runs: list[Run]) -> str:
-    """Whether the best Python server reaches half of nginx, per request."""
-    nginx = {r.name: r for r in runs if r.server == "nginx"}
+def verdict(pairs: list[tuple[Run, Run]]) -> str:
+    """Whether the best Remit row reaches half of nginx, per request, by rate and by CPU."""
     lines = []
-    for name in dict.fromkeys(r.name for r in runs):
-        ours = [r for r in runs if r.name == name and r.server not in ("nginx", "bare")]
-        if name not in nginx or not ours:
+    for name in dict.fromkeys(r.name for _, r in pairs):
+        ours = [(b, r) for b, r in pairs if r.name == name and r.server != "bare"]
+        if not ours:
             continue
-        best = max(ours, key=lambda r: r.per_second)
-        ratio = best.per_second / nginx[name].per_second
+        base, best = max(ours, key=lambda pair: pair[1].per_second / pair[0].per_second)
+        ratio = best.per_second / base.per_second
+        thrifty = max(ours, key=lambda pair: pair[0].cpu_us / pair[1].cpu_us)
         reached = "reaches" if ratio >= 0.5 else "does not reach"
-        lines.append(f"- {name}: best Remit row `{best.server}` at {ratio:.2f}× nginx ({reached} the 0.5× aim)")
+        lines.append(
+            f"- {name}: the best Remit row, `{best.server}`, answers {ratio:.2f}× nginx's rate ({reached} the 0.5× "
+            f"aim); by CPU per answer the best is `{thrifty[1].server}` at "
+            f"{thrifty[0].cpu_us / thrifty[1].cpu_us:.2f}×"
+        )
     return "\n".join(lines)
 
 
-def section(runs: list[Run], servers: list[str], argv: list[str] | None, args: argparse.Namespace) -> str:
+def section(pairs: list[tuple[Run, Run]], servers: list[str], argv: list[str] | None, args: argparse.Namespace) -> str:
     command = "python bench/status_surge.py " + " ".join(argv if argv is not None else sys.argv[1:])
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     sizes = ", ".join(f"{name} {len(content):,} B" for name, content in BODIES_SEEN.items())
@@ -400,15 +431,19 @@ def section(runs: list[Run], servers: list[str], argv: list[str] | None, args: a
             f"and {FRONT.get('304', 0):.1f} µs for its 304, called in-process with no server (best of 5 × 20,000 "
             "calls); the rest of the server CPU column is the ASGI server's and the event loop's.",
             "",
-            table(runs),
+            table(pairs),
             "",
-            verdict(runs),
+            verdict(pairs),
             "",
             "The servers, as run (P: a free port; DIR: the run's temporary directory):",
             "",
             commands(servers),
             "",
-            "÷ nginx is the row's requests/s over nginx's for the same request in the same run. The load column is "
+            "÷ nginx is the row's requests/s over nginx's for the same request, measured just before it (nginx runs "
+            "throughout; each row is paired with its own nginx run, so both see about the same load); ÷ nginx by CPU "
+            "is "
+            "nginx's server CPU time per answer over the row's: the ratio the two would reach if each had the same "
+            "CPU to itself, which moves less with what else the machine runs. The load column is "
             "the machine's load average (1 / 5 minutes) as the row started: above about 2 on 2 cores, something "
             "else was running too, and every row of the run is lower for it.",
         ]
@@ -435,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
         print("(bench/README.md says how to install them)", file=sys.stderr)
         return 2
     servers = available(servers)
-    runs: list[Run] = []
+    pairs: list[tuple[Run, Run]] = []
     with tempfile.TemporaryDirectory(prefix="remit-surge-") as folder:
         directory = Path(folder)
         database = f"sqlite:///{directory}/remit.db"
@@ -450,14 +485,16 @@ def main(argv: list[str] | None = None) -> int:
         FRONT.update(front_cost(database))
         print(f"Front.serve in-process: {FRONT['200']:.1f} µs per 200, {FRONT['304']:.1f} µs per 304", flush=True)
         publish(bodies, directory, PATHS)
-        for server in servers:
-            runs += measure(server, directory, database, bodies, args)
+        with running("nginx", directory, database) as (url, group):
+            nginx = Target("nginx", url, group, check(url, bodies))
+            for server in servers:
+                pairs += measure(server, directory, database, bodies, nginx, args)
     print()
-    print(table(runs))
+    print(table(pairs))
     print()
-    print(verdict(runs))
+    print(verdict(pairs))
     if args.write is not None:
-        write_section(args.write, SECTION, section(runs, servers, argv, args))
+        write_section(args.write, SECTION, section(pairs, ["nginx", *servers], argv, args))
         print(f"\nwrote the section to {args.write}")
     return 0
 
