@@ -172,6 +172,12 @@ def machine() -> str:
     )
 
 
+def wrk_version(wrk: str = "wrk") -> str:
+    done = subprocess.run([wrk, "-v"], capture_output=True, text=True, check=False)  # noqa: S603 - wrk
+    words = (done.stdout + done.stderr).split()
+    return words[1] if len(words) > 1 else "unknown"
+
+
 def load_average() -> str:
     one, five, _fifteen = os.getloadavg()
     return f"{one:.1f} / {five:.1f}"

@@ -52,7 +52,7 @@ from pathlib import Path
 
 import httpx
 
-from loadkit import REMIT, free_port, launch, load_average, machine, stop, write_section
+from loadkit import REMIT, free_port, launch, load_average, machine, stop, write_section, wrk_version
 from nginx_static import NGINX, nginx_conf, nginx_version, publish
 from remit.kernel.uow import Store
 from remit.seed import seed_demo
@@ -164,12 +164,6 @@ def available(servers: list[str]) -> list[str]:
         print("granian is not installed (pip install -e '.[bench]'): its rows are skipped", file=sys.stderr)
         servers = [s for s in servers if not s.startswith("granian")]
     return servers
-
-
-def wrk_version() -> str:
-    done = subprocess.run([WRK or "wrk", "-v"], capture_output=True, text=True, check=False)  # noqa: S603 - wrk
-    words = (done.stdout + done.stderr).split()
-    return words[1] if len(words) > 1 else "unknown"
 
 
 def remit_env(directory: Path, database: str) -> dict[str, str]:
@@ -422,7 +416,8 @@ def section(pairs: list[tuple[Run, Run]], servers: list[str], argv: list[str] | 
             f"- Date: {now}",
             f"- Machine: {machine()}; nginx {nginx_version()}, uvicorn {package('uvicorn')}, "
             f"httptools {package('httptools')}, uvloop {package('uvloop')}, granian {package('granian')}",
-            f"- Load generator: wrk {wrk_version()} on loopback, {args.threads} thread(s), {args.connections} "
+            f"- Load generator: wrk {wrk_version(WRK or 'wrk')} on loopback, {args.threads} thread(s), "
+            f"{args.connections} "
             f"connections (a closed loop), {args.seconds} s per row after {args.warmup} s of warm-up, on the same "
             "cores as the server.",
             f"- Bodies: the demo's, rendered by Remit ({sizes}), served by nginx from files with the same content "
