@@ -40,7 +40,7 @@ ENDED = {"resolved", "completed", "postmortem"}  # what the exporter counts as n
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     where = tmp_path_factory.mktemp("consumer")
-    live = LiveServer(f"sqlite:///{where}/remit.db", log=where / "server.log").start()
+    live = LiveServer(f"sqlite:///{where}/remit.db", log=where / "server.log").start(timeout=120)  # seeds the demo
     try:
         yield live
     finally:
