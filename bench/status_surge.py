@@ -125,7 +125,10 @@ def describe(server: str, workers: int) -> tuple[str, str]:
     app = "remit.app:create_app"
     serve = f"remit serve --port P --workers {workers}"
     return {
-        "nginx": (f"nginx {nginx_version()}, static files", "nginx -c DIR/nginx.conf -p DIR -g 'daemon off;'"),
+        "nginx": (
+            f"nginx {nginx_version()}, static files",
+            "nginx -e DIR/nginx-error.log -c DIR/nginx.conf -p DIR -g 'daemon off;'",
+        ),
         "remit": (f"remit serve (uvicorn, {uvicorn_stack()})", serve),
         "uvicorn-h11": (
             "the same app on uvicorn, h11 + asyncio",
