@@ -32,17 +32,26 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# bench/README.md: needs wrk; measures PostgreSQL too if it is reachable. The queue grows to 100k decisions
+# bench/README.md: needs wrk (and nginx); measures PostgreSQL too if reachable. The queue grows to 100k decisions
 # by default; QUEUE_SIZES=10000,100000,1000000 for the 1M run (each size writes its own section of
 # BENCHMARKS.md, so a quick run keeps the recorded 1M one).
 QUEUE_SIZES ?= 10000,100000
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.bench-installed
+# status_surge.py also wants nginx (apt-get install -y nginx-light) and the bench extra (uvloop, httptools, granian).
+$(BENCH_STAMP): $(STAMP)
+	@echo "installing the bench extra (uvloop, httptools, granian) into $(VENV)"
+	@$(BIN)/python -m pip install --disable-pip-version-check -e '.[dev,bench]' >> $(VENV)/install.log 2>&1 \
+	   || { tail -n 30 $(VENV)/install.log; echo "installing failed: the whole log is $(VENV)/install.log"; exit 1; }
+	@touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/resolver_vs_cedar.py --write BENCHMARKS.md
 	$(BIN)/python bench/service_load.py --write BENCHMARKS.md
 	$(BIN)/python bench/sign_in_contention.py --guessers 1 --write BENCHMARKS.md
 	$(BIN)/python bench/cli_startup.py --write BENCHMARKS.md
 	$(BIN)/python bench/notify_outbox.py --write BENCHMARKS.md
 	$(BIN)/python bench/queue_scale.py --sizes $(QUEUE_SIZES) --write BENCHMARKS.md
+	$(BIN)/python bench/status_surge.py --write BENCHMARKS.md
 
 # The main pages at 390 and 1440 px into docs/screenshots/ (needs Debian's chromium: apt-get install chromium).
 screenshots: $(STAMP)

@@ -4,6 +4,7 @@ marked section into BENCHMARKS.md. Nothing here is timed."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import platform
@@ -80,6 +81,48 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def launch(
+    command: list[str],
+    probe: str,
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    log: Path | None = None,
+    timeout: float = 60,
+) -> subprocess.Popen[bytes]:
+    """Start ``command`` in a process group of its own and wait until ``probe`` (a URL) answers 200; its
+    output goes to ``log`` (appended), whose end is shown if it exits first."""
+    name = Path(command[0]).name
+    with log.open("ab") if log else contextlib.nullcontext(subprocess.DEVNULL) as output:
+        process = subprocess.Popen(  # noqa: S603 - our own servers, our own arguments
+            command, stdout=output, stderr=output, env=env, cwd=cwd, start_new_session=True
+        )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            said = log.read_text(encoding="utf-8", errors="replace")[-2000:] if log else ""
+            raise RuntimeError(f"{name} exited with {process.returncode}: {' '.join(command)}\n{said}")
+        try:
+            if httpx.get(probe, timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    stop(process)
+    raise RuntimeError(f"{name} did not answer {probe} within {timeout:.0f} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM the process group (the server and its workers), SIGKILL if it lingers."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(15)
+
+
 @dataclass
 class Server:
     """``remit serve`` on a free loopback port, as an operator would run it."""
@@ -98,29 +141,12 @@ class Server:
         command = [REMIT, "--database", self.database, "serve", "--port", str(self.port)]
         command += ["--workers", str(self.workers)]
         env = {**os.environ, "REMIT_DATABASE_URL": self.database}
-        self.process = subprocess.Popen(  # noqa: S603 - our own remit, our own arguments
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"remit serve exited with {self.process.returncode}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("remit serve did not answer within 60 s")
+        self.process = launch(command, f"{self.url}/healthz", env=env)
+        return self
 
     def __exit__(self, *_exc: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(15)
+        if self.process is not None:
+            stop(self.process)
 
 
 def postgres_version() -> str:
@@ -144,6 +170,12 @@ def machine() -> str:
         f"(local, default settings), SQLAlchemy {version('sqlalchemy')}, psycopg {version('psycopg')}, "
         f"uvicorn {version('uvicorn')}; remit {version('remit')}"
     )
+
+
+def wrk_version(wrk: str = "wrk") -> str:
+    done = subprocess.run([wrk, "-v"], capture_output=True, text=True, check=False)  # noqa: S603 - wrk
+    words = (done.stdout + done.stderr).split()
+    return words[1] if len(words) > 1 else "unknown"
 
 
 def load_average() -> str:

@@ -45,6 +45,7 @@ from loadkit import (
     postgres_reachable,
     roster_text,
     write_section,
+    wrk_version,
 )
 from remit import capabilities  # noqa: F401
 from remit.charter import teams
@@ -196,7 +197,7 @@ def section(runs: list[Run], command: str, seconds: int, connections: int) -> st
             f"- Command: `{command}`",
             f"- Date: {now}",
             f"- Machine: {machine()}",
-            f"- Load generator: wrk {wrk_version()} on loopback, 1 thread, {connections} connections (a closed "
+            f"- Load generator: wrk {wrk_version(WRK)} on loopback, 1 thread, {connections} connections (a closed "
             f"loop), {seconds} s per row after a warm-up, on the same 2 cores as the server and the database.",
             f"- Data: {DECISIONS} open release decisions, a roster of {sum(ROSTER.values())}, a token each; "
             "queue = `GET /api/v1/queue?limit=50` as a random person; position = `POST "
@@ -214,12 +215,6 @@ def section(runs: list[Run], command: str, seconds: int, connections: int) -> st
             "(1 / 5 minutes) as the row started: above about 2 on these 2 cores, something else was running too.",
         ]
     )
-
-
-def wrk_version() -> str:
-    done = subprocess.run([WRK, "-v"], capture_output=True, text=True, check=False)  # noqa: S603 - wrk
-    words = (done.stdout + done.stderr).split()
-    return words[1] if len(words) > 1 else "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
