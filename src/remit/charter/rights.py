@@ -38,6 +38,7 @@ class Action(StrEnum):
     LINK_POSTMORTEM = "link-postmortem"
     IMPORT_ISSUES = "import-issues"
     PUBLISH_BOARD = "publish-board"
+    MANAGE_STATUS_SUBSCRIBERS = "manage-status-subscribers"  # see and remove the status page's subscribers
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,8 @@ RIGHTS: dict[Action, Requirement] = {
     # Whoever takes part in the process keeps the board fed; only its key holder shows it outside the team.
     Action.IMPORT_ISSUES: takes_part,
     Action.PUBLISH_BOARD: holds_key,
+    # The status page's subscribers (status/): the incident-response domain's key holders, who speak to them.
+    Action.MANAGE_STATUS_SUBSCRIBERS: owner_side("manage the status page's subscribers", commander=False),
 }
 MANAGING_DOMAINS = ("charter", "team-process")  # who keeps the team's rules keeps its notifications running
 
