@@ -48,6 +48,8 @@ from remit.kernel.uow import Store
 from remit.notify import api as notify_api
 from remit.notify import web as notify_pages
 from remit.notify.worker import Running, Worker, base_url
+from remit.status import subscribe_web as status_subscribe_pages
+from remit.status import subscribers_api as status_subscribers_api
 from remit.status import web as status_pages
 from remit.tracker import api as tracker_api
 from remit.tracker import web as tracker_pages
@@ -249,6 +251,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         notify_api,
         incident_api,
         tracker_api,
+        status_subscribers_api,
     ):
         app.include_router(capability.router)
     metrics = Metrics()
@@ -277,6 +280,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         notify_pages,
         incident_pages,
         tracker_pages,
+        status_subscribe_pages,
     ):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -17,8 +17,7 @@ from sqlalchemy import select
 from remit import capabilities  # noqa: F401 - registers the handlers
 from remit.charter import teams
 from remit.incidents.commands import OpenIncident, ResolveIncident, UpdateIncident
-from remit.kernel.commands import Caller, act, build
-from remit.kernel.commands import COMMANDS
+from remit.kernel.commands import COMMANDS, Caller, act, build
 from remit.kernel.errors import InvalidInput, NotFound, RightsRefused
 from remit.kernel.tables import AuditRow, OutboxRow
 from remit.kernel.uow import Store
@@ -104,10 +103,14 @@ def test_subscribe_confirm_hear_a_public_update_unsubscribe_and_hear_no_more(
     assert asked["List-Unsubscribe"].startswith(f"<{BASE}/status/checkout/unsubscribe/")
     # confirm both
     public(page, ConfirmSubscription(token=confirmation["confirm"]["url"].rpartition("/")[2]))
-    assert public(page, ConfirmSubscription(token=link(last_to(page, "Ops@example.com"), "confirm"))).state == "confirmed"
+    assert (
+        public(page, ConfirmSubscription(token=link(last_to(page, "Ops@example.com"), "confirm"))).state == "confirmed"
+    )
     # an internal update is never sent; a public one is, in Statuspage's webhook shape
     act(page, "checkout", "ezra", UpdateIncident(number=1, message=f"Rolling back {SECRET}"))
-    act(page, "checkout", "ezra", build(UpdateIncident, number=1, status="identified", message="Found it.", public=True))
+    act(
+        page, "checkout", "ezra", build(UpdateIncident, number=1, status="identified", message="Found it.", public=True)
+    )
     worker(page, port).run_once()
     notice = posts(httpserver, "/hook")[-1]
     assert set(notice) == {"meta", "page", "incident"}
@@ -145,7 +148,12 @@ def test_links_are_signed_and_their_secrets_stored_only_as_digests(page: Store) 
         row = session.scalars(select(SubscriptionRow)).one()
         stored = " ".join(str(value) for value in row.__dict__.values())
     assert secret not in stored and leave.split(".")[1] not in stored and len(row.confirm_digest or "") == 64
-    forged = [f"{ident}.{secret}.{'0' * 32}", f"{ident}.{secret}x.{mac}", f"{int(ident) + 1}.{secret}.{mac}", "nonsense"]
+    forged = [
+        f"{ident}.{secret}.{'0' * 32}",
+        f"{ident}.{secret}x.{mac}",
+        f"{int(ident) + 1}.{secret}.{mac}",
+        "nonsense",
+    ]
     for token in forged:
         with pytest.raises(BadLink):
             public(page, ConfirmSubscription(token=token))
@@ -194,7 +202,9 @@ def test_bad_input_is_refused_in_words_and_nothing_is_kept(
         assert session.scalars(select(SubscriptionRow)).all() == []
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1/hook", "http://10.1.2.3/x", "http://169.254.169.254/latest", "http://localhost:8000/"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1/hook", "http://10.1.2.3/x", "http://169.254.169.254/latest", "http://localhost:8000/"]
+)
 def test_a_webhook_inside_the_network_is_refused(store: Store, url: str) -> None:
     teams.init_team(uow=store.uow(), text=charter(), source="remit.toml")
     with pytest.raises(InvalidInput, match="must reach a public address"):

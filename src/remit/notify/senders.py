@@ -156,8 +156,8 @@ def mailbox(url: str, relay: str | None = None) -> Mailbox:
     otherwise STARTTLS, port 587 by default). A URL with no host (``mailto://?to=a@x``, a status page
     subscriber's) goes through ``relay``, the server's own ``mailto://`` URL, to its ``to``."""
     if relay and not urlsplit(url).hostname:
-        to = parse_qs(urlsplit(url).query).get("to", [""])[-1]
-        url = relay.split("?")[0] + "?" + "&".join([f"to={quote(to, safe='@')}", *_relay_options(relay)])
+        recipient = parse_qs(urlsplit(url).query).get("to", [""])[-1]
+        url = relay.split("?")[0] + "?" + "&".join([f"to={quote(recipient, safe='@')}", *_relay_options(relay)])
     parts = urlsplit(url)
     query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
     secure = scheme_of(url) == "mailtos"

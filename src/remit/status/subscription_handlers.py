@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from remit.charter.enforce import acting, check, domain_rights, team_charter
 from remit.charter.model import Charter
-from remit.charter.rights import Action
+from remit.charter.rights import Action, Standing, denial
 from remit.kernel.commands import COMMANDS, Caller
-from remit.kernel.errors import InvalidInput, NotFound
+from remit.kernel.errors import InvalidInput, NotFound, RightsRefused
 from remit.kernel.messages import Message
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
@@ -80,7 +81,9 @@ def link_key(uow: UnitOfWork, team: TeamRow) -> str:
 
 def unsubscribe_url(key: str, team: TeamRow, row: SubscriptionRow) -> str:
     secret = unsubscribe_secret(key, team.name, row.id, row.unsubscribe_salt)
-    return f"{base_url()}/status/{team.name}/unsubscribe/{link_token(key, Purpose.UNSUBSCRIBE, team.name, row.id, secret)}"
+    return (
+        f"{base_url()}/status/{team.name}/unsubscribe/{link_token(key, Purpose.UNSUBSCRIBE, team.name, row.id, secret)}"
+    )
 
 
 def page_json(team: TeamRow, charter: Charter) -> dict[str, Any]:
@@ -174,7 +177,10 @@ def subscribe(uow: UnitOfWork, caller: Caller, command: Subscribe) -> Subscripti
                 "To choose other components, unsubscribe with the link below, then subscribe again.",
             )
             subject = f"You are subscribed to {charter.name} status"
-            data = {"page": page_json(team, charter), "subscription": {"state": "confirmed", "components": row.components}}
+            data = {
+                "page": page_json(team, charter),
+                "subscription": {"state": "confirmed", "components": row.components},
+            }
             tell(uow, team, row, Message("status.subscribed", subject, lines, f"/status/{team.name}", data=data))
             done = _done(row, SENT.format(shown=row.shown))
             uow.commit(done)
@@ -201,18 +207,22 @@ def subscribe(uow: UnitOfWork, caller: Caller, command: Subscribe) -> Subscripti
         return done
 
 
-def _by_link(uow: UnitOfWork, team: TeamRow, purpose: Purpose, token: str) -> SubscriptionRow:
+def _named(uow: UnitOfWork, team: TeamRow, key: str, purpose: Purpose, token: str) -> SubscriptionRow:
     """The subscription a signed link names, its secret checked against the stored digest, or ``BadLink``."""
-    ident, secret = check_token(link_key(uow, team), purpose, team.name, token)
-    row = uow.session.get(SubscriptionRow, ident, with_for_update=True)
-    stored = None if row is None or row.team_id != team.id else row.confirm_digest
-    if purpose is Purpose.UNSUBSCRIBE and row is not None and row.team_id == team.id:
-        stored = row.unsubscribe_digest
+    ident, secret = check_token(key, purpose, team.name, token)
+    row = uow.session.get(SubscriptionRow, ident, with_for_update=not uow.read_only)
+    stored = None
+    if row is not None and row.team_id == team.id:
+        stored = row.confirm_digest if purpose is Purpose.CONFIRM else row.unsubscribe_digest
     if row is None or stored is None or stored != digest(secret):
         raise BadLink(
             "this link is no longer valid: it belongs to an older subscription", hint="subscribe again on the page"
         )
     return row
+
+
+def _by_link(uow: UnitOfWork, team: TeamRow, purpose: Purpose, token: str) -> SubscriptionRow:
+    return _named(uow, team, link_key(uow, team), purpose, token)
 
 
 @COMMANDS.handles(ConfirmSubscription)
@@ -288,6 +298,19 @@ class SubscriberView:
         return dict(self.__dict__)
 
 
+def _view(row: SubscriptionRow, now: datetime) -> SubscriberView:
+    expired = row.state == State.PENDING.value and row.expires_at is not None and row.expires_at <= now
+    return SubscriberView(
+        row.id,
+        row.kind,
+        row.shown,
+        "expired" if expired else row.state,
+        list(row.components),
+        row.created_at.isoformat(),
+        row.confirmed_at.isoformat() if row.confirmed_at else None,
+    )
+
+
 @dataclass(frozen=True)
 class Subscribers:
     """The team's view: each subscriber not ended, and how many confirmed ones hear of each component."""
@@ -311,9 +334,6 @@ def subscribers(*, uow: UnitOfWork, team: str, handle: str) -> Subscribers:
         _version, charter = team_charter(uow, row)
         rights = domain_rights(charter, DOMAIN)
         who = acting(uow, row, charter, rights, handle)
-        from remit.charter.rights import Standing, denial
-        from remit.kernel.errors import RightsRefused
-
         refused = denial(Action.MANAGE_STATUS_SUBSCRIBERS, Standing(who.handle, who.role, rights))
         if refused is not None:
             raise RightsRefused(refused.why, hint=refused.hint)
@@ -322,19 +342,37 @@ def subscribers(*, uow: UnitOfWork, team: str, handle: str) -> Subscribers:
             .where(SubscriptionRow.team_id == row.id, SubscriptionRow.state != State.ENDED.value)
             .order_by(SubscriptionRow.id)
         ).all()
-        items = [
-            SubscriberView(
-                r.id,
-                r.kind,
-                r.shown,
-                "expired" if r.state == State.PENDING.value and r.expires_at and r.expires_at <= uow.now else r.state,
-                list(r.components),
-                r.created_at.isoformat(),
-                r.confirmed_at.isoformat() if r.confirmed_at else None,
-            )
-            for r in rows
-        ]
+        items = [_view(r, uow.now) for r in rows]
         confirmed = [item for item in items if item.state == State.CONFIRMED.value]
         everything = sum(not item.components for item in confirmed)
         per = {c: everything + sum(c in item.components for item in confirmed) for c in public_components(charter)}
         return Subscribers(items, per, everything)
+
+
+@dataclass(frozen=True)
+class Form:
+    """What the public subscribe form offers: the page's name and its public components."""
+
+    team: str
+    name: str
+    components: tuple[str, ...]
+
+
+def subscribe_form(*, uow: UnitOfWork, team: str) -> Form:
+    with uow.reading():
+        row = uow.team(team, lock=False)
+        _version, charter = team_charter(uow, row)
+        return Form(row.name, charter.name, public_components(charter))
+
+
+def link_holds(*, uow: UnitOfWork, team: str, purpose: Purpose, token: str) -> SubscriberView:
+    """The subscription a link names, if the link is one we sent and still holds (else ``BadLink``): what the
+    confirm and unsubscribe pages show before the button that acts. Reads never write: a team with no link
+    key yet has sent no link."""
+    with uow.reading():
+        row_team = uow.team(team, lock=False)
+        key = uow.session.get(LinkKeyRow, row_team.id)
+        if key is None:
+            raise BadLink("this link is not one we sent", hint="copy the whole link from the message")
+        row = _named(uow, row_team, key.key, purpose, token)
+        return _view(row, uow.now)
