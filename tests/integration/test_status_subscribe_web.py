@@ -58,7 +58,9 @@ def test_subscribe_confirm_and_unsubscribe_through_the_pages(client: TestClient,
     assert said.status_code == 200 and "Check your inbox" in said.text and "o…@example.com" in said.text
     confirm = sent_link(store, "confirm")
     shown = client.get(confirm)
-    assert shown.status_code == 200 and "(search) to o…@example.com?" in shown.text and ">Confirm</button>" in shown.text
+    assert (
+        shown.status_code == 200 and "(search) to o…@example.com?" in shown.text and ">Confirm</button>" in shown.text
+    )
     assert state(store) == "pending"  # a GET never confirms (a mail scanner fetching the link)
     assert "is subscribed" in client.post(confirm).text and state(store) == "confirmed"
     leave = sent_link(store, "unsubscribe")

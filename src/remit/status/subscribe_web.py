@@ -76,7 +76,7 @@ def subscribe(
     except InvalidInput as refused:  # the form again, with what was typed and what is wrong
         return _form(request, team, status=422, error=refused.message, address=address[:1000], chosen=chosen)
     return page(request, "status_link.html", title="Check your inbox", team=team, heading="Check your inbox",
-                said=done.sentence[:1].upper() + done.sentence[1:] + ".", action="")  # fmt: skip
+                said=done.sentence + ".", action="")  # fmt: skip
 
 
 def _link_page(request: Request, team: str, purpose: Purpose, token: str) -> HTMLResponse:
@@ -94,7 +94,7 @@ def _link_page(request: Request, team: str, purpose: Purpose, token: str) -> HTM
 
 
 def _done(request: Request, team: str, heading: str, done: SubscriptionDone) -> HTMLResponse:
-    said = done.sentence[:1].upper() + done.sentence[1:] + "."
+    said = done.sentence + "."  # it may begin with an address, kept as it is
     return page(request, "status_link.html", title=heading, team=team, heading=heading, said=said, action="")
 
 

@@ -57,7 +57,7 @@ from remit.status.subscriptions import (
 
 DOMAIN = "incident-response"
 DOCUMENTATION = "/docs/status#subscriptions"  # where a webhook's receiver reads what it gets (meta.documentation)
-SENT = "if {shown} can receive it, a confirmation link is on its way: open it to start receiving notices"
+SENT = "A confirmation link is on its way to {shown}: open it to start receiving notices"
 
 
 def base_url() -> str:
