@@ -23,6 +23,7 @@ import smtplib
 import ssl
 import threading
 from dataclasses import dataclass
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from urllib.parse import parse_qs, quote, unquote, urlsplit
@@ -187,9 +188,14 @@ def _relay_options(relay: str) -> list[str]:
     return [part for part in query.split("&") if part and not part.startswith("to=")]
 
 
+# RFC 5322's longest line: a List-Unsubscribe URL is kept whole (folding it would encode it, and mail clients
+# read it as it stands)
+HEADERS_WHOLE = email_policy.default.clone(max_line_length=998)
+
+
 def email(outgoing: Outgoing, box: Mailbox) -> EmailMessage:
     """The email: subject = the message's subject, a plain-text part and an HTML part."""
-    mail = EmailMessage()
+    mail = EmailMessage(policy=HEADERS_WHOLE)
     mail["Subject"] = outgoing.message.subject
     mail["From"] = box.sender
     mail["To"] = ", ".join(box.to)

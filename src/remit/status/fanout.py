@@ -53,7 +53,6 @@ def incident_notice(uow: UnitOfWork, team: TeamRow, record: Recorded) -> Notice 
     lines = [f"{update.status.capitalize()}: {update.body}"]
     if incident.components:
         lines.append(f"Affects: {', '.join(incident.components)}")
-    lines.append(f"Impact: {incident.impact}")
     page: dict[str, Any] = {
         "id": snap.page_id,
         "status_indicator": snap.indicator,
