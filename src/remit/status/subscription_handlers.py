@@ -56,7 +56,6 @@ from remit.status.subscriptions import (
 )
 
 DOMAIN = "incident-response"
-DOCUMENTATION = "/docs/status#subscriptions"  # where a webhook's receiver reads what it gets (meta.documentation)
 SENT = "A confirmation link is on its way to {shown}: open it to start receiving notices"
 
 
@@ -96,7 +95,7 @@ def tell(uow: UnitOfWork, team: TeamRow, row: SubscriptionRow, message: Message)
     leave = unsubscribe_url(key, team, row)
     data = None
     if message.data is not None:
-        meta = {"unsubscribe": leave, "documentation": base_url() + DOCUMENTATION}
+        meta = {"unsubscribe": leave, "documentation": f"{base_url()}/status/{team.name}/subscribe"}
         data = {"meta": meta, **message.data}
     channel = Address(Kind(row.kind), row.address).channel
     uow.tell(
