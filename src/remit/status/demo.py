@@ -13,7 +13,10 @@ from remit.kernel.uow import Store
 from remit.status.subscription_commands import ConfirmSubscription, Subscribe
 from remit.status.subscriptions import PUBLIC
 
-SUBSCRIBERS = (("it-ops@northwind.example", ["checkout", "payments"]), ("alerts@contoso.example", []))
+SUBSCRIBERS: tuple[tuple[str, list[str]], ...] = (
+    ("it-ops@northwind.example", ["checkout", "payments"]),
+    ("alerts@contoso.example", []),
+)
 
 
 def seed_subscribers(store: Store, team: str) -> None:
