@@ -11,12 +11,14 @@ from pydantic import BaseModel, Field
 
 from remit.api.commands import route
 from remit.api.deps import Caller, StoreDep
-from remit.api.schemas import ERRORS, WRITE_ERRORS
+from remit.api.schemas import ERRORS, WRITE_ERRORS, Problem
 from remit.status import subscription_handlers as subscriptions
 from remit.status.subscribe_web import subscribe_as_public
 from remit.status.subscription_commands import RemoveSubscriber
 
 router = APIRouter(prefix="/api/v1", tags=["status"])
+REFUSED = {403: {"model": Problem, "description": "only incident-response's key holders see the subscribers"}}
+TOO_MANY = {429: {"model": Problem, "description": "too many requests from this client, or for this address"}}
 route(
     router,
     "DELETE",
@@ -35,7 +37,7 @@ class SubscriptionRequest(BaseModel):
 
 @router.get(
     "/status/subscribers",
-    responses=ERRORS,
+    responses={**ERRORS, **REFUSED},
     summary="The status page's subscribers (masked), and how many confirmed ones hear of each component",
 )
 def list_subscribers(store: StoreDep, caller: Caller) -> dict[str, Any]:
@@ -45,7 +47,7 @@ def list_subscribers(store: StoreDep, caller: Caller) -> dict[str, Any]:
 @router.post(
     "/status/{team}/subscriptions",
     status_code=202,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **TOO_MANY},
     summary="Subscribe an email address or a webhook URL to a team's status page (no token; a confirmation is sent)",
 )
 def subscribe(
