@@ -17,8 +17,12 @@ from remit.status.subscribe_web import subscribe_as_public
 from remit.status.subscription_commands import RemoveSubscriber
 
 router = APIRouter(prefix="/api/v1", tags=["status"])
-REFUSED = {403: {"model": Problem, "description": "only incident-response's key holders see the subscribers"}}
-TOO_MANY = {429: {"model": Problem, "description": "too many requests from this client, or for this address"}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    403: {"model": Problem, "description": "only incident-response's key holders see the subscribers"}
+}
+TOO_MANY: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": "too many requests from this client, or for this address"}
+}
 route(
     router,
     "DELETE",
