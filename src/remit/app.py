@@ -52,6 +52,8 @@ from remit.notify.worker import Running, Worker, base_url
 from remit.status import api as status_api
 from remit.status import export as status_export
 from remit.status import manage_web as status_manage_pages
+from remit.status import subscribe_web as status_subscribe_pages
+from remit.status import subscribers_api as status_subscribers_api
 from remit.status import web as status_pages
 from remit.tracker import api as tracker_api
 from remit.tracker import web as tracker_pages
@@ -269,6 +271,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         incident_api,
         tracker_api,
         status_api,
+        status_subscribers_api,
     ):
         app.include_router(capability.router)
     metrics = Metrics()
@@ -298,6 +301,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         incident_pages,
         tracker_pages,
         status_manage_pages,
+        status_subscribe_pages,
     ):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

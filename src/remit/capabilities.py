@@ -20,7 +20,9 @@ from remit.incidents import replay as incident_replay
 from remit.incidents import subscribers as incident_subscribers
 from remit.notify import handlers as notify_handlers
 from remit.notify import replay as notify_replay
+from remit.status import fanout as status_fanout
 from remit.status import handlers as status_handlers
+from remit.status import subscription_handlers as status_subscription_handlers
 from remit.tracker import handlers as tracker_handlers
 from remit.tracker import replay as tracker_replay
 
@@ -37,6 +39,8 @@ LOADED = (
     incident_subscribers,
     tracker_handlers,
     status_handlers,
+    status_subscription_handlers,
+    status_fanout,
 )
 
 PROJECTORS.register("charter", charter_replay.PROJECTOR)

@@ -195,6 +195,7 @@ class RemoteBackend:
         from remit.incidents import api as incident_routes  # noqa: F401 - declares the incident commands' routes
         from remit.notify import api as notify_routes  # noqa: F401 - declares the notification commands' routes
         from remit.status import api as status_routes  # noqa: F401 - declares the status page's commands' routes
+        from remit.status import subscribers_api  # noqa: F401 - declares RemoveSubscriber's route
         from remit.tracker import api as tracker_routes  # noqa: F401 - declares the board's commands' routes
 
         route = ROUTES[type(command)]

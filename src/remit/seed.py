@@ -18,6 +18,7 @@ from remit.identity import accounts as identity
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import Store
 from remit.status import demo as status_demo
+from remit.status import subscribers_demo
 from remit.tracker import demo as tracker_demo
 
 DEMO_TEAM = "checkout"
@@ -86,4 +87,5 @@ def seed_demo(store: Store, base_url: str = "http://127.0.0.1:8000", *, board: b
         demo_story.play(store, DEMO_TEAM)
         if board:
             tracker_demo.seed_board(store, DEMO_TEAM)
+            subscribers_demo.seed_subscribers(store, DEMO_TEAM)  # of the same age as the board: a newer database
     return DemoTeam(DEMO_TEAM, DEMO_PASSWORD, roster, created=True)

@@ -342,6 +342,42 @@ def test_the_public_status_page_shows_the_open_incidents_public_update_and_not_i
     expect(visitor).to_have_url(re.compile(r"/status$"))
 
 
+def test_a_visitor_subscribes_from_the_status_page_and_confirms_with_the_link_sent(
+    open_page: Callable[[], Page], server: LiveServer
+) -> None:
+    from sqlalchemy import select
+
+    from remit.kernel.tables import OutboxRow
+
+    visitor = open_page()  # no sign-in
+    visitor.set_viewport_size({"width": 390, "height": 900})
+    visitor.goto("/status")
+    visitor.get_by_role("link", name="Subscribe to updates").click()
+    expect(visitor.get_by_role("heading", name="Subscribe to checkout status")).to_be_visible()
+    visitor.get_by_label("Your email address or a webhook URL").fill("not an address")
+    visitor.get_by_role("button", name="Subscribe").click()
+    expect(visitor.get_by_role("alert")).to_contain_text("not an email address or a webhook URL")
+    visitor.get_by_label("Your email address or a webhook URL").fill("reader@fabrikam.example")
+    visitor.get_by_label("search").check()
+    visitor.get_by_role("button", name="Subscribe").click()
+    expect(visitor.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    store = Store.open(server.database)
+    try:
+        with store.uow().reading() as uow:
+            sent = uow.session.scalars(select(OutboxRow.message).order_by(OutboxRow.id.desc()).limit(1)).one()
+    finally:
+        store.close()
+    confirm = next(line for line in sent["lines"] if "/confirm/" in line).rpartition("Confirm here: ")[2]
+    visitor.goto(confirm.split("://", 1)[1].partition("/")[2].join(["/", ""]))
+    expect(visitor.get_by_text("Send checkout's status notices (search) to r…@fabrikam.example?")).to_be_visible()
+    visitor.get_by_role("button", name="Confirm").click()
+    expect(visitor.get_by_role("heading", name="Subscribed")).to_be_visible()
+    expect(visitor.locator("main")).to_contain_text("r…@fabrikam.example is subscribed: notices of search")
+    assert sideways(visitor) == 0
+    visitor.goto("/status/checkout/confirm/1.forged.0000")
+    expect(visitor.locator("main")).to_contain_text("this link is not one we sent")
+
+
 PAGES = [
     "/",
     "/decisions",
@@ -495,6 +531,7 @@ def test_a_person_sets_their_channels_and_choices_and_a_key_holder_sends_a_dead_
 
 
 AXE_PAGES = [*PAGES, "/decisions/3", "/ledger", "/password", "/bugs?status=done", "/public/checkout/bugs"]
+AXE_PAGES += ["/status/checkout/subscribe"]
 
 
 @pytest.mark.parametrize("width", [390, 1440])

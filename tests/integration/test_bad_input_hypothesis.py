@@ -122,6 +122,7 @@ PATHS = {"number": [1, 2, 4, 0, -1, 2**31, 10**20, "x"], "rule_id": [1, 0, 2**31
 PATHS["token_id"] = [10**6, 0, -5, 2**63, "x"]
 PATHS["channel_id"] = [1, 0, -5, 2**31, "x"]
 PATHS["delivery_id"] = [1, 0, -5, 2**63, "x"]
+PATHS["subscription"] = [1, 0, -5, 2**31, "x"]
 
 
 def url(route: Route, values: dict[str, Any]) -> str:

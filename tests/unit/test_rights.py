@@ -70,7 +70,9 @@ def test_every_action_has_one_row_in_the_table() -> None:
             denial(action, standing("pm", proposer=True)) is None
             or action is Action.WITHDRAW_DECISION
             or (
-                action.value.endswith(("incident", "severity", "status", "update", "commander", "impact", "postmortem"))
+                action.value.endswith(
+                    ("incident", "severity", "status", "update", "commander", "impact", "postmortem", "subscribers")
+                )
             )
         )
 

@@ -40,6 +40,7 @@ class Action(StrEnum):
     PUBLISH_BOARD = "publish-board"
     SET_COMPONENT_STATUS = "set-component-status"
     MANAGE_MAINTENANCE = "manage-maintenance"
+    MANAGE_STATUS_SUBSCRIBERS = "manage-status-subscribers"  # see and remove the status page's subscribers
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ RIGHTS: dict[Action, Requirement] = {
     # hand (and so does the commander of an open incident); maintenance is planned by the owner side only.
     Action.SET_COMPONENT_STATUS: owner_side("set a component's status"),
     Action.MANAGE_MAINTENANCE: owner_side("schedule or move a maintenance", commander=False),
+    # The status page's subscribers (status/): the incident-response domain's key holders, who speak to them.
+    Action.MANAGE_STATUS_SUBSCRIBERS: owner_side("manage the status page's subscribers", commander=False),
 }
 MANAGING_DOMAINS = ("charter", "team-process")  # who keeps the team's rules keeps its notifications running
 

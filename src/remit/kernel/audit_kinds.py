@@ -42,6 +42,10 @@ class AuditKind(StrEnum):
     SESSIONS_ENDED = "SessionsEnded"
     SIGN_IN_FAILED = "SignInFailed"
     SIGN_IN_LIMITED = "SignInLimited"
+    STATUS_SUBSCRIBED = "StatusSubscribed"
+    STATUS_SUBSCRIBER_REMOVED = "StatusSubscriberRemoved"
+    STATUS_SUBSCRIPTION_CONFIRMED = "StatusSubscriptionConfirmed"
+    STATUS_UNSUBSCRIBED = "StatusUnsubscribed"
     TIME_ZONE_SET = "TimeZoneSet"
     TOKEN_ISSUED = "TokenIssued"  # noqa: S105
     TOKEN_REVOKED = "TokenRevoked"  # noqa: S105

@@ -27,6 +27,13 @@ class Message:
     to: str | None = None
     asks: bool = False  # a question (a consult) rather than news
     facts: tuple[tuple[str, str], ...] = field(default=())
+    # A status page subscriber's message (``status/fanout.py``): ``address`` is the channel URL it goes to as it
+    # is (not a person's, not the team's); ``unsubscribe`` the absolute link that ends the subscription (every
+    # form shows it; an email carries it as List-Unsubscribe); ``data`` what a JSON webhook receives instead of
+    # the message as data (Statuspage's webhook shape).
+    address: str | None = None
+    unsubscribe: str = ""
+    data: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         plain = asdict(self)
@@ -44,4 +51,7 @@ class Message:
             to=plain.get("to"),
             asks=bool(plain.get("asks", False)),
             facts=tuple((str(label), str(value)) for label, value in plain.get("facts", ())),
+            address=plain.get("address"),
+            unsubscribe=str(plain.get("unsubscribe") or ""),
+            data=plain.get("data"),
         )

@@ -118,7 +118,9 @@ def person_channels(uow: UnitOfWork, charter: Charter, handle: str, person_id: i
 
 def _deliveries(uow: UnitOfWork, team: _Team, row: OutboxRow, message: Message) -> int:
     state, due = State.PENDING, uow.now
-    if message.to is None:  # the team's channels: every message, and the messages of its area
+    if message.address is not None:  # a status page subscriber: that address, and nobody else
+        urls = [message.address]
+    elif message.to is None:  # the team's channels: every message, and the messages of its area
         urls = list(
             dict.fromkeys([*team.charter.notify.get("all", ()), *team.charter.notify.get(area_of(message.topic), ())])
         )

@@ -25,6 +25,8 @@ def text(message: Message, link: str) -> str:
     parts = [*message.lines, ""]
     parts += [f"{label}: {value}" for label, value in message.facts]
     parts += ["", f"Open it in Remit: {link}"]
+    if message.unsubscribe:
+        parts += [f"Unsubscribe: {message.unsubscribe}"]
     return "\n".join(parts).strip() + "\n"
 
 
@@ -35,10 +37,15 @@ def html(message: Message, link: str) -> str:
         f"<tr><th align=left>{escape(label)}</th><td>{escape(value)}</td></tr>" for label, value in message.facts
     )
     table = f"<table>{facts}</table>" if facts else ""
+    leave = (
+        f'<p style="font-size:0.9em"><a href="{escape(message.unsubscribe, quote=True)}">Unsubscribe</a></p>'
+        if message.unsubscribe
+        else ""
+    )
     return (
         f'<!doctype html><html><head><meta charset="utf-8"><title>{escape(message.subject)}</title></head><body>'
         f'<h1 style="font-size:1.2em">{escape(message.subject)}</h1>{lines}{table}'
-        f'<p><a href="{escape(link, quote=True)}">Open it in Remit</a></p></body></html>'
+        f'<p><a href="{escape(link, quote=True)}">Open it in Remit</a></p>{leave}</body></html>'
     )
 
 
@@ -76,5 +83,8 @@ def slack(message: Message, link: str, key: str) -> dict[str, Any]:
 
 
 def document(message: Message, link: str, key: str) -> dict[str, Any]:
-    """What a JSON webhook receives: the message as data, its absolute link and the delivery's id."""
+    """What a JSON webhook receives: the message as data, its absolute link and the delivery's id; or, for a
+    message that carries its own document (a status page subscriber's), that document."""
+    if message.data is not None:
+        return message.data
     return {"delivery": key, **message.as_dict(), "url": link}

@@ -23,9 +23,10 @@ import smtplib
 import ssl
 import threading
 from dataclasses import dataclass
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formatdate
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
 
@@ -54,6 +55,7 @@ class Outgoing:
     url: str
     message: Message
     base_url: str
+    relay: str | None = None  # the server's mail relay (REMIT_MAIL_URL), for a mailto URL that names no host
 
     @property
     def link(self) -> str:
@@ -149,10 +151,14 @@ class Mailbox:
     to: tuple[str, ...]
 
 
-def mailbox(url: str) -> Mailbox:
+def mailbox(url: str, relay: str | None = None) -> Mailbox:
     """Apprise's email URL: ``mailto://[user:password@]host[:port]?to=a@x,b@y&from=remit@x[&smtp=server]``.
     With no ``to``, the mail goes to ``user@host``; ``mailtos://`` uses TLS (port 465: TLS from the start;
-    otherwise STARTTLS, port 587 by default)."""
+    otherwise STARTTLS, port 587 by default). A URL with no host (``mailto://?to=a@x``, a status page
+    subscriber's) goes through ``relay``, the server's own ``mailto://`` URL, to its ``to``."""
+    if relay and not urlsplit(url).hostname:
+        recipient = parse_qs(urlsplit(url).query).get("to", [""])[-1]
+        url = relay.split("?")[0] + "?" + "&".join([f"to={quote(recipient, safe='@')}", *_relay_options(relay)])
     parts = urlsplit(url)
     query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
     secure = scheme_of(url) == "mailtos"
@@ -161,6 +167,8 @@ def mailbox(url: str) -> Mailbox:
     to = tuple(address.strip() for address in query.get("to", "").split(",") if address.strip())
     if not to and user:
         to = (f"{user}@{host}",)
+    if to and not host:
+        raise SendFailed("no mail relay to send through: set REMIT_MAIL_URL (mailto://smtp.example.com?from=...)")
     if not to or not host:
         raise SendFailed("the mailto URL names no recipient (add ?to=someone@example.com)", permanent=True)
     return Mailbox(
@@ -174,22 +182,36 @@ def mailbox(url: str) -> Mailbox:
     )
 
 
+def _relay_options(relay: str) -> list[str]:
+    """The relay URL's options other than its recipients (``from``, ``smtp``)."""
+    query = urlsplit(relay).query
+    return [part for part in query.split("&") if part and not part.startswith("to=")]
+
+
+# RFC 5322's longest line: a List-Unsubscribe URL is kept whole (folding it would encode it, and mail clients
+# read it as it stands)
+HEADERS_WHOLE = email_policy.default.clone(max_line_length=998)
+
+
 def email(outgoing: Outgoing, box: Mailbox) -> EmailMessage:
     """The email: subject = the message's subject, a plain-text part and an HTML part."""
-    mail = EmailMessage()
+    mail = EmailMessage(policy=HEADERS_WHOLE)
     mail["Subject"] = outgoing.message.subject
     mail["From"] = box.sender
     mail["To"] = ", ".join(box.to)
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = f"<{outgoing.key}@remit>"
     mail["X-Remit-Delivery"] = outgoing.key
+    if outgoing.message.unsubscribe:  # RFC 2369 and RFC 8058: one click in the mail client unsubscribes (a POST)
+        mail["List-Unsubscribe"] = f"<{outgoing.message.unsubscribe}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     mail.set_content(render.text(outgoing.message, outgoing.link))
     mail.add_alternative(render.html(outgoing.message, outgoing.link), subtype="html")
     return mail
 
 
 def _email(outgoing: Outgoing, timeout: float) -> None:
-    box = mailbox(outgoing.url)
+    box = mailbox(outgoing.url, outgoing.relay)
     mail = email(outgoing, box)
     try:
         if box.secure and box.port == 465:

@@ -62,6 +62,7 @@ class Worker:
     send: Send = senders.send
     rng: random.Random = field(default_factory=random.Random)
     wakeup: threading.Event = field(default_factory=threading.Event)
+    mail_relay: str | None = field(default_factory=lambda: os.environ.get("REMIT_MAIL_URL") or None)
 
     def wake(self, _store: Any = None, _records: Sequence[Any] = ()) -> None:
         """Something committed (a bus subscriber): look at the outbox now rather than at the next tick."""
@@ -86,7 +87,7 @@ class Worker:
         return tally
 
     def _attempt(self, claimed: Claimed) -> Result:
-        outgoing = senders.Outgoing(claimed.key, claimed.url, claimed.message, self.base_url)
+        outgoing = senders.Outgoing(claimed.key, claimed.url, claimed.message, self.base_url, self.mail_relay)
         try:
             self.send(outgoing)
         except senders.SendFailed as failed:

@@ -11,9 +11,11 @@ from typing import Annotated, Any
 import typer
 
 from remit.cli.context import console, ctx, emit_json, local
+from remit.status import subscribers_cli
 from remit.status.words import manage_lines, summary_lines
 
 app = typer.Typer(no_args_is_help=True, help="The public status page: what the team published.")
+app.add_typer(subscribers_cli.app, name="subscribers")
 
 
 def _summary(typer_ctx: typer.Context) -> dict[str, Any]:

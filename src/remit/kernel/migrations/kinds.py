@@ -39,6 +39,7 @@ ADDED: dict[str, tuple[str, ...]] = {
     "0010": ("CommanderNamed", "ImpactAnswered", "IncidentOpened", "IncidentUpdated", "PostmortemLinked"),
     "0011": ("BugBoardPublished", "BugBoardUnpublished", "IssuesImported"),
     "0012": ("ComponentStatusSet", "MaintenanceScheduled", "MaintenanceUpdated"),
+    "0013": ("StatusSubscribed", "StatusSubscriberRemoved", "StatusSubscriptionConfirmed", "StatusUnsubscribed"),
 }
 
 

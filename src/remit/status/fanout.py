@@ -1,0 +1,95 @@
+"""What a status page's confirmed subscribers receive, written to the outbox in the transaction of the change
+that caused it (a ``within`` writer on the bus), so a notice is never sent for a change that rolled back.
+
+``NEWS`` maps each event kind to the function that says what the public should hear of it (a ``Notice``), or
+nothing. Today: an incident opened with a public message, a public update (a status change, resolving
+included, only when its line is public), a postmortem linked publicly. Another kind (maintenance) is one
+function and one entry. Each notice is read from the public snapshot (``status/queries.py``), the same one
+the page shows, so nothing but published text leaves: never an internal line, the commander, the customer
+impact or an internal postmortem link."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from remit.incidents.events import IncidentOpened, IncidentUpdated, PostmortemLinked
+from remit.kernel.events import BUS, Event, Recorded
+from remit.kernel.messages import Message
+from remit.kernel.tables import TeamRow
+from remit.kernel.uow import UnitOfWork
+from remit.status import model, queries
+from remit.status.subscription_handlers import base_url, tell
+from remit.status.subscription_tables import SubscriptionRow
+from remit.status.subscriptions import State, wants
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What the subscribers of ``components`` (or of everything) hear: an email's words and a webhook's document
+    (Statuspage's shape: ``page`` and ``incident``; ``meta`` is added per subscriber)."""
+
+    components: tuple[str, ...]
+    message: Message
+
+
+Reader = Callable[[UnitOfWork, TeamRow, Recorded], Notice | None]
+
+
+def incident_notice(uow: UnitOfWork, team: TeamRow, record: Recorded) -> Notice | None:
+    event = record.event
+    if not isinstance(event, IncidentOpened | IncidentUpdated | PostmortemLinked) or not event.public:
+        return None
+    snap = queries.snapshot(uow=uow, team=team.name, url=f"{base_url()}/status/{team.name}")
+    incident = next((i for i in snap.incidents if i.number == event.number), None)
+    update = next((u for u in incident.updates if u.id == event.update), None) if incident else None
+    if incident is None or update is None:  # not published after all: nothing leaves
+        return None
+    opened = isinstance(event, IncidentOpened)
+    what = "new incident" if opened else ("resolved" if update.status == "resolved" else update.status)
+    lines = [f"{update.status.capitalize()}: {update.body}"]
+    if incident.components:
+        lines.append(f"Affects: {', '.join(incident.components)}")
+    page: dict[str, Any] = {
+        "id": snap.page_id,
+        "status_indicator": snap.indicator,
+        "status_description": model.DESCRIPTIONS[snap.indicator],
+        "url": snap.url,
+    }
+    message = Message(
+        topic="status.incident",
+        subject=f"[{snap.name}] {incident.name} ({what})",
+        lines=tuple(lines),
+        link=f"/status/{team.name}",
+        facts=(("Status", update.status), ("Impact", incident.impact)),
+        data={"page": page, "incident": model.incident_json(snap, incident)},
+    )
+    return Notice(incident.components, message)
+
+
+NEWS: dict[type[Event], Reader] = {
+    IncidentOpened: incident_notice,
+    IncidentUpdated: incident_notice,
+    PostmortemLinked: incident_notice,
+}
+
+
+@BUS.within(*NEWS)
+def tell_subscribers(uow: UnitOfWork, records: Sequence[Recorded]) -> None:
+    for record in records:
+        read = NEWS.get(type(record.event))
+        team = uow.session.get_one(TeamRow, record.team_id)
+        notice = read(uow, team, record) if read is not None else None
+        if notice is None:
+            continue
+        confirmed = uow.session.scalars(
+            select(SubscriptionRow)
+            .where(SubscriptionRow.team_id == team.id, SubscriptionRow.state == State.CONFIRMED.value)
+            .order_by(SubscriptionRow.id)
+        ).all()
+        for row in confirmed:
+            if wants(list(row.components), notice.components):
+                tell(uow, team, row, notice.message)
