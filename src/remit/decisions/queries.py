@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Row, Select, and_, or_, select
 
 from remit.charter import Right, read_charter
 from remit.charter.diff import Change, charter_changes, text_diff
@@ -19,7 +19,7 @@ from remit.charter.teams import charter_from_text, current_version
 from remit.decisions import words
 from remit.decisions.acting import bound_charter, bound_rules, evaluate, load_decision
 from remit.decisions.filters import Filters
-from remit.decisions.model import Position, Resolution, Stance, State, Weight
+from remit.decisions.model import Blocker, Position, Resolution, Stance, State, WaitingOn, Weight
 from remit.decisions.resolve import weigh
 from remit.decisions.tables import DecisionRow, DecisionRuleRow, DecisionWaitRow, EvidenceRow, PositionRow, RuleRow
 from remit.decisions.views import (
@@ -60,6 +60,38 @@ def _summary_fields(decision: DecisionRow, proposer: str, resolution: Resolution
 
 def summary_of(decision: DecisionRow, proposer: str) -> DecisionSummary:
     return DecisionSummary(**_summary_fields(decision, proposer, Resolution.from_dict(decision.resolution)))
+
+
+def summary_columns() -> Select[*tuple[Any, ...]]:
+    """A summary's columns (the decision's id first, then what ``summary_from`` reads), with the proposer's
+    handle: a hot read selects these rather than whole rows."""
+    return select(
+        DecisionRow.id,
+        DecisionRow.number,
+        DecisionRow.domain,
+        DecisionRow.title,
+        DecisionRow.state,
+        PersonRow.handle,
+        DecisionRow.opened_at,
+        DecisionRow.deadline,
+        DecisionRow.resolution,
+    ).join(PersonRow, PersonRow.id == DecisionRow.proposer_id)
+
+
+def summary_from(row: Row[*tuple[Any, ...]]) -> DecisionSummary:
+    """The summary of a row of ``summary_columns``: the same as ``summary_of`` gives for the decision."""
+    _id, number, domain, title, state, proposer, opened_at, deadline, resolution = row
+    return DecisionSummary(
+        number,
+        domain,
+        title,
+        state,
+        proposer,
+        opened_at.isoformat(),
+        _iso(deadline),
+        WaitingOn.from_dict(resolution["waiting_on"]),
+        [Blocker.from_dict(blocker) for blocker in resolution["blocked_by"]],
+    )
 
 
 @dataclass(frozen=True)
@@ -156,7 +188,7 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         )
 
 
-def waiting_clause(team_id: int, roles: list[str], person_id: int) -> Any:
+def waiting_clause(team_id: Any, roles: Any, person_id: Any) -> Any:
     """The queue rows that concern one person: a missing go, evidence or consult of one of their roles, or
     their own standing veto."""
     return and_(

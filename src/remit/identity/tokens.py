@@ -98,7 +98,7 @@ def token_identity(*, uow: UnitOfWork, limits: SignInLimits, address: str, token
         raise
 
 
-def _token_statement() -> Select[Any]:
+def _token_statement() -> Select[*tuple[Any, ...]]:
     """Everything the check needs in one statement: the token, its owner, the team and the team's current
     charter text (an immutable version, parsed once per process)."""
     newest = (
