@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, or_, select
+from sqlalchemy import BindParameter, Row, Select, and_, bindparam, or_, select
 
 from remit.charter import Right, read_charter
 from remit.charter.diff import Change, charter_changes, text_diff
@@ -113,6 +113,47 @@ def proposed_change(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> Pr
     return ProposedCharter(row.version, changes, text_diff(row.text, decision.proposed_charter, was=f"v{row.version}"))
 
 
+# A decision's parts, as plain rows (the view reads them on every open): statements built once.
+_ONE_DECISION: BindParameter[int] = bindparam("decision_id")
+_POSITIONS = (
+    select(
+        PositionRow.id,
+        PositionRow.revision,
+        PositionRow.person_id,
+        PositionRow.role,
+        PositionRow.stance,
+        PositionRow.basis,
+        PositionRow.reason,
+        PositionRow.recorded_at,
+    )
+    .where(PositionRow.decision_id == _ONE_DECISION)
+    .order_by(PositionRow.id)
+)
+_CROSSINGS = (
+    select(
+        CrossingRow.person_id,
+        CrossingRow.role,
+        CrossingRow.action,
+        CrossingRow.basis,
+        CrossingRow.why,
+        CrossingRow.refused,
+        CrossingRow.at,
+    )
+    .where(CrossingRow.decision_id == _ONE_DECISION)
+    .order_by(CrossingRow.id)
+)
+_EVIDENCE = (
+    select(EvidenceRow.name, EvidenceRow.text, EvidenceRow.person_id, EvidenceRow.role, EvidenceRow.recorded_at)
+    .where(EvidenceRow.decision_id == _ONE_DECISION)
+    .order_by(EvidenceRow.id)
+)
+_HISTORY = (
+    select(AuditRow.seq, AuditRow.at, AuditRow.actor, AuditRow.kind, AuditRow.payload)
+    .where(AuditRow.decision_id == _ONE_DECISION)
+    .order_by(AuditRow.seq)
+)
+
+
 def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
     from remit.decisions.reached import reached  # with the handler it registers (pydantic): not for the gate
 
@@ -123,18 +164,10 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         handles = dict(
             uow.session.execute(select(PersonRow.id, PersonRow.handle).where(PersonRow.team_id == team_row.id)).all()
         )
-        positions = uow.session.scalars(
-            select(PositionRow).where(PositionRow.decision_id == decision.id).order_by(PositionRow.id)
-        ).all()
-        crossings = uow.session.scalars(
-            select(CrossingRow).where(CrossingRow.decision_id == decision.id).order_by(CrossingRow.id)
-        ).all()
-        evidence = uow.session.scalars(
-            select(EvidenceRow).where(EvidenceRow.decision_id == decision.id).order_by(EvidenceRow.id)
-        ).all()
-        history = uow.session.scalars(
-            select(AuditRow).where(AuditRow.decision_id == decision.id).order_by(AuditRow.seq)
-        ).all()
+        positions = uow.session.execute(_POSITIONS, {"decision_id": decision.id}).all()
+        crossings = uow.session.execute(_CROSSINGS, {"decision_id": decision.id}).all()
+        evidence = uow.session.execute(_EVIDENCE, {"decision_id": decision.id}).all()
+        history = uow.session.execute(_HISTORY, {"decision_id": decision.id}).all()
         version = uow.session.get_one(CharterVersionRow, decision.charter_version_id).version
         current = [p for p in positions if p.revision == decision.revision]
         settled = decision.settled_at

@@ -53,8 +53,17 @@ def mark_seen(uow: UnitOfWork, caller: Caller, command: MarkSeen) -> int:
 
 def reached(uow: UnitOfWork, decision_id: int, handles: dict[int, str]) -> list[Reached]:
     """Everyone the decision asked or told, with when, and whether (and when) they saw it."""
-    rows = uow.session.scalars(
-        select(NoticeRow).where(NoticeRow.decision_id == decision_id).order_by(NoticeRow.id)
+    rows = uow.session.execute(
+        select(
+            NoticeRow.person_id,
+            NoticeRow.role,
+            NoticeRow.kind,
+            NoticeRow.event,
+            NoticeRow.created_at,
+            NoticeRow.seen_at,
+        )
+        .where(NoticeRow.decision_id == decision_id)
+        .order_by(NoticeRow.id)
     ).all()
     return [
         Reached(
