@@ -52,7 +52,7 @@ from sqlalchemy.engine import make_url
 from loadkit import Server, database, heading, load_average, pg_admin_url, roster_text, write_section
 from remit import capabilities  # noqa: F401 - registers every handler
 from remit.charter import teams
-from remit.decisions import queue
+from remit.decisions import abilities, queue
 from remit.decisions.commands import AddRule, RecordPosition
 from remit.decisions.model import EvidenceNeed, Position, Rule, Stance
 from remit.decisions.resolve import resolve
@@ -267,11 +267,16 @@ def profile(url: str, size: Size, calls: int) -> list[Profiled]:
         def ask(i: int) -> object:
             return queue.my_queue(uow=store.uow(), team=team_name(i % size.teams), handle="pm-0", limit=50)
 
+        def view(i: int) -> object:
+            number = 1 + (i * 37) % size.decisions
+            return abilities.opened(uow=store.uow(), team=team_name(i % size.teams), handle="pm-0", number=number)
+
         def write(i: int) -> object:
             command = RecordPosition(number=next(numbers), stance=Stance.ABSTAIN, reason=f"profile {i}")
             return COMMANDS.dispatch(store, Caller(team_name(i % size.teams), "designer-0"), command)
 
-        for what, action in (("queue (my_queue, a PM's full page)", ask), ("record a position", write)):
+        plan = (("queue (my_queue, a PM's full page)", ask), ("a decision's view", view), ("record a position", write))
+        for what, action in plan:
             for i in range(5):
                 action(i)  # warm: compiled statements, parsed charters
             with counting(store.engine) as counted:
@@ -399,12 +404,14 @@ def pgbench(seconds: int, connections: int = 64) -> Run:
         subprocess.run(["pgbench", "-i", "-q", name], env=env, check=True, capture_output=True)  # noqa: S603, S607
         load = load_average()
         done = subprocess.run(  # noqa: S603
-            ["pgbench", "-N", "-c", str(connections), "-j", "2", "-T", str(seconds), "-P", "0", "-r", name],  # noqa: S607
+            ["pgbench", "-N", "-c", str(connections), "-j", "2", "-T", str(seconds), name],  # noqa: S607
             env=env,
-            check=True,
+            check=False,
             capture_output=True,
             text=True,
         )
+    if done.returncode != 0:
+        raise RuntimeError(f"pgbench failed: {done.stderr.strip()[-500:]}")
     tps = float(re.search(r"tps = ([\d.]+)", done.stdout).group(1))  # type: ignore[union-attr]
     mean = float(re.search(r"latency average = ([\d.]+) ms", done.stdout).group(1))  # type: ignore[union-attr]
     print(f"  pgbench c{connections}: {tps:8.1f} tps  mean {mean:.2f} ms  (load {load})", flush=True)
@@ -465,6 +472,10 @@ def profiles(found: list[Profiled]) -> str:
     return "\n".join(parts)
 
 
+def _command(argv: list[str] | None) -> str:
+    return ("python bench/org_scale.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="20 teams x 1,000 decisions, 5 s runs")
@@ -476,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=200, help="in-process calls profiled")
     parser.add_argument("--profile-only", action="store_true", help="seed and profile in-process; no load")
     parser.add_argument("--write", type=Path, help="write the section into this markdown file")
+    parser.add_argument("--label", default="after", help="--profile-only: the section's name (before, after)")
+    parser.add_argument("--note", default="", help="--profile-only: a note on the code measured")
     args = parser.parse_args(argv)
     if args.quick:
         args.teams, args.decisions, args.seconds = 20, 1_000, 5
@@ -485,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     with database("postgres") as url, tempfile.TemporaryDirectory(prefix="remit-bench-") as directory:
         tokens = Path(directory) / "tokens.txt"
+        load = load_average()
         print(f"seeding {size.teams} teams x {size.decisions:,} decisions ...", flush=True)
         seconds = seed(url, size, tokens)
         print(f"  seeded {size.total:,} decisions in {seconds:.0f} s", flush=True)
@@ -496,7 +510,17 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
         if args.profile_only:
-            print(profiles(found))
+            body = "\n\n".join(
+                [
+                    f"### Where the time goes: {args.label}",
+                    f"- Command: `{_command(argv)}`" + (f" ({args.note})" if args.note else ""),
+                    f"- {size.teams} teams × {size.decisions:,} decisions; load average at the start: {load}",
+                    profiles(found),
+                ]
+            )
+            print(body)
+            if args.write:
+                write_section(args.write, f"{SECTION}_profile_{args.label}", body)
             return 0
         runs = load_runs(url, tokens, size, args.seconds, args.workers)
     bench = pgbench(args.seconds)
