@@ -366,7 +366,7 @@ def load_runs(url: str, tokens: Path, size: Size, seconds: int, workers: int) ->
         ("/healthz", "healthz:100", 64),
     ]
     runs = []
-    with Server(url, workers) as server:
+    with Server(url, workers, start_seconds=600) as server:
         for what, mix, connections in plan:
             wrk(server, mix, tokens, size, 2, connections)  # warm
             load = load_average()

@@ -7,7 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from remit.charter import Charter, parse_charter
 from remit.charter.events import CharterAdopted
@@ -140,6 +140,19 @@ def on_roster(uow: UnitOfWork, team: str, handle: str) -> tuple[TeamRow, PersonR
     if person is None or not person.active:
         raise NotFound(f"nobody called '{handle}' is on team {team}'s roster")
     return team_row, person
+
+
+def newest_version_id() -> ScalarSelect[int]:
+    """The id of the current charter version of the team a statement selects from ``teams`` (a correlated
+    subquery: one statement reads a team and its current charter)."""
+    return (
+        select(CharterVersionRow.id)
+        .where(CharterVersionRow.team_id == TeamRow.id)
+        .order_by(CharterVersionRow.version.desc())
+        .limit(1)
+        .correlate(TeamRow)
+        .scalar_subquery()
+    )
 
 
 def current_version(uow: UnitOfWork, team: TeamRow) -> CharterVersionRow:

@@ -13,7 +13,7 @@ from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
 from remit.charter.enforce import Actor, check, team_charter
 from remit.charter.rights import Action
 from remit.charter.tables import CharterVersionRow, PersonRow
-from remit.charter.teams import adopt_charter, trusted_charter
+from remit.charter.teams import adopt_charter, newest_version_id, trusted_charter
 from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionStateChanged
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
 from remit.decisions.resolve import resolve
@@ -208,14 +208,7 @@ def lock_for(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> int:
     """Take the team's row lock and, in the same round trip, read the decision again as the last writer left
     it and the id of the team's current charter version (the caller compares them with what it read before
     the lock). The team row is read afresh too: the audit chain's head is appended to under this lock."""
-    newest = (
-        select(CharterVersionRow.id)
-        .where(CharterVersionRow.team_id == TeamRow.id)
-        .order_by(CharterVersionRow.version.desc())
-        .limit(1)
-        .correlate(TeamRow)
-        .scalar_subquery()
-    )
+    newest = newest_version_id()
     row = uow.session.execute(
         select(TeamRow, DecisionRow, newest)
         .join(DecisionRow, DecisionRow.team_id == TeamRow.id)

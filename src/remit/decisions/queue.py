@@ -7,7 +7,7 @@ from sqlalchemy import and_, bindparam, select
 
 from remit.charter.rights import holders
 from remit.charter.tables import CharterVersionRow, PersonRow
-from remit.charter.teams import charter_from_text
+from remit.charter.teams import charter_from_text, newest_version_id
 from remit.decisions import reached as notices
 from remit.decisions import words
 from remit.decisions.model import State
@@ -26,14 +26,7 @@ EVER = 2**31 - 1  # "before" no number: the first page
 # The queue is read on every page load by everyone, so its statements are built once, here: each call only
 # binds values (SQLAlchemy caches their SQL by the statement object), and they select the columns a summary
 # needs, as plain rows (no ORM objects to build and track).
-_NEWEST = (
-    select(CharterVersionRow.id)
-    .where(CharterVersionRow.team_id == TeamRow.id)
-    .order_by(CharterVersionRow.version.desc())
-    .limit(1)
-    .correlate(TeamRow)
-    .scalar_subquery()
-)
+_NEWEST = newest_version_id()
 _WHO = (
     select(TeamRow.id, CharterVersionRow.text, PersonRow.id)
     .join(CharterVersionRow, CharterVersionRow.id == _NEWEST)

@@ -8,9 +8,10 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, select, update
+from sqlalchemy import Select, bindparam, select, update
 
 from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.charter.teams import newest_version_id
 from remit.identity.accounts import TOKEN_PREFIX, Identity, _person, digest, identity_of
 from remit.identity.commands import CreateToken, RevokeToken
 from remit.identity.events import TokenIssued, TokenRevoked
@@ -101,12 +102,6 @@ def token_identity(*, uow: UnitOfWork, limits: SignInLimits, address: str, token
 def _token_statement() -> Select[*tuple[Any, ...]]:
     """Everything the check needs in one statement: the token, its owner, the team and the team's current
     charter text (an immutable version, parsed once per process)."""
-    newest = (
-        select(func.max(CharterVersionRow.version))
-        .where(CharterVersionRow.team_id == PersonRow.team_id)
-        .correlate(PersonRow)
-        .scalar_subquery()
-    )
     return (
         select(
             ApiTokenRow.id,
@@ -123,7 +118,7 @@ def _token_statement() -> Select[*tuple[Any, ...]]:
         )
         .join(PersonRow, PersonRow.id == ApiTokenRow.person_id)
         .join(TeamRow, TeamRow.id == PersonRow.team_id)
-        .join(CharterVersionRow, and_(CharterVersionRow.team_id == TeamRow.id, CharterVersionRow.version == newest))
+        .join(CharterVersionRow, CharterVersionRow.id == newest_version_id())
         .where(ApiTokenRow.token_hash == bindparam("token_hash"))
     )
 
