@@ -250,6 +250,7 @@ class Profiled:
     what: str
     calls: int
     ms_per_call: float
+    cpu_ms_per_call: float  # this process's CPU: the Python of the call, whatever the machine's load
     statements: float
     under_lock: float
     lock_ms: float
@@ -262,7 +263,6 @@ def profile(url: str, size: Size, calls: int) -> list[Profiled]:
     out = []
     try:
         first_active = size.decisions - size.active + 1
-        numbers = iter(range(first_active, size.decisions + 1))
 
         def ask(i: int) -> object:
             return queue.my_queue(uow=store.uow(), team=team_name(i % size.teams), handle="pm-0", limit=50)
@@ -272,7 +272,8 @@ def profile(url: str, size: Size, calls: int) -> list[Profiled]:
             return abilities.opened(uow=store.uow(), team=team_name(i % size.teams), handle="pm-0", number=number)
 
         def write(i: int) -> object:
-            command = RecordPosition(number=next(numbers), stance=Stance.ABSTAIN, reason=f"profile {i}")
+            number = first_active + (i // size.teams) % size.active  # a new decision each call
+            command = RecordPosition(number=number, stance=Stance.ABSTAIN, reason=f"profile {i}")
             return COMMANDS.dispatch(store, Caller(team_name(i % size.teams), "designer-0"), command)
 
         plan = (("queue (my_queue, a PM's full page)", ask), ("a decision's view", view), ("record a position", write))
@@ -280,21 +281,24 @@ def profile(url: str, size: Size, calls: int) -> list[Profiled]:
             for i in range(5):
                 action(i)  # warm: compiled statements, parsed charters
             with counting(store.engine) as counted:
-                profiler = cProfile.Profile()
                 counted.on = True
-                started = time.perf_counter()
-                profiler.enable()
-                for i in range(calls):
+                started, cpu = time.perf_counter(), time.process_time()
+                for i in range(5, 5 + calls):
                     action(i)
-                profiler.disable()
-                elapsed = time.perf_counter() - started
+                elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
                 counted.on = False
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for i in range(5 + calls, 5 + 2 * calls):
+                action(i)
+            profiler.disable()
             held = counted.lock_held
             out.append(
                 Profiled(
                     what,
                     calls,
                     elapsed / calls * 1000,
+                    cpu / calls * 1000,
                     counted.statements / calls,
                     counted.under_lock / calls,
                     sum(held) / len(held) * 1000 if held else 0.0,
@@ -460,13 +464,17 @@ def goals(runs: list[Run], bench: Run) -> str:
 
 def profiles(found: list[Profiled]) -> str:
     parts = [
-        "| in-process | ms/call | statements/call | of them under the team lock | lock held ms |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| in-process | ms/call (wall) | CPU ms/call (this process) | statements/call | of them under the team lock "
+        "| lock held ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for item in found:
         lock = f"{item.under_lock:.1f}" if item.under_lock else "–"
         held = f"{item.lock_ms:.2f}" if item.lock_ms else "–"
-        parts.append(f"| {item.what} | {item.ms_per_call:.2f} | {item.statements:.1f} | {lock} | {held} |")
+        parts.append(
+            f"| {item.what} | {item.ms_per_call:.2f} | {item.cpu_ms_per_call:.2f} | {item.statements:.1f} | {lock} "
+            f"| {held} |"
+        )
     for item in found:
         parts += ["", f"Top entries by own time, {item.what} ({item.calls} calls, cProfile):", "", item.top]
     return "\n".join(parts)

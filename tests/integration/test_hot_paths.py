@@ -79,6 +79,34 @@ def test_a_position_takes_the_team_lock_after_its_reads(store: Store, team: str)
         locked = next(i for i, sql in enumerate(seen) if "FOR UPDATE" in sql)
         assert "decisions" in seen[locked] and locked >= 5  # the reads ran before it
         assert len(seen) - locked <= 9
+    assert sum("FOR UPDATE" in sql for sql in seen) <= 1  # it did not start over
+
+
+def test_a_position_racing_another_writer_is_recorded_on_what_that_writer_left(
+    store: Store, team: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real second writer between the reads and the lock (PostgreSQL: SQLite's writers take turns on a
+    lock of ours for the whole transaction, so there is no such moment)."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite writers never overlap")
+    number = act(store, team, "priya", OpenDecision(domain="release", title="Ship")).number
+    real = handlers.lock_for
+    raced: list[str] = []
+
+    def meanwhile(uow: UnitOfWork, team_row: Any, decision: Any) -> int:
+        if not raced:  # the PM blocks it, committed before this write takes the lock
+            raced.append("racing")
+            block = RecordPosition(number=number, stance=Stance.NO_GO, basis="business", reason="not yet")
+            raced[0] = act(store, team, "priya", block).resolution.state.value
+        return real(uow, team_row, decision)
+
+    monkeypatch.setattr(handlers, "lock_for", meanwhile)
+    outcome = act(store, team, "ezra", RecordPosition(number=number, stance=Stance.GO, reason="ready"))
+    assert raced == ["blocked"] and outcome.resolution.state.value == "blocked"
+    view = queries.show_decision(uow=store.uow(), team=team, number=number)
+    assert [(p.person, p.stance) for p in view.positions] == [("priya", "no-go"), ("ezra", "go")]
+    assert view.state == "blocked"
+    assert all(report.ok for report in queries.verify_audit(uow=store.uow()))
 
 
 @pytest.mark.parametrize("moved", ["state", "charter"])
@@ -97,9 +125,17 @@ def test_a_decision_that_moves_while_the_position_is_read_is_read_again_under_th
             return current
         return current + 1000  # as if a new charter had been adopted meanwhile
 
+    again: list[int] = []
+    real_active = handlers._active
+
+    def started_over(*args: Any) -> Any:
+        again.append(1)
+        return real_active(*args)
+
     monkeypatch.setattr(handlers, "lock_for", meanwhile)
+    monkeypatch.setattr(handlers, "_active", started_over)
     outcome = act(store, team, "ezra", RecordPosition(number=number, stance=Stance.GO, reason="ready"))
-    assert calls  # the quick path was tried, found the decision moved, and started over under the lock
+    assert calls and again  # the quick path was tried, found the decision moved, and started over under the lock
     view = queries.show_decision(uow=store.uow(), team=team, number=number)
     assert [(p.person, p.stance) for p in view.positions] == [("ezra", "go")]
     assert outcome.resolution.state.value == view.state == "open"

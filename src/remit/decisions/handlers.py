@@ -211,7 +211,8 @@ def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) ->
             check_on(team, Action.RECORD_POSITION, who, rights, decision)
             _check_basis(uow, command, decision, rights, who)
             known, seen = bound(uow, decision), (decision.state, decision.revision, version.id)
-            if (decision.state, decision.revision, lock_for(uow, team, decision)) == seen:
+            current = lock_for(uow, team, decision)  # the decision is read again by it
+            if (decision.state, decision.revision, current) == seen:
                 return _record_position(uow, command, team, decision, rights, who, known)
             uow.rollback()  # it moved while we read: read it all again, this time under the lock
         team, decision, rights, who = _active(uow, caller, Action.RECORD_POSITION, command.number, command.role)
