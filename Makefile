@@ -36,6 +36,8 @@ lint: $(STAMP)
 # by default; QUEUE_SIZES=10000,100000,1000000 for the 1M run (each size writes its own section of
 # BENCHMARKS.md, so a quick run keeps the recorded 1M one).
 QUEUE_SIZES ?= 10000,100000
+# bench/org_scale.py: 200 teams x 10 people x 10k decisions by default; ORG_ARGS=--quick for 20 x 1k.
+ORG_ARGS ?= --teams 200 --decisions 10000
 BENCH_STAMP := $(VENV)/.bench-installed
 # status_surge.py also wants nginx (apt-get install -y nginx-light) and the bench extra (uvloop, httptools, granian).
 $(BENCH_STAMP): $(STAMP)
@@ -51,6 +53,7 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/cli_startup.py --write BENCHMARKS.md
 	$(BIN)/python bench/notify_outbox.py --write BENCHMARKS.md
 	$(BIN)/python bench/queue_scale.py --sizes $(QUEUE_SIZES) --write BENCHMARKS.md
+	$(BIN)/python bench/org_scale.py $(ORG_ARGS) --write BENCHMARKS.md
 	$(BIN)/python bench/status_surge.py --write BENCHMARKS.md
 
 # The main pages at 390 and 1440 px into docs/screenshots/ (needs Debian's chromium: apt-get install chromium).

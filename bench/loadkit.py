@@ -131,6 +131,7 @@ class Server:
     workers: int
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    start_seconds: float = 60  # a busy machine, or many teams to render the status pages of, start slowly
 
     @property
     def url(self) -> str:
@@ -141,7 +142,7 @@ class Server:
         command = [REMIT, "--database", self.database, "serve", "--port", str(self.port)]
         command += ["--workers", str(self.workers)]
         env = {**os.environ, "REMIT_DATABASE_URL": self.database}
-        self.process = launch(command, f"{self.url}/healthz", env=env)
+        self.process = launch(command, f"{self.url}/healthz", env=env, timeout=self.start_seconds)
         return self
 
     def __exit__(self, *_exc: object) -> None:

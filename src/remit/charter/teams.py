@@ -7,7 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from remit.charter import Charter, parse_charter
 from remit.charter.events import CharterAdopted
@@ -18,10 +18,14 @@ from remit.kernel.errors import Conflict, InvalidInput, NotFound
 from remit.kernel.tables import AuditRow, TeamRow
 from remit.kernel.uow import UnitOfWork
 
+CHARTERS_KEPT = 4096  # parsed charters a process keeps: more than an organisation has teams
 
-@functools.lru_cache(maxsize=128)
+
+@functools.lru_cache(maxsize=CHARTERS_KEPT)
 def charter_from_text(text: str) -> Charter:
-    """Parsing is pure, so an adopted version is parsed once per process."""
+    """Parsing is pure, so an adopted version is parsed once per process. Every request reads its team's
+    charter (who is calling, in which roles), so the cache holds every team's: at 128, 200 teams took
+    turns evicting each other and a third of the requests parsed TOML (bench/org_scale.py)."""
     return parse_charter(text, "adopted charter")
 
 
@@ -140,6 +144,19 @@ def on_roster(uow: UnitOfWork, team: str, handle: str) -> tuple[TeamRow, PersonR
     if person is None or not person.active:
         raise NotFound(f"nobody called '{handle}' is on team {team}'s roster")
     return team_row, person
+
+
+def newest_version_id() -> ScalarSelect[int]:
+    """The id of the current charter version of the team a statement selects from ``teams`` (a correlated
+    subquery: one statement reads a team and its current charter)."""
+    return (
+        select(CharterVersionRow.id)
+        .where(CharterVersionRow.team_id == TeamRow.id)
+        .order_by(CharterVersionRow.version.desc())
+        .limit(1)
+        .correlate(TeamRow)
+        .scalar_subquery()
+    )
 
 
 def current_version(uow: UnitOfWork, team: TeamRow) -> CharterVersionRow:

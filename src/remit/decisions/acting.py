@@ -4,13 +4,16 @@ refuses, is ``charter/enforce.py``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import delete, select
 
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
 from remit.charter.enforce import Actor, check, team_charter
 from remit.charter.rights import Action
 from remit.charter.tables import CharterVersionRow, PersonRow
-from remit.charter.teams import adopt_charter, trusted_charter
+from remit.charter.teams import adopt_charter, newest_version_id, trusted_charter
 from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionStateChanged
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
 from remit.decisions.resolve import resolve
@@ -82,28 +85,50 @@ def to_rule(row: RuleRow) -> Rule:
     )
 
 
-def evaluate(uow: UnitOfWork, decision: DecisionRow, rights: DomainRights) -> Resolution:
+@dataclass(frozen=True)
+class Bound:
+    """What a decision's resolution reads that does not change while its revision stands: the rules it is
+    bound to, and the gos its revision must have (read before the team's lock is taken)."""
+
+    revision: int
+    rules: list[Rule]
+    must_go: list[str]
+
+
+def bound(uow: UnitOfWork, decision: DecisionRow) -> Bound:
+    revision = uow.session.scalars(
+        select(RevisionRow.must_go).where(
+            RevisionRow.decision_id == decision.id, RevisionRow.number == decision.revision
+        )
+    ).one()
+    return Bound(decision.revision, bound_rules(uow, decision), list(revision))
+
+
+def evaluate(uow: UnitOfWork, decision: DecisionRow, rights: DomainRights, known: Bound | None = None) -> Resolution:
+    """Resolve the decision from its recorded positions and evidence (``known``: its rules and must-gos, if
+    already read for its current revision)."""
     rows = uow.session.execute(
-        select(PositionRow, PersonRow.handle)
+        select(PositionRow.role, PositionRow.stance, PositionRow.basis, PersonRow.handle, PositionRow.reason)
         .join(PersonRow, PersonRow.id == PositionRow.person_id)
         .where(PositionRow.decision_id == decision.id, PositionRow.revision == decision.revision)
         .order_by(PositionRow.id)
     ).all()
-    positions = [Position(row.role, Stance(row.stance), row.basis, handle, row.reason) for row, handle in rows]
+    positions = [Position(role, Stance(stance), basis, handle, reason) for role, stance, basis, handle, reason in rows]
     evidence = set(uow.session.scalars(select(EvidenceRow.name).where(EvidenceRow.decision_id == decision.id)))
-    revision = uow.session.scalars(
-        select(RevisionRow).where(RevisionRow.decision_id == decision.id, RevisionRow.number == decision.revision)
-    ).one()
-    return resolve(rights, positions, evidence=evidence, rules=bound_rules(uow, decision), must_go=revision.must_go)
+    if known is None or known.revision != decision.revision:
+        known = bound(uow, decision)
+    return resolve(rights, positions, evidence=evidence, rules=known.rules, must_go=known.must_go)
 
 
 def apply_resolution(
-    uow: UnitOfWork, team: TeamRow, decision: DecisionRow, rights: DomainRights, actor: str
+    uow: UnitOfWork, team: TeamRow, decision: DecisionRow, rights: DomainRights, actor: str, known: Bound | None = None
 ) -> Resolution:
     """Re-resolve after a change; record a state change; settle (and adopt a charter) on approval."""
-    resolution = evaluate(uow, decision, rights)
-    before = decision.state
-    decision.resolution = resolution.as_dict()
+    resolution = evaluate(uow, decision, rights, known)
+    before, stored = decision.state, decision.resolution
+    now = resolution.as_dict()
+    if now != stored:
+        decision.resolution = now
     decision.state = resolution.state.value
     if resolution.state.value != before:
         blocked_by = decision.resolution["blocked_by"]
@@ -115,7 +140,8 @@ def apply_resolution(
         uow.record(team, settled, actor=actor, decision_id=decision.id)
         if decision.domain == CHARTER_DOMAIN and decision.proposed_charter is not None:
             adopt_charter(uow=uow, team=team, text=decision.proposed_charter, actor=actor, decision_id=decision.id)
-    store_waits(uow, team, decision)
+    if waits_of(before, stored or {}) != waits_of(decision.state, decision.resolution or {}):
+        store_waits(uow, team, decision)  # the queue's rows follow the resolution: unchanged, left as they are
     return resolution
 
 
@@ -141,18 +167,23 @@ def store_waits(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> None:
     )
 
 
+def any_overdue(uow: UnitOfWork, team: TeamRow) -> bool:
+    """Whether an open or blocked decision of the team has passed its deadline (read without the lock)."""
+    return uow.session.scalar(select(DecisionRow.id).where(*_overdue(uow, team)).limit(1)) is not None
+
+
+def _overdue(uow: UnitOfWork, team: TeamRow) -> list[Any]:
+    return [
+        DecisionRow.team_id == team.id,
+        DecisionRow.state.in_([State.OPEN.value, State.BLOCKED.value]),
+        DecisionRow.deadline.is_not(None),
+        DecisionRow.deadline <= uow.now,
+    ]
+
+
 def expire_overdue(uow: UnitOfWork, team: TeamRow) -> list[int]:
     """Expire every open or blocked decision whose deadline has passed, each recorded at its deadline."""
-    overdue = uow.session.scalars(
-        select(DecisionRow)
-        .where(
-            DecisionRow.team_id == team.id,
-            DecisionRow.state.in_([State.OPEN.value, State.BLOCKED.value]),
-            DecisionRow.deadline.is_not(None),
-            DecisionRow.deadline <= uow.now,
-        )
-        .order_by(DecisionRow.deadline)
-    ).all()
+    overdue = uow.session.scalars(select(DecisionRow).where(*_overdue(uow, team)).order_by(DecisionRow.deadline)).all()
     for decision in overdue:
         deadline = decision.deadline or uow.now
         decision.state, decision.settled_at = State.EXPIRED.value, deadline
@@ -171,3 +202,19 @@ def open_team(uow: UnitOfWork, team_name: str) -> tuple[TeamRow, CharterVersionR
         team = uow.team(team_name)
     version, charter = team_charter(uow, team)
     return team, version, charter
+
+
+def lock_for(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> int:
+    """Take the team's row lock and, in the same round trip, read the decision again as the last writer left
+    it and the id of the team's current charter version (the caller compares them with what it read before
+    the lock). The team row is read afresh too: the audit chain's head is appended to under this lock."""
+    newest = newest_version_id()
+    row = uow.session.execute(
+        select(TeamRow, DecisionRow, newest)
+        .join(DecisionRow, DecisionRow.team_id == TeamRow.id)
+        .where(TeamRow.id == team.id, DecisionRow.id == decision.id)
+        .with_for_update(of=TeamRow)
+        .execution_options(populate_existing=True)
+    ).one()
+    uow.holds(team)
+    return int(row[2])

@@ -8,18 +8,22 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from remit.charter import CHARTER_DOMAIN, DomainRights, Right, parse_charter, read_charter
-from remit.charter.enforce import Actor, Refusal, acting, add_crossing, check, domain_rights
+from remit.charter.enforce import Actor, Refusal, acting, add_crossing, check, domain_rights, team_charter
 from remit.charter.rights import Action
 from remit.charter.teams import charter_status, sha256
 from remit.decisions import subscribers  # noqa: F401 - the notices hear the events raised here
 from remit.decisions.acting import (
+    Bound,
+    any_overdue,
     apply_resolution,
+    bound,
     bound_charter,
     bound_rules,
     check_on,
     evaluate,
     expire_overdue,
     load_decision,
+    lock_for,
     open_team,
     require_active,
     store_waits,
@@ -180,45 +184,93 @@ def _active(
 
 @COMMANDS.handles(RecordPosition)
 def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) -> Outcome:
-    """Record the actor's go, no-go or abstain on the current revision."""
-    basis = command.basis
+    """Record the actor's go, no-go or abstain on the current revision.
+
+    Everyone's positions on one team queue on the team's row lock, so it is held for as little as it can be:
+    the decision, the charters, the person and the rights table's checks are read and made before it is
+    taken; the lock's own statement reads the decision again, and only if it has not moved meanwhile (same
+    state, same revision, same current charter) does the position go on the record at once. Otherwise it
+    starts over under the lock, as every write did before (the answers are the same, in the same order)."""
     with uow:
+        team = uow.team(caller.team, lock=False)
+        if not any_overdue(uow, team):  # a passed deadline is recorded first, under the lock (below)
+            version, today = team_charter(uow, team)
+            decision = load_decision(uow, team, command.number)
+            require_active(decision)
+            rights = domain_rights(bound_charter(uow, decision), decision.domain)
+            who = acting(
+                uow,
+                team,
+                today,
+                rights,
+                caller.handle,
+                command.role,
+                action=Action.RECORD_POSITION,
+                decision_id=decision.id,
+            )
+            check_on(team, Action.RECORD_POSITION, who, rights, decision)
+            _check_basis(uow, command, decision, rights, who)
+            known, seen = bound(uow, decision), (decision.state, decision.revision, version.id)
+            current = lock_for(uow, team, decision)  # the decision is read again by it
+            if (decision.state, decision.revision, current) == seen:
+                return _record_position(uow, command, team, decision, rights, who, known)
+            uow.rollback()  # it moved while we read: read it all again, this time under the lock
         team, decision, rights, who = _active(uow, caller, Action.RECORD_POSITION, command.number, command.role)
-        bound = bound_charter(uow, decision)  # parsed once per version per process
-        grant = who.grant
-        assert grant is not None  # noqa: S101 - the rights table refused a role with no grant
-        if basis is not None and basis not in bound.bases:
-            raise InvalidInput(f"unknown basis '{basis}'", hint=f"bases: {', '.join(sorted(bound.bases))}")
-        if command.stance is Stance.NO_GO and basis is None and grant.can_block and grant.bases is not None:
-            raise InvalidInput(
-                f"a no-go from {who.role} needs a basis",
-                hint=f"add --basis: {who.role} may block {rights.name} on {grant.scope_text()}",
-            )
-        why = crossing_why(rights, grant, Position(who.role, command.stance, basis, who.handle))
-        row = PositionRow(
-            decision_id=decision.id,
-            revision=decision.revision,
-            person_id=who.person_id,
-            role=who.role,
-            stance=command.stance.value,
-            basis=basis,
-            reason=command.reason,
-            recorded_at=uow.now,
+        _check_basis(uow, command, decision, rights, who)
+        return _record_position(uow, command, team, decision, rights, who, None)
+
+
+def _check_basis(
+    uow: UnitOfWork, command: RecordPosition, decision: DecisionRow, rights: DomainRights, who: Actor
+) -> None:
+    bound_to = bound_charter(uow, decision)  # parsed once per version per process
+    grant = who.grant
+    assert grant is not None  # noqa: S101 - the rights table refused a role with no grant
+    basis = command.basis
+    if basis is not None and basis not in bound_to.bases:
+        raise InvalidInput(f"unknown basis '{basis}'", hint=f"bases: {', '.join(sorted(bound_to.bases))}")
+    if command.stance is Stance.NO_GO and basis is None and grant.can_block and grant.bases is not None:
+        raise InvalidInput(
+            f"a no-go from {who.role} needs a basis",
+            hint=f"add --basis: {who.role} may block {rights.name} on {grant.scope_text()}",
         )
-        uow.session.add(row)
-        uow.session.flush()  # the row's id goes on the record
-        recorded = PositionRecorded(
-            decision.number, decision.revision, who.role, command.stance.value, basis, command.reason, why, row.id
-        )
-        uow.record(team, recorded, actor=who.handle, decision_id=decision.id)
-        if why is not None:  # heard as voice, and on the record as a crossing (CrossingRecorded)
-            add_crossing(
-                uow, team, who, Action.RECORD_POSITION, rights.name, why, decision.id, basis=basis, refused=False
-            )
-        resolution = apply_resolution(uow, team, decision, rights, who.handle)
-        outcome = Outcome(decision.number, resolution, why)
-        uow.commit(outcome)
-        return outcome
+
+
+def _record_position(
+    uow: UnitOfWork,
+    command: RecordPosition,
+    team: TeamRow,
+    decision: DecisionRow,
+    rights: DomainRights,
+    who: Actor,
+    known: Bound | None,
+) -> Outcome:
+    """The position on the record, under the team's lock: its row, its audit entry, the new resolution."""
+    basis, grant = command.basis, who.grant
+    assert grant is not None  # noqa: S101 - checked by _check_basis
+    why = crossing_why(rights, grant, Position(who.role, command.stance, basis, who.handle))
+    row = PositionRow(
+        decision_id=decision.id,
+        revision=decision.revision,
+        person_id=who.person_id,
+        role=who.role,
+        stance=command.stance.value,
+        basis=basis,
+        reason=command.reason,
+        recorded_at=uow.now,
+    )
+    uow.session.add(row)
+    uow.session.flush()  # the row's id goes on the record
+    recorded = PositionRecorded(
+        decision.number, decision.revision, who.role, command.stance.value, basis, command.reason, why, row.id
+    )
+    uow.record(team, recorded, actor=who.handle, decision_id=decision.id)
+    if why is not None:  # heard as voice, and on the record as a crossing (CrossingRecorded)
+        add_crossing(uow, team, who, Action.RECORD_POSITION, rights.name, why, decision.id, basis=basis, refused=False)
+    resolution = apply_resolution(uow, team, decision, rights, who.handle, known)
+    outcome = Outcome(decision.number, resolution, why)
+    uow.commit(outcome)
+    return outcome
 
 
 @COMMANDS.handles(AddEvidence)

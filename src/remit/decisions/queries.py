@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import BindParameter, Row, Select, and_, bindparam, or_, select
 
 from remit.charter import Right, read_charter
 from remit.charter.diff import Change, charter_changes, text_diff
@@ -19,7 +19,7 @@ from remit.charter.teams import charter_from_text, current_version
 from remit.decisions import words
 from remit.decisions.acting import bound_charter, bound_rules, evaluate, load_decision
 from remit.decisions.filters import Filters
-from remit.decisions.model import Position, Resolution, Stance, State, Weight
+from remit.decisions.model import Blocker, Position, Resolution, Stance, State, WaitingOn, Weight
 from remit.decisions.resolve import weigh
 from remit.decisions.tables import DecisionRow, DecisionRuleRow, DecisionWaitRow, EvidenceRow, PositionRow, RuleRow
 from remit.decisions.views import (
@@ -62,6 +62,38 @@ def summary_of(decision: DecisionRow, proposer: str) -> DecisionSummary:
     return DecisionSummary(**_summary_fields(decision, proposer, Resolution.from_dict(decision.resolution)))
 
 
+def summary_columns() -> Select[*tuple[Any, ...]]:
+    """A summary's columns (the decision's id first, then what ``summary_from`` reads), with the proposer's
+    handle: a hot read selects these rather than whole rows."""
+    return select(
+        DecisionRow.id,
+        DecisionRow.number,
+        DecisionRow.domain,
+        DecisionRow.title,
+        DecisionRow.state,
+        PersonRow.handle,
+        DecisionRow.opened_at,
+        DecisionRow.deadline,
+        DecisionRow.resolution,
+    ).join(PersonRow, PersonRow.id == DecisionRow.proposer_id)
+
+
+def summary_from(row: Row[*tuple[Any, ...]]) -> DecisionSummary:
+    """The summary of a row of ``summary_columns``: the same as ``summary_of`` gives for the decision."""
+    _id, number, domain, title, state, proposer, opened_at, deadline, resolution = row
+    return DecisionSummary(
+        number,
+        domain,
+        title,
+        state,
+        proposer,
+        opened_at.isoformat(),
+        _iso(deadline),
+        WaitingOn.from_dict(resolution["waiting_on"]),
+        [Blocker.from_dict(blocker) for blocker in resolution["blocked_by"]],
+    )
+
+
 @dataclass(frozen=True)
 class ProposedCharter:
     """What a charter decision would change, against the version it was proposed under."""
@@ -81,6 +113,47 @@ def proposed_change(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> Pr
     return ProposedCharter(row.version, changes, text_diff(row.text, decision.proposed_charter, was=f"v{row.version}"))
 
 
+# A decision's parts, as plain rows (the view reads them on every open): statements built once.
+_ONE_DECISION: BindParameter[int] = bindparam("decision_id")
+_POSITIONS = (
+    select(
+        PositionRow.id,
+        PositionRow.revision,
+        PositionRow.person_id,
+        PositionRow.role,
+        PositionRow.stance,
+        PositionRow.basis,
+        PositionRow.reason,
+        PositionRow.recorded_at,
+    )
+    .where(PositionRow.decision_id == _ONE_DECISION)
+    .order_by(PositionRow.id)
+)
+_CROSSINGS = (
+    select(
+        CrossingRow.person_id,
+        CrossingRow.role,
+        CrossingRow.action,
+        CrossingRow.basis,
+        CrossingRow.why,
+        CrossingRow.refused,
+        CrossingRow.at,
+    )
+    .where(CrossingRow.decision_id == _ONE_DECISION)
+    .order_by(CrossingRow.id)
+)
+_EVIDENCE = (
+    select(EvidenceRow.name, EvidenceRow.text, EvidenceRow.person_id, EvidenceRow.role, EvidenceRow.recorded_at)
+    .where(EvidenceRow.decision_id == _ONE_DECISION)
+    .order_by(EvidenceRow.id)
+)
+_HISTORY = (
+    select(AuditRow.seq, AuditRow.at, AuditRow.actor, AuditRow.kind, AuditRow.payload)
+    .where(AuditRow.decision_id == _ONE_DECISION)
+    .order_by(AuditRow.seq)
+)
+
+
 def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
     from remit.decisions.reached import reached  # with the handler it registers (pydantic): not for the gate
 
@@ -91,18 +164,10 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         handles = dict(
             uow.session.execute(select(PersonRow.id, PersonRow.handle).where(PersonRow.team_id == team_row.id)).all()
         )
-        positions = uow.session.scalars(
-            select(PositionRow).where(PositionRow.decision_id == decision.id).order_by(PositionRow.id)
-        ).all()
-        crossings = uow.session.scalars(
-            select(CrossingRow).where(CrossingRow.decision_id == decision.id).order_by(CrossingRow.id)
-        ).all()
-        evidence = uow.session.scalars(
-            select(EvidenceRow).where(EvidenceRow.decision_id == decision.id).order_by(EvidenceRow.id)
-        ).all()
-        history = uow.session.scalars(
-            select(AuditRow).where(AuditRow.decision_id == decision.id).order_by(AuditRow.seq)
-        ).all()
+        positions = uow.session.execute(_POSITIONS, {"decision_id": decision.id}).all()
+        crossings = uow.session.execute(_CROSSINGS, {"decision_id": decision.id}).all()
+        evidence = uow.session.execute(_EVIDENCE, {"decision_id": decision.id}).all()
+        history = uow.session.execute(_HISTORY, {"decision_id": decision.id}).all()
         version = uow.session.get_one(CharterVersionRow, decision.charter_version_id).version
         current = [p for p in positions if p.revision == decision.revision]
         settled = decision.settled_at
@@ -156,7 +221,7 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         )
 
 
-def waiting_clause(team_id: int, roles: list[str], person_id: int) -> Any:
+def waiting_clause(team_id: Any, roles: Any, person_id: Any) -> Any:
     """The queue rows that concern one person: a missing go, evidence or consult of one of their roles, or
     their own standing veto."""
     return and_(

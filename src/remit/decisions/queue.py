@@ -3,24 +3,65 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 
 from remit.charter.rights import holders
-from remit.charter.tables import PersonRow
-from remit.charter.teams import charter_from_text, current_version
+from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.charter.teams import charter_from_text, newest_version_id
 from remit.decisions import reached as notices
 from remit.decisions import words
 from remit.decisions.model import State
-from remit.decisions.queries import summary_of, waiting_clause
+from remit.decisions.queries import summary_columns, summary_from, waiting_clause
 from remit.decisions.tables import DecisionRow, DecisionWaitRow
-from remit.decisions.views import DecisionSummary, Queue, QueueItem
+from remit.decisions.views import Queue, QueueItem
 from remit.decisions.waiting import Wait, WaitKind
+from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
 ACTIVE = (State.OPEN.value, State.BLOCKED.value)
 MAX_PAGE = 200
+NOBODY = -1  # a person id no row has: a handle not on the roster waits on nothing by person
+EVER = 2**31 - 1  # "before" no number: the first page
+
+# The queue is read on every page load by everyone, so its statements are built once, here: each call only
+# binds values (SQLAlchemy caches their SQL by the statement object), and they select the columns a summary
+# needs, as plain rows (no ORM objects to build and track).
+_NEWEST = newest_version_id()
+_WHO = (
+    select(TeamRow.id, CharterVersionRow.text, PersonRow.id)
+    .join(CharterVersionRow, CharterVersionRow.id == _NEWEST)
+    .outerjoin(PersonRow, and_(PersonRow.team_id == TeamRow.id, PersonRow.handle == bindparam("handle")))
+    .where(TeamRow.name == bindparam("team"))
+)
+_MINE_WAITS = waiting_clause(bindparam("team_id"), bindparam("roles", expanding=True), bindparam("person_id"))
+_WAITING = (
+    summary_columns()
+    .where(
+        DecisionRow.id.in_(select(DecisionWaitRow.decision_id).where(_MINE_WAITS)),
+        DecisionRow.number < bindparam("before"),
+    )
+    .order_by(DecisionRow.number.desc())
+    .limit(bindparam("limit"))
+)
+_ASKS = (
+    select(DecisionWaitRow.decision_id, DecisionWaitRow.kind, DecisionWaitRow.role, DecisionWaitRow.what)
+    .where(DecisionWaitRow.decision_id.in_(bindparam("ids", expanding=True)), _MINE_WAITS)
+    .order_by(DecisionWaitRow.id)
+)
+_PROPOSED = (  # by id only: a team filter or ORDER BY ... LIMIT next to it lets SQLite walk every decision
+    summary_columns()
+    .where(
+        DecisionRow.id.in_(
+            select(DecisionRow.id).where(
+                DecisionRow.team_id == bindparam("team_id"),
+                DecisionRow.proposer_id == bindparam("person_id"),
+                DecisionRow.state.in_(ACTIVE),
+            )
+        )
+    )
+    .order_by(DecisionRow.number.desc())
+    .limit(bindparam("limit"))
+)
 
 
 def my_queue(*, uow: UnitOfWork, team: str, handle: str, limit: int = 50, before: int | None = None) -> Queue:
@@ -28,61 +69,32 @@ def my_queue(*, uow: UnitOfWork, team: str, handle: str, limit: int = 50, before
     from the previous page), and the open decisions they proposed."""
     limit = max(1, min(limit, MAX_PAGE))
     with uow.reading():
-        team_row = uow.team(team, lock=False)
-        charter = charter_from_text(current_version(uow, team_row).text)
+        who = uow.session.execute(_WHO, {"team": team, "handle": handle}).one_or_none()
+        if who is None:
+            uow.team(team, lock=False)  # says which teams there are
+            raise AssertionError("a team with no charter")  # pragma: no cover - init adopts one
+        team_id, charter_text, person_id = who
+        charter = charter_from_text(charter_text)
         member = charter.person(handle)
         roles = list(member.roles) if member else []
-        person_id = uow.session.scalar(
-            select(PersonRow.id).where(PersonRow.team_id == team_row.id, PersonRow.handle == handle)
-        )
-        waits = waiting_clause(team_row.id, roles, person_id or -1)
-        numbers = select(DecisionRow.id).where(
-            DecisionRow.id.in_(select(DecisionWaitRow.decision_id).where(waits)),
-        )
-        if before is not None:
-            numbers = numbers.where(DecisionRow.number < before)
-        ids = list(uow.session.scalars(numbers.order_by(DecisionRow.number.desc()).limit(limit + 1)))
-        more = len(ids) > limit
-        ids = ids[:limit]
-        rows = _summaries(uow, ids)
+        mine = {"team_id": team_id, "roles": roles, "person_id": person_id or NOBODY}
+        rows = uow.session.execute(
+            _WAITING, mine | {"before": EVER if before is None else before, "limit": limit + 1}
+        ).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
         asks: dict[int, list[str]] = {}
-        for wait in uow.session.scalars(
-            select(DecisionWaitRow).where(DecisionWaitRow.decision_id.in_(ids), waits).order_by(DecisionWaitRow.id)
-        ):
-            asks.setdefault(wait.decision_id, []).append(
-                words.ask(Wait(WaitKind(wait.kind), wait.role, what=wait.what))
-            )
-        mine = _summaries(
-            uow,
-            select(DecisionRow.id).where(
-                DecisionRow.team_id == team_row.id,
-                DecisionRow.proposer_id == (person_id or -1),
-                DecisionRow.state.in_(ACTIVE),
-            ),
-            limit,
-        )
-        waiting = [QueueItem(summary, asks.get(decision_id, [])) for decision_id, summary in rows]
-        waiting.sort(key=lambda item: -item.summary.number)
+        if rows:
+            for decision_id, kind, role, what in uow.session.execute(_ASKS, mine | {"ids": [row[0] for row in rows]}):
+                asks.setdefault(decision_id, []).append(words.ask(Wait(WaitKind(kind), role, what=what)))
+        proposed = uow.session.execute(_PROPOSED, mine | {"limit": limit}).all() if person_id else []
+        waiting = [QueueItem(summary_from(row), asks.get(row[0], [])) for row in rows]
         return Queue(
             handle,
             roles,
             waiting,
-            [summary for _id, summary in mine],
+            [summary_from(row) for row in proposed],
             holders(charter),
             waiting[-1].summary.number if more and waiting else None,
             notices.unseen(uow, person_id) if person_id else [],
         )
-
-
-def _summaries(uow: UnitOfWork, ids: Any, limit: int | None = None) -> list[tuple[int, DecisionSummary]]:
-    """The summaries of the decisions ``ids`` names (a list, or a select of ids of one team's open decisions:
-    a few), newest first. Selected by id only: a team filter or an ORDER BY ... LIMIT next to the filter lets
-    SQLite walk the (team, number) index through every decision the team ever had instead."""
-    rows = uow.session.execute(
-        select(DecisionRow, PersonRow.handle)
-        .join(PersonRow, PersonRow.id == DecisionRow.proposer_id)
-        .where(DecisionRow.id.in_(ids))
-        .order_by(DecisionRow.number.desc())
-        .limit(limit)
-    ).all()
-    return [(decision.id, summary_of(decision, handle)) for decision, handle in rows]

@@ -6,7 +6,7 @@ webhooks comes with incidents and will hear the same events."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from remit.charter.tables import PersonRow
 from remit.decisions.commands import MarkSeen
@@ -53,8 +53,17 @@ def mark_seen(uow: UnitOfWork, caller: Caller, command: MarkSeen) -> int:
 
 def reached(uow: UnitOfWork, decision_id: int, handles: dict[int, str]) -> list[Reached]:
     """Everyone the decision asked or told, with when, and whether (and when) they saw it."""
-    rows = uow.session.scalars(
-        select(NoticeRow).where(NoticeRow.decision_id == decision_id).order_by(NoticeRow.id)
+    rows = uow.session.execute(
+        select(
+            NoticeRow.person_id,
+            NoticeRow.role,
+            NoticeRow.kind,
+            NoticeRow.event,
+            NoticeRow.created_at,
+            NoticeRow.seen_at,
+        )
+        .where(NoticeRow.decision_id == decision_id)
+        .order_by(NoticeRow.id)
     ).all()
     return [
         Reached(
@@ -71,14 +80,22 @@ def reached(uow: UnitOfWork, decision_id: int, handles: dict[int, str]) -> list[
 
 def unseen(uow: UnitOfWork, person_id: int) -> list[Unseen]:
     """What a person has been asked or told and not opened yet, newest first."""
-    rows = uow.session.execute(
-        select(NoticeRow, DecisionRow.number, DecisionRow.title, DecisionRow.domain, DecisionRow.state)
-        .join(DecisionRow, DecisionRow.id == NoticeRow.decision_id)
-        .where(NoticeRow.person_id == person_id, NoticeRow.seen_at.is_(None))
-        .order_by(NoticeRow.id.desc())
-        .limit(MAX_UNSEEN)
-    ).all()
-    return [
-        Unseen(number, title, domain, state, row.kind, row.role, row.event, row.created_at.isoformat())
-        for row, number, title, domain, state in rows
-    ]
+    return [Unseen(*row[:7], row[7].isoformat()) for row in uow.session.execute(_UNSEEN, {"person_id": person_id})]
+
+
+_UNSEEN = (  # built once: the queue reads it on every call
+    select(
+        DecisionRow.number,
+        DecisionRow.title,
+        DecisionRow.domain,
+        DecisionRow.state,
+        NoticeRow.kind,
+        NoticeRow.role,
+        NoticeRow.event,
+        NoticeRow.created_at,
+    )
+    .join(DecisionRow, DecisionRow.id == NoticeRow.decision_id)
+    .where(NoticeRow.person_id == bindparam("person_id"), NoticeRow.seen_at.is_(None))
+    .order_by(NoticeRow.id.desc())
+    .limit(MAX_UNSEEN)
+)

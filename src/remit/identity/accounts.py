@@ -103,16 +103,31 @@ _person = on_roster  # the person whose credentials an action changes
 
 def _identity(uow: UnitOfWork, person: PersonRow, csrf: str = "", session_id: int | None = None) -> Identity:
     team = uow.session.get_one(TeamRow, person.team_id)
-    charter = charter_from_text(current_version(uow, team).text)
-    member = charter.person(person.handle)
-    roles = tuple(member.roles) if member is not None else ()
-    may_open = bool(opens_in(charter, person.handle))  # the rights table, on the charter already read
-    zones = (charter.time_zone, person.time_zone)
-    response = charter.domain("incident-response")
-    manages = response is not None and bool(roles_allowed(charter, response, person.handle, Action.MANAGE_MAINTENANCE))
-    return Identity(
-        person.id, team.name, person.handle, person.name, roles, csrf, session_id, may_open, *zones, manages
+    charter_text = current_version(uow, team).text
+    return identity_of(
+        charter_text, team.name, person.id, person.handle, person.name, person.time_zone, csrf, session_id
     )
+
+
+def identity_of(
+    charter_text: str,
+    team: str,
+    person_id: int,
+    handle: str,
+    name: str,
+    own_time_zone: str | None,
+    csrf: str = "",
+    session_id: int | None = None,
+) -> Identity:
+    """A person's identity from their team's current charter (parsed once per version per process)."""
+    charter = charter_from_text(charter_text)
+    member = charter.person(handle)
+    roles = tuple(member.roles) if member is not None else ()
+    may_open = bool(opens_in(charter, handle))  # the rights table, on the charter already read
+    zones = (charter.time_zone, own_time_zone)
+    response = charter.domain("incident-response")
+    manages = response is not None and bool(roles_allowed(charter, response, handle, Action.MANAGE_MAINTENANCE))
+    return Identity(person_id, team, handle, name, roles, csrf, session_id, may_open, *zones, manages)
 
 
 def _check_length(password: str, what: str = "password") -> None:

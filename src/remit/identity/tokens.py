@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 
-from remit.charter.tables import PersonRow
-from remit.identity.accounts import TOKEN_PREFIX, Identity, _identity, _person, digest
+from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.charter.teams import newest_version_id
+from remit.identity.accounts import TOKEN_PREFIX, Identity, _person, digest, identity_of
 from remit.identity.commands import CreateToken, RevokeToken
 from remit.identity.events import TokenIssued, TokenRevoked
 from remit.identity.tables import ApiTokenRow
@@ -18,6 +20,7 @@ from remit.identity.throttle import SignInLimits
 from remit.identity.views import NewToken, TokenView
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.errors import NotAuthenticated, NotFound
+from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
 log = logging.getLogger("remit.identity")
@@ -96,20 +99,47 @@ def token_identity(*, uow: UnitOfWork, limits: SignInLimits, address: str, token
         raise
 
 
+def _token_statement() -> Select[*tuple[Any, ...]]:
+    """Everything the check needs in one statement: the token, its owner, the team and the team's current
+    charter text (an immutable version, parsed once per process)."""
+    return (
+        select(
+            ApiTokenRow.id,
+            ApiTokenRow.expires_at,
+            ApiTokenRow.revoked_at,
+            ApiTokenRow.last_used_at,
+            PersonRow.id.label("person_id"),
+            PersonRow.handle,
+            PersonRow.name,
+            PersonRow.active,
+            PersonRow.time_zone,
+            TeamRow.name.label("team"),
+            CharterVersionRow.text,
+        )
+        .join(PersonRow, PersonRow.id == ApiTokenRow.person_id)
+        .join(TeamRow, TeamRow.id == PersonRow.team_id)
+        .join(CharterVersionRow, CharterVersionRow.id == newest_version_id())
+        .where(ApiTokenRow.token_hash == bindparam("token_hash"))
+    )
+
+
+TOKEN_CHECK = _token_statement()  # built once: each request only binds the digest (SQLAlchemy caches its SQL)
+LAST_USED_EVERY = timedelta(minutes=5)  # how stale "last used" may be: reading with a token is rarely a write
+
+
 def _token_identity(uow: UnitOfWork, token: str) -> Identity:
     with uow.reading():
-        row = uow.session.scalars(select(ApiTokenRow).where(ApiTokenRow.token_hash == digest(token))).one_or_none()
-        if row is None or row.revoked_at is not None:
-            raise NotAuthenticated("this API token is not valid", hint="create one on your tokens page")
-        if row.expires_at is not None and row.expires_at <= uow.now:
-            raise NotAuthenticated("this API token has expired", hint="create a new one on your tokens page")
-        person = uow.session.get_one(PersonRow, row.person_id)
-        if not person.active:
-            raise NotAuthenticated("the token's owner is no longer on the team's roster")
-        caller, token_id = _identity(uow, person), row.id
-        due = row.last_used_at is None or uow.now - row.last_used_at > timedelta(minutes=5)
-    if due:  # coarse, so reading with a token is not a write every time
-        with uow:
-            uow.session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=uow.now))
+        row = uow.session.execute(TOKEN_CHECK, {"token_hash": digest(token)}).one_or_none()
+        now = uow.now
+    if row is None or row.revoked_at is not None:
+        raise NotAuthenticated("this API token is not valid", hint="create one on your tokens page")
+    if row.expires_at is not None and row.expires_at <= now:
+        raise NotAuthenticated("this API token has expired", hint="create a new one on your tokens page")
+    if not row.active:
+        raise NotAuthenticated("the token's owner is no longer on the team's roster")
+    caller = identity_of(row.text, row.team, row.person_id, row.handle, row.name, row.time_zone)
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_EVERY:
+        with uow:  # coarse, so reading with a token is not a write every time
+            uow.session.execute(update(ApiTokenRow).where(ApiTokenRow.id == row.id).values(last_used_at=uow.now))
             uow.commit()
     return caller

@@ -27,6 +27,21 @@ if TYPE_CHECKING:  # Alembic (and the Mako and Pygments it loads) only for the c
 DEFAULT_URL = "sqlite:///remit.db"
 READ_ONLY = "remit_read_only"  # a connection execution option: this transaction never writes
 
+# PostgreSQL connections per process: ``pool_size`` kept open, ``max_overflow`` more opened under load and closed
+# when returned; a request that finds none free waits up to ``pool_timeout`` seconds for one (it queues, it
+# does not fail). A request holds a connection only while its transaction runs, a few milliseconds, so a
+# handful serve many concurrent requests: more connections than cores only adds waiting inside PostgreSQL.
+# Size them so that every process together stays under PostgreSQL's ``max_connections`` (100 by default,
+# 3 of them reserved for superusers): processes x (pool + overflow) + migrations, psql and backups < 97.
+# The defaults (8 + 4 = 12 per process) leave room for 6 web processes (72) and the CLI. See
+# docs/architecture.md "Connections".
+POOL_SIZE, POOL_OVERFLOW, POOL_TIMEOUT = 8, 4, 30.0
+POOL_ENV = {
+    "pool_size": "REMIT_DB_POOL_SIZE",
+    "max_overflow": "REMIT_DB_MAX_OVERFLOW",
+    "pool_timeout": "REMIT_DB_POOL_TIMEOUT",
+}
+
 
 def database_url(explicit: str | None = None) -> str:
     url = explicit or os.environ.get("REMIT_DATABASE_URL") or DEFAULT_URL
@@ -65,7 +80,31 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool_settings())
+
+
+def pool_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """The PostgreSQL pool's size, overflow and wait, from ``REMIT_DB_POOL_SIZE``, ``REMIT_DB_MAX_OVERFLOW``
+    and ``REMIT_DB_POOL_TIMEOUT`` (seconds) or the defaults above; a value that is not a number is refused."""
+    env = os.environ if environ is None else environ
+    settings: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW, "pool_timeout": POOL_TIMEOUT}
+    for key, name in POOL_ENV.items():
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            value = float(raw) if key == "pool_timeout" else int(raw)
+        except ValueError:
+            value = -1
+        if value < (1 if key == "pool_size" else 0):
+            raise InvalidInput(
+                f"{name}={raw!r} is not a usable number",
+                hint=f"{name} is a whole number of connections (default {settings[key]})"
+                if key != "pool_timeout"
+                else f"{name} is seconds to wait for a free connection (default {POOL_TIMEOUT:g})",
+            )
+        settings[key] = value
+    return settings
 
 
 VERSIONS = Path(__file__).parent / "migrations" / "versions"

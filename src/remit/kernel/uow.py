@@ -231,6 +231,11 @@ class UnitOfWork:
             self._locked.add(team.id)
         return team
 
+    def holds(self, team: TeamRow) -> None:
+        """Note that this transaction has just locked ``team``'s row itself (``SELECT ... FOR UPDATE`` with
+        what else it reads in that round trip), so ``record`` appends without locking it again."""
+        self._locked.add(team.id)
+
     def record(
         self, team: TeamRow, event: Event, *, actor: str, decision_id: int | None = None, at: datetime | None = None
     ) -> None:
