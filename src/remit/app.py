@@ -217,7 +217,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             if settings.checkpoint_seconds > 0:
                 tasks.append(asyncio.create_task(_checkpoints(notary, settings.checkpoint_seconds)))
         published = status_pages.Published(app.state.store, base_url(settings.base_url))
-        published.start()  # the public page and JSON, rendered now and after each incident change
+        # the public page and JSON, rendered now (every team's for an export) and after each incident change
+        published.start(every_team=settings.status_export_dir is not None)
         if settings.status_export_dir is not None:  # and written as static files each time (status/export.py)
             published.on_rebuild(status_export.Exporter(settings.status_export_dir))
         tasks.append(asyncio.create_task(published.watch()))  # and after another server process's

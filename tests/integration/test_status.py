@@ -199,6 +199,22 @@ def test_each_team_has_its_page_and_the_first_is_at_the_root(page: Page) -> None
     assert page.client.get("/api/v2/nothing.json").status_code == 404
 
 
+def test_a_server_renders_the_first_team_at_start_and_another_on_its_first_request(page: Page) -> None:
+    from remit.status.web import Published
+
+    teams.init_team(uow=page.store.uow(), text=charter_with_status("growth", '["signup"]'), source="g.toml")
+    published = Published(page.store, "https://status.example.com")
+    published.start()
+    assert list(published.teams) == ["checkout"]  # an organisation's hundreds wait for their first request
+    growth = published.body("growth", "page")
+    assert growth is not None and b"growth status" in growth.content and set(published.teams) == {"checkout", "growth"}
+    everyone = Published(page.store, "https://status.example.com")
+    everyone.start(every_team=True)  # what a static export needs
+    assert set(everyone.teams) == {"checkout", "growth"}
+    published.stop()
+    everyone.stop()
+
+
 def test_the_page_names_its_time_zone_and_shows_exact_times(page: Page) -> None:
     html = page.client.get("/status").text
     assert "Times are in UTC" in html and " ago" not in html  # bytes kept for a while: no "3 minutes ago"

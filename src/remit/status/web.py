@@ -186,12 +186,20 @@ class Published:
             except Exception:  # the bytes are served all the same; the failure is logged
                 log.exception("a listener to the status bytes failed")
 
-    def start(self) -> None:
-        """Render every team's bodies and hear what changes them. A database that does not answer yet is
-        logged: the bodies are rendered on first request, or by the next ``refresh``."""
+    def start(self, *, every_team: bool = False) -> None:
+        """Render the default team's bodies (or ``every_team``'s, for a static export) and hear what changes
+        them. Another team's are rendered on its first request: an organisation's server holds hundreds of
+        teams, and rendering them all would hold its start for a minute. A database that does not answer yet
+        is logged: the bodies are rendered on first request, or by the next ``refresh``."""
         self.store.bus.on(*EVENTS)(self.after_commit)
         try:
-            self.render_all()
+            if every_team:
+                self.render_all()
+                return
+            names = queries.teams(uow=self.store.uow())
+            self.default = names[0] if names else None
+            if self.default is not None:
+                self.rebuild(self.default)
         except RemitError as error:
             log.warning("status page not rendered at start: %s", error.message)
 
