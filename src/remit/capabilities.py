@@ -21,6 +21,7 @@ from remit.incidents import subscribers as incident_subscribers
 from remit.notify import handlers as notify_handlers
 from remit.notify import replay as notify_replay
 from remit.tracker import handlers as tracker_handlers
+from remit.tracker import links as tracker_links
 from remit.tracker import replay as tracker_replay
 
 LOADED = (
@@ -35,6 +36,7 @@ LOADED = (
     incident_handlers,
     incident_subscribers,
     tracker_handlers,
+    tracker_links,
 )
 
 PROJECTORS.register("charter", charter_replay.PROJECTOR)

@@ -38,6 +38,7 @@ class Action(StrEnum):
     LINK_POSTMORTEM = "link-postmortem"
     IMPORT_ISSUES = "import-issues"
     PUBLISH_BOARD = "publish-board"
+    LINK_BUG = "link-bug-to-incident"
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,17 @@ def consulted(s: Standing) -> Denial | None:
     )
 
 
+def responder(s: Standing) -> Denial | None:
+    """Linking a bug to an incident (or unlinking it): whoever takes part in incident response (its deciders,
+    blockers, voices and consulted roles: the EM, the PM), or the commander named for that incident."""
+    if s.commander:
+        return None
+    refused = takes_part(s)
+    if refused is None:
+        return None
+    return Denial(refused.why, f"{refused.hint}; the incident's commander may link bugs to it too")
+
+
 RIGHTS: dict[Action, Requirement] = {
     Action.OPEN_DECISION: takes_part,
     Action.RECORD_POSITION: takes_part,
@@ -173,6 +185,9 @@ RIGHTS: dict[Action, Requirement] = {
     # Whoever takes part in the process keeps the board fed; only its key holder shows it outside the team.
     Action.IMPORT_ISSUES: takes_part,
     Action.PUBLISH_BOARD: holds_key,
+    # A bug's linked incident says something about the incident (and shows on the public board beside the bug):
+    # those who respond to it say it, in incident-response (``tracker/links.py``).
+    Action.LINK_BUG: responder,
 }
 MANAGING_DOMAINS = ("charter", "team-process")  # who keeps the team's rules keeps its notifications running
 

@@ -38,6 +38,7 @@ ADDED: dict[str, tuple[str, ...]] = {
     "0009": ("ChannelAdded", "ChannelRemoved", "DeliveryRequeued", "NotifyPreferencesSet"),
     "0010": ("CommanderNamed", "ImpactAnswered", "IncidentOpened", "IncidentUpdated", "PostmortemLinked"),
     "0011": ("BugBoardPublished", "BugBoardUnpublished", "IssuesImported"),
+    "0014": ("BugLinked", "BugUnlinked"),
 }
 
 
