@@ -97,11 +97,12 @@ def upload(
     outcome shown on the board (each row not read, with its line and reason)."""
     name = (file.filename or "the uploaded file")[-200:]
     data = file.file.read(UPLOAD_LIMIT + 1)
+    if len(data) > UPLOAD_LIMIT:
+        too_big = InvalidInput(f"{name} is over the {UPLOAD_WORDS} limit", hint="import it with `remit bugs import`")
+        return _board_page(request, who, board.Search(), status=413, upload_error=too_big)
     try:
         if tracker not in READERS:
             raise InvalidInput(f"unknown tracker '{tracker}'", hint="say github or jira", field="tracker")
-        if len(data) > UPLOAD_LIMIT:
-            raise InvalidInput(f"{name} is over the {UPLOAD_WORDS} limit", hint="import it with `remit bugs import`")
         if not data:
             raise InvalidInput(f"{name} is empty", hint="choose the tracker's export file", field="file")
         source = Source(tracker)
