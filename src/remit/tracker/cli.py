@@ -174,8 +174,8 @@ def list_bugs(
     json_out: Json = False,
 ) -> None:
     """The team's bug board: where each bug stands, and its incident, most recently updated first."""
-    asked = {"q": q, "label": label, "component": component, "customer": customer, "status": status}
-    asked |= {"incident": incident}
+    asked: dict[str, Any] = {"q": q, "label": label, "component": component, "customer": customer}
+    asked |= {"status": status, "incident": incident}
     found = ctx(typer_ctx).backend().bugs({**asked, "limit": limit})
     if json_out:
         emit_json(found)
