@@ -301,7 +301,7 @@ def test_a_bug_whose_key_holds_a_slash_and_a_hash_is_linked_and_unlinked_over_ht
     key = json.loads(out)["items"][0]["key"]
     code, out, err = cli("ezra", "bugs", "link", key, "2")
     assert code == 0, err
-    assert out.strip() == f"{key} is linked to incident #2 Search results are slow (investigating)"
+    assert out.strip() == f"{key} is linked to incident #2 Search results are slow (identified)"
     code, out, _ = cli("sol", "bugs", "list", "--incident", "2", "--json")
     assert key in [bug["key"] for bug in json.loads(out)["items"]]
     code, _, err = cli("sol", "bugs", "unlink", key)
