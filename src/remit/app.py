@@ -306,6 +306,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     ):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    uploads = tracker_pages.UPLOAD_PATHS | tracker_api.UPLOAD_PATHS  # a tracker's export sent whole: 20 MB
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, wider=uploads)
     app.add_middleware(Observe, metrics=metrics, secure=settings.secure_cookies)
     return app

@@ -161,7 +161,9 @@ class LocalBackend:
         found = tracker_board.board(
             uow=self._uow(),
             team=self._team,
-            search=tracker_board.Search(**{name: asked.get(name) or "" for name in SEARCHED}),
+            search=tracker_board.Search(
+                **{name: asked.get(name) or "" for name in SEARCHED}, incident=asked.get("incident") or None
+            ),
             limit=int(asked.get("limit") or tracker_board.PAGE),
         )
         return found.as_dict()

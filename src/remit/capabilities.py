@@ -24,6 +24,7 @@ from remit.status import fanout as status_fanout
 from remit.status import handlers as status_handlers
 from remit.status import subscription_handlers as status_subscription_handlers
 from remit.tracker import handlers as tracker_handlers
+from remit.tracker import links as tracker_links
 from remit.tracker import replay as tracker_replay
 
 LOADED = (
@@ -41,6 +42,7 @@ LOADED = (
     status_handlers,
     status_subscription_handlers,
     status_fanout,
+    tracker_links,
 )
 
 PROJECTORS.register("charter", charter_replay.PROJECTOR)

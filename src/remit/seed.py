@@ -86,6 +86,6 @@ def seed_demo(store: Store, base_url: str = "http://127.0.0.1:8000", *, board: b
             identity.set_password(uow=store.uow(), team=DEMO_TEAM, handle=handle, password=DEMO_PASSWORD)
         demo_story.play(store, DEMO_TEAM)
         if board:
-            tracker_demo.seed_board(store, DEMO_TEAM)
+            tracker_demo.seed_board(store, DEMO_TEAM, payments=demo_story.PAYMENTS, search=demo_story.SEARCH)
             subscribers_demo.seed_subscribers(store, DEMO_TEAM)  # of the same age as the board: a newer database
     return DemoTeam(DEMO_TEAM, DEMO_PASSWORD, roster, created=True)

@@ -4,6 +4,7 @@ posts anyway, charts readable at both widths, no page scrolling sideways, axe on
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ import pytest
 
 from remit.decisions import queries
 from remit.kernel.uow import Store
+from tests.conftest import shared_data
 from tests.live.server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -316,6 +318,58 @@ def test_a_stakeholder_finds_a_bug_by_its_key_on_the_board(open_page: Callable[[
     expect(sol.locator('form[action="/bugs/publish"]')).to_have_count(0)  # a stakeholder reads, never publishes
 
 
+def test_an_engineer_uploads_the_github_export_and_sees_what_was_imported(open_page: Callable[[], Page]) -> None:
+    export = shared_data("github/ants-issues.json")
+    items = json.loads(export.read_text(encoding="utf-8"))
+    issues = [item for item in items if "pull_request" not in item]
+    sam = open_page()
+    sign_in(sam, "sam", "/bugs")
+    upload = sam.locator('form[action="/bugs/upload"]')
+    expect(upload).to_contain_text("at most 20 MB")
+    upload.get_by_label("GitHub: the issues endpoint's JSON").check()
+    upload.get_by_label(re.compile(r"^The file")).set_input_files(str(export))
+    upload.get_by_role("button", name="Import the file").click()
+    result = sam.locator("#import-result")
+    expect(result).to_contain_text(
+        f"Imported {len(issues)} github issues from ants-issues.json: {len(issues)} added, 0 updated, 0 unchanged, "
+        f"0 unreadable (skipped: {len(items) - len(issues)} pull requests)"
+    )
+    sam.get_by_label("Search by key or words").fill("panjf2000/ants")
+    sam.get_by_role("button", name="Search").click()
+    expect(sam.locator("table.bugs tbody tr").first).to_contain_text("panjf2000/ants#")
+    sam.goto("/bugs")
+    upload.get_by_label("GitHub: the issues endpoint's JSON").check()
+    upload.get_by_label(re.compile(r"^The file")).set_input_files(str(export))
+    upload.get_by_role("button", name="Import the file").click()
+    expect(result).to_contain_text(f"0 added, 0 updated, {len(issues)} unchanged")  # a re-import changes nothing
+    sol = open_page()
+    sign_in(sol, "sol", "/bugs")
+    expect(sol.locator('form[action="/bugs/upload"]')).to_have_count(0)  # a stakeholder reads, never imports
+
+
+def test_the_em_links_a_bug_from_the_incident_page_and_the_stakeholder_sees_it_on_the_board(
+    open_page: Callable[[], Page],
+) -> None:
+    ezra = open_page()
+    sign_in(ezra, "ezra", "/incidents/2")
+    panel = ezra.locator("section#linked-bugs")
+    expect(panel).to_contain_text("CHK-144")  # the demo's link
+    panel.get_by_label("Link a bug of the board by its key").fill("CHK-139")
+    panel.get_by_role("button", name="Link the bug").click()
+    expect(ezra.get_by_role("status")).to_contain_text("CHK-139 is linked to incident #2 Search results are slow")
+    expect(panel).to_contain_text("Address autocomplete suggests closed post offices")
+    sol = open_page()
+    sign_in(sol, "sol", "/bugs?q=CHK-139")
+    row = sol.locator("table.bugs tbody tr").first
+    expect(row.get_by_role("link", name=re.compile("incident #2 Search results are slow"))).to_be_visible()
+    expect(sol.locator("section#linked-bugs")).to_have_count(0)
+    sol.goto("/incidents/2")
+    expect(sol.locator("section#linked-bugs")).to_contain_text("CHK-139")
+    expect(sol.locator('form[action="/bugs/link"]')).to_have_count(0)  # a stakeholder reads, never links
+    ezra.locator("section#linked-bugs").get_by_role("button", name="Unlink CHK-139").click()
+    expect(ezra.get_by_role("status")).to_contain_text("CHK-139 is linked to no incident (it was linked to #2)")
+
+
 def test_the_public_status_page_shows_the_open_incidents_public_update_and_not_its_internal_one(
     open_page: Callable[[], Page],
 ) -> None:
@@ -532,6 +586,7 @@ def test_a_person_sets_their_channels_and_choices_and_a_key_holder_sends_a_dead_
 
 AXE_PAGES = [*PAGES, "/decisions/3", "/ledger", "/password", "/bugs?status=done", "/public/checkout/bugs"]
 AXE_PAGES += ["/status/checkout/subscribe"]
+AXE_PAGES += ["/bugs?incident=2"]
 
 
 @pytest.mark.parametrize("width", [390, 1440])

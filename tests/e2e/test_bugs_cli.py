@@ -82,3 +82,27 @@ def test_a_live_github_import_and_publishing(
 
     code, out, _ = run(capsys, "bugs", "publish", "--as", "ezra")
     assert code == 0 and "published at /public/checkout/bugs" in out
+
+
+def test_link_a_bug_to_an_incident_list_by_incident_and_unlink(
+    initialised: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "bugs", "import", "github", str(shared_data("github/ants-issues.json")), "--as", "sam")[0] == 0
+    code, out, err = run(capsys, "incident", "open", "Pool workers stall", "--severity", "sev2", "--as", "ezra")
+    assert code == 0, err
+    key = "panjf2000/ants#31"
+
+    code, out, err = run(capsys, "bugs", "link", key, "1", "--as", "ezra")
+    assert code == 0 and out.strip() == f"{key} is linked to incident #1 Pool workers stall (investigating)", err
+    code, out, _ = run(capsys, "bugs", "list", "--incident", "1")
+    assert code == 0 and out.splitlines()[0].startswith("1 bugs") and "incident #1 Pool workers stall" in out
+    code, _, err = run(capsys, "bugs", "link", key, "1", "--as", "sol")
+    assert code == 1 and "refused: sol (stakeholder)" in err and "Traceback" not in err
+    code, _, err = run(capsys, "bugs", "link", key, "9", "--as", "ezra")
+    assert code == 1 and "error: no incident #9 in team checkout" in err
+    code, _, err = run(capsys, "bugs", "link", "NOPE-1", "1", "--as", "ezra")
+    assert code == 1 and "error: there is no bug 'NOPE-1' on team checkout's board" in err
+    code, out, _ = run(capsys, "bugs", "unlink", key, "--as", "ezra")
+    assert code == 0 and "is linked to no incident (it was linked to #1)" in out
+    code, out, _ = run(capsys, "audit", "verify")
+    assert code == 0 and "the tables match the chain" in out

@@ -97,6 +97,7 @@ def opened(cli: Cli, title: str, *extra: str) -> int:
         ("charter", "status"),
         ("bugs", "list", "--q", "refund"),
         ("bugs", "list", "--status", "open", "--component", "payments"),
+        ("bugs", "list", "--incident", "1"),
     ],
 )
 def test_json_over_http_is_the_local_json(
@@ -291,6 +292,24 @@ def test_bugs_are_imported_over_http_and_a_stakeholder_refused(cli: Cli) -> None
     assert json.loads(out)["total"] == len(issues)
     code, _, err = cli("sol", "bugs", "import", "github", str(export))
     assert code == 1 and "sol (stakeholder) has no right in team-process" in err
+
+
+def test_a_bug_whose_key_holds_a_slash_and_a_hash_is_linked_and_unlinked_over_http(cli: Cli) -> None:
+    export = shared_data("github/ants-issues.json")
+    assert cli("ezra", "bugs", "import", "github", str(export))[0] == 0
+    code, out, _ = cli("sol", "bugs", "list", "--q", "panjf2000/ants", "--limit", "1", "--json")
+    key = json.loads(out)["items"][0]["key"]
+    code, out, err = cli("ezra", "bugs", "link", key, "2")
+    assert code == 0, err
+    assert out.strip() == f"{key} is linked to incident #2 Search results are slow (identified)"
+    code, out, _ = cli("sol", "bugs", "list", "--incident", "2", "--json")
+    assert key in [bug["key"] for bug in json.loads(out)["items"]]
+    code, _, err = cli("sol", "bugs", "unlink", key)
+    assert code == 1 and "sol (stakeholder)" in err
+    code, _, err = cli("ezra", "bugs", "link", "NOPE-1", "2")
+    assert code == 1 and "error: there is no bug 'NOPE-1' on team checkout's board" in err
+    code, out, err = cli("ezra", "bugs", "unlink", key)
+    assert code == 0 and out.strip() == f"{key} is linked to no incident (it was linked to #2)"
 
 
 def test_amend_and_withdraw_over_http(cli: Cli) -> None:

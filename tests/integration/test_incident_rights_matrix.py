@@ -6,12 +6,14 @@ the incident page offers a form exactly when the handler accepts it."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from remit import capabilities  # noqa: F401 - registers the handlers
 from remit.charter import ROLES, Person, Right, load_preset, preset_names, teams
+from remit.charter.model import READ_ONLY_ROLES
 from remit.charter.render import render_charter
 from remit.incidents import abilities
 from remit.incidents.commands import (
@@ -25,9 +27,22 @@ from remit.incidents.commands import (
 from remit.kernel.commands import Command, act
 from remit.kernel.errors import RightsRefused
 from remit.kernel.uow import Store
+from remit.tracker import board
+from remit.tracker.commands import ImportIssues, IssueIn, LinkBug
 
 TEAM = "matrix"
 URL = "https://wiki.example.com/postmortems/1"
+WHEN = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def import_one_bug_each(store: Store, preset: str) -> None:
+    """A bug per role on the board (``MX-<role>``), imported by the team-process owner."""
+    issues = [
+        IssueIn(key=f"MX-{role}", title=role, status="Open", category="open", created=WHEN, updated=WHEN, url=URL)
+        for role in ROLES
+    ]
+    owner = load_preset(preset).domains["team-process"].deciders[0]
+    act(store, TEAM, owner, ImportIssues(tracker="jira", origin="the matrix", issues=issues))
 
 
 def accepted(store: Store, handle: str, command: Command[Any]) -> bool:
@@ -51,17 +66,21 @@ def test_every_incident_action_for_every_role_is_allowed_or_refused_as_the_chart
     )
     rights = base.domains["incident-response"]
     owner = rights.deciders[0]
+    import_one_bug_each(store, preset)
     wrong: list[str] = []
     for role in ROLES:
         grant = rights.grant(role)
         owns = grant is not None and grant.right is Right.DECIDE
         consulted = grant is not None and grant.right is Right.CONSULT
+        responds = grant is not None and grant.right.may_take_position and role not in READ_ONLY_ROLES
         opened = accepted(store, role, OpenIncident(title=f"by {role}", severity="sev3"))
         if opened != owns:
             wrong.append(f"{role} open: accepted={opened}, the charter says {owns}")
         number = act(store, TEAM, owner, OpenIncident(title=f"for {role}", severity="sev3")).number
         can = abilities.incident_page(uow=store.uow(), team=TEAM, handle=role, number=number).can
+        links = board.may_link(uow=store.uow(), team=TEAM, handle=role, number=number)
         tries: list[tuple[str, bool, bool, Command[Any]]] = [
+            ("link a bug", responds, links, LinkBug(key=f"MX-{role}", incident=number)),
             ("severity", owns, can.severity, UpdateIncident(number=number, severity="sev1")),
             ("status", owns, can.status, UpdateIncident(number=number, status="identified")),
             ("message", owns, can.update, UpdateIncident(number=number, message="an internal note")),
@@ -98,5 +117,8 @@ def test_the_commander_the_owner_names_runs_the_incident_but_names_no_one(store:
     assert accepted(store, "engineer", UpdateIncident(number=number, severity="sev1", status="identified"))
     assert not accepted(store, "engineer", NameCommander(number=number, handle="tech-lead"))
     assert not accepted(store, "engineer", OpenIncident(title="another", severity="sev4"))
+    import_one_bug_each(store, preset)
+    assert board.may_link(uow=store.uow(), team=TEAM, handle="engineer", number=number)  # as its commander
+    assert accepted(store, "engineer", LinkBug(key="MX-engineer", incident=number))
     assert accepted(store, "engineer", ResolveIncident(number=number))
     assert accepted(store, "engineer", LinkPostmortem(number=number, url=URL))

@@ -233,7 +233,7 @@ def test_the_api_imports_a_raw_export_and_refuses_a_stakeholder(api: Api):
 def test_the_public_board_shows_only_the_boards_fields_and_only_when_published(api: Api):
     public = api.client.get(f"/api/v1/public/{DEMO_TEAM}/bugs", params={"q": "CHK-142"})
     assert public.status_code == 200
-    assert set(public.json()["items"][0]) == {"key", "title", "status", "category", "updated", "url"}
+    assert set(public.json()["items"][0]) == {"key", "title", "status", "category", "updated", "url", "incident"}
     page = api.client.get(f"/public/{DEMO_TEAM}/bugs")
     assert page.status_code == 200 and "CHK-142" in page.text and "northwind" not in page.text
     assert api.client.post("/api/v1/bugs/board", json={"published": False}, headers=api.as_("ezra")).status_code == 200

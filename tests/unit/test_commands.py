@@ -34,7 +34,8 @@ def test_the_api_request_bodies_are_the_commands() -> None:
     schemas = document["components"]["schemas"]
     assert ROUTES, "no command routes declared"
     for command, route in ROUTES.items():
-        operation = document["paths"]["/api/v1" + route.path][route.method.lower()]
+        path = route.path.replace(":path}", "}")  # {key:path} (a bug's key may hold "/") is {key} in the document
+        operation = document["paths"]["/api/v1" + path][route.method.lower()]
         fields = set(command.model_fields) - set(route.params) - {"source"}
         if not fields:
             assert "requestBody" not in operation, command.__name__

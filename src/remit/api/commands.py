@@ -14,6 +14,7 @@ import inspect
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Path
 from fastapi.responses import JSONResponse
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from remit.api.deps import Write
 from remit.kernel.commands import Command
 
-PARAM = re.compile(r"{(\w+)}")
+PARAM = re.compile(r"{(\w+)(?::path)?}")  # {number}, or {key:path} for a text that may hold "/" (a bug's key)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,9 @@ class Route:
         return PARAM.findall(self.path)
 
     def url(self, command: Command[Any]) -> str:
-        return self.path.format(**{name: getattr(command, name) for name in self.params})
+        """The path for ``command``: each parameter quoted whole ("panjf2000/ants#12" as one segment's text)."""
+        values = {name: quote(str(getattr(command, name)), safe="") for name in self.params}
+        return PARAM.sub(lambda found: values[found.group(1)], self.path)
 
     def body(self, command: Command[Any]) -> dict[str, Any]:
         return command.model_dump(mode="json", exclude=set(self.params), exclude_defaults=False)
@@ -61,10 +64,12 @@ def body_model(command: type[Command[Any]], params: tuple[str, ...]) -> type[Bas
 
 
 def _path_type(command: type[Command[Any]], name: str) -> Any:
-    """A path parameter: a number (``{number}``), or a name the command checks itself (``{component}``)."""
-    if command.model_fields[name].annotation is int:
+    """A path parameter: a number (``{number}``), or a text the command's own field checks (a component's
+    name, a bug's key)."""
+    info = command.model_fields.get(name)
+    if info is None or info.annotation is int:
         return Annotated[int, Path(ge=1, le=2**31 - 1, description=_described(command, name))]
-    return Annotated[str, Path(max_length=100, description=_described(command, name))]
+    return Annotated[str, Path(max_length=200, description=_described(command, name))]
 
 
 def route(
@@ -97,11 +102,7 @@ def route(
             else []
         ),
         *(
-            inspect.Parameter(
-                name,
-                inspect.Parameter.KEYWORD_ONLY,
-                annotation=_path_type(command, name),
-            )
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=_path_type(command, name))
             for name in params
         ),
     ]

@@ -120,8 +120,8 @@ class Writer:
         return JSONResponse(as_json(result), status_code=status)
 
 
-def get_writer(request: Request, store: StoreDep, caller: Caller, key: IdempotencyKey = None) -> Writer:
-    return Writer(request, store, caller, key)
+def get_writer(request: Request, store: StoreDep, caller: Caller, idempotency_key: IdempotencyKey = None) -> Writer:
+    return Writer(request, store, caller, idempotency_key)  # not `key`: a route's path may name a bug's key
 
 
 Write = Annotated[Writer, Depends(get_writer)]

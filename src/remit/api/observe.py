@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -137,38 +138,45 @@ class TooLarge(HTTPException):
 class BodyLimit:
     """Refuse bodies over ``limit`` bytes with 413 in Remit's error format: at once when the declared
     length is too big, or as soon as a streamed body goes over. (Starlette's own limiter answers in
-    plain text, which would break the API's one error shape.)"""
+    plain text, which would break the API's one error shape.) ``wider``: paths that take more (a tracker's
+    export, uploaded whole). A browser's form over the limit is refused by the app's error page, in HTML."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, wider: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.wider = dict(wider or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.limit:
+        limit = self.wider.get(scope["path"], self.limit)
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length", b"")
+        page = not scope["path"].startswith("/api") and b"text/html" in headers.get(b"accept", b"")
+        if declared.isdigit() and int(declared) > limit and not page:
             body = json.dumps(
                 {
                     "code": "too_large",
-                    "message": f"the request body is {int(declared)} bytes; the limit is {self.limit}",
+                    "message": f"the request body is {int(declared)} bytes; the limit is {limit}",
                     "hint": "send less: long evidence belongs in a linked document",
                 }
             ).encode()
-            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-            await send({"type": "http.response.start", "status": 413, "headers": headers})
+            headers_out = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 413, "headers": headers_out})
             await send({"type": "http.response.body", "body": body})
             return
-        seen = 0
+        seen = int(declared) if declared.isdigit() and int(declared) > limit else 0  # a page: refused on reading
 
         async def counted() -> Message:
             nonlocal seen
+            if seen > limit:
+                raise TooLarge(limit)
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise TooLarge(self.limit)
+                if seen > limit:
+                    raise TooLarge(limit)
             return message
 
         await self.app(scope, counted, send)

@@ -41,6 +41,7 @@ class Action(StrEnum):
     SET_COMPONENT_STATUS = "set-component-status"
     MANAGE_MAINTENANCE = "manage-maintenance"
     MANAGE_STATUS_SUBSCRIBERS = "manage-status-subscribers"  # see and remove the status page's subscribers
+    LINK_BUG = "link-bug-to-incident"
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,17 @@ def consulted(s: Standing) -> Denial | None:
     )
 
 
+def responder(s: Standing) -> Denial | None:
+    """Linking a bug to an incident (or unlinking it): whoever takes part in incident response (its deciders,
+    blockers, voices and consulted roles: the EM, the PM), or the commander named for that incident."""
+    if s.commander:
+        return None
+    refused = takes_part(s)
+    if refused is None:
+        return None
+    return Denial(refused.why, f"{refused.hint}; the incident's commander may link bugs to it too")
+
+
 RIGHTS: dict[Action, Requirement] = {
     Action.OPEN_DECISION: takes_part,
     Action.RECORD_POSITION: takes_part,
@@ -182,6 +194,9 @@ RIGHTS: dict[Action, Requirement] = {
     Action.MANAGE_MAINTENANCE: owner_side("schedule or move a maintenance", commander=False),
     # The status page's subscribers (status/): the incident-response domain's key holders, who speak to them.
     Action.MANAGE_STATUS_SUBSCRIBERS: owner_side("manage the status page's subscribers", commander=False),
+    # A bug's linked incident says something about the incident (and shows on the public board beside the bug):
+    # those who respond to it say it, in incident-response (``tracker/links.py``).
+    Action.LINK_BUG: responder,
 }
 MANAGING_DOMAINS = ("charter", "team-process")  # who keeps the team's rules keeps its notifications running
 

@@ -11,7 +11,8 @@ from remit.charter.enforce import acting, domain_rights, team_charter
 from remit.charter.model import READ_ONLY_ROLES
 from remit.charter.rights import Action, Standing, allows
 from remit.charter.tables import PersonRow
-from remit.incidents.handlers import DOMAIN, load_incident, unseen_here
+from remit.incidents.acting import DOMAIN, load_incident
+from remit.incidents.handlers import unseen_here
 from remit.incidents.model import MOVES, Status
 from remit.incidents.queries import show_incident
 from remit.incidents.views import IncidentView

@@ -1,20 +1,19 @@
-"""One handler per incident command. Each locks the team, works out who acts in which role in the charter's
-``incident-response`` domain, checks the rights table (a refusal is a boundary crossing on the record),
-writes the incident and a line of its timeline, and records the event; ``incidents/subscribers.py`` tells
-and asks people in the same transaction."""
+"""One handler per incident command. Each starts the same way (``incidents/acting.py``: the team locked, who
+acts in which role in the charter's ``incident-response`` domain, the incident, the rights table's check, a
+refusal being a boundary crossing on the record), then writes the incident and a line of its timeline, and
+records the event; ``incidents/subscribers.py`` tells and asks people in the same transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select, update
 
-from remit.charter import DomainRights, Right
-from remit.charter.enforce import Actor, acting, check, domain_rights, team_charter
+from remit.charter import Right
+from remit.charter.enforce import check, team_charter
 from remit.charter.model import READ_ONLY_ROLES
 from remit.charter.rights import Action
 from remit.charter.tables import PersonRow
 from remit.incidents import subscribers  # noqa: F401 - the notices hear the events raised here
+from remit.incidents.acting import Acting, check_on, load_incident, on_incident, start
 from remit.incidents.commands import (
     AnswerImpact,
     LinkPostmortem,
@@ -33,40 +32,9 @@ from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
-DOMAIN = "incident-response"
-
-
-@dataclass(frozen=True)
-class Acting:
-    team: TeamRow
-    rights: DomainRights
-    who: Actor
-
-
-def start(uow: UnitOfWork, caller: Caller) -> Acting:
-    """The team locked, its charter's incident-response rights, and the caller in their strongest role there."""
-    team = uow.team(caller.team)
-    _version, charter = team_charter(uow, team)
-    rights = domain_rights(charter, DOMAIN)
-    return Acting(team, rights, acting(uow, team, charter, rights, caller.handle))
-
-
-def load_incident(uow: UnitOfWork, team: TeamRow, number: int) -> IncidentRow:
-    row = uow.session.scalars(
-        select(IncidentRow).where(IncidentRow.team_id == team.id, IncidentRow.number == number)
-    ).one_or_none()
-    if row is None:
-        raise NotFound(f"no incident #{number} in team {team.name}", hint="`remit incident list` shows them")
-    return row
-
 
 def handle_of(uow: UnitOfWork, person_id: int) -> str:
     return uow.session.get_one(PersonRow, person_id).handle
-
-
-def check_on(uow: UnitOfWork, a: Acting, action: Action, incident: IncidentRow) -> None:
-    commands = incident.commander_id == a.who.person_id
-    check(a.team, action, a.who, a.rights, number=incident.number, commander=commands, incident_id=incident.id)
 
 
 def line(
@@ -144,22 +112,21 @@ def open_incident(uow: UnitOfWork, caller: Caller, command: OpenIncident) -> Inc
             command.message,
             command.public,
         )
-        uow.record(a.team, opened, actor=a.who.handle)
+        a.record(uow, opened)
         return done(uow, incident, written)
 
 
 @COMMANDS.handles(UpdateIncident)
 def update_incident(uow: UnitOfWork, caller: Caller, command: UpdateIncident) -> IncidentDone:
     with uow:
-        a = start(uow, caller)
-        incident = load_incident(uow, a.team, command.number)
+        a, incident = on_incident(uow, caller, command.number)  # an empty update is bad input before a refusal
         if command.status is None and command.severity is None and not command.message:
             raise InvalidInput("the update says nothing", hint="give a status, a severity or a message")
         if command.severity is not None:
-            check_on(uow, a, Action.CHANGE_INCIDENT_SEVERITY, incident)
+            check_on(a, Action.CHANGE_INCIDENT_SEVERITY, incident)
         if command.status is not None:
-            check_on(uow, a, Action.CHANGE_INCIDENT_STATUS, incident)
-        check_on(uow, a, Action.POST_INCIDENT_UPDATE, incident)
+            check_on(a, Action.CHANGE_INCIDENT_STATUS, incident)
+        check_on(a, Action.POST_INCIDENT_UPDATE, incident)
         public_needs_text(command.message, command.public)
         return changed(uow, a, incident, command.status, command.severity, command.message, command.public)
 
@@ -196,16 +163,14 @@ def changed(
     event = IncidentUpdated(
         incident.number, written.id, a.who.role, text, public, incident.status, incident.severity, **moved
     )
-    uow.record(a.team, event, actor=a.who.handle)
+    a.record(uow, event)
     return done(uow, incident, written)
 
 
 @COMMANDS.handles(ResolveIncident)
 def resolve_incident(uow: UnitOfWork, caller: Caller, command: ResolveIncident) -> IncidentDone:
     with uow:
-        a = start(uow, caller)
-        incident = load_incident(uow, a.team, command.number)
-        check_on(uow, a, Action.RESOLVE_INCIDENT, incident)
+        a, incident = on_incident(uow, caller, command.number, Action.RESOLVE_INCIDENT)
         public_needs_text(command.message, command.public)
         return changed(uow, a, incident, Status.RESOLVED, None, command.message, command.public)
 
@@ -213,9 +178,7 @@ def resolve_incident(uow: UnitOfWork, caller: Caller, command: ResolveIncident) 
 @COMMANDS.handles(NameCommander)
 def name_commander(uow: UnitOfWork, caller: Caller, command: NameCommander) -> IncidentDone:
     with uow:
-        a = start(uow, caller)
-        incident = load_incident(uow, a.team, command.number)
-        check_on(uow, a, Action.NAME_COMMANDER, incident)
+        a, incident = on_incident(uow, caller, command.number, Action.NAME_COMMANDER)
         _version, charter = team_charter(uow, a.team)
         person = charter.person(command.handle)
         row = uow.session.scalars(
@@ -238,28 +201,24 @@ def name_commander(uow: UnitOfWork, caller: Caller, command: NameCommander) -> I
             raise InvalidInput(f"{command.handle} already commands incident #{incident.number}", field="handle")
         incident.commander_id = row.id
         written = line(uow, a, incident, UpdateKind.COMMANDER, f"{command.handle} is the commander", False)
-        uow.record(a.team, CommanderNamed(incident.number, written.id, command.handle, a.who.role), actor=a.who.handle)
+        a.record(uow, CommanderNamed(incident.number, written.id, command.handle, a.who.role))
         return done(uow, incident, written)
 
 
 @COMMANDS.handles(AnswerImpact)
 def answer_impact(uow: UnitOfWork, caller: Caller, command: AnswerImpact) -> IncidentDone:
     with uow:
-        a = start(uow, caller)
-        incident = load_incident(uow, a.team, command.number)
-        check_on(uow, a, Action.ANSWER_IMPACT, incident)
+        a, incident = on_incident(uow, caller, command.number, Action.ANSWER_IMPACT)
         incident.impact, incident.impact_by_id, incident.impact_at = command.impact, a.who.person_id, uow.now
         written = line(uow, a, incident, UpdateKind.IMPACT, command.impact, False)
-        uow.record(a.team, ImpactAnswered(incident.number, written.id, a.who.role, command.impact), actor=a.who.handle)
+        a.record(uow, ImpactAnswered(incident.number, written.id, a.who.role, command.impact))
         return done(uow, incident, written)
 
 
 @COMMANDS.handles(LinkPostmortem)
 def link_postmortem(uow: UnitOfWork, caller: Caller, command: LinkPostmortem) -> IncidentDone:
     with uow:
-        a = start(uow, caller)
-        incident = load_incident(uow, a.team, command.number)
-        check_on(uow, a, Action.LINK_POSTMORTEM, incident)
+        a, incident = on_incident(uow, caller, command.number, Action.LINK_POSTMORTEM)
         if Status(incident.status) not in CLOSED:
             raise InvalidInput(
                 f"incident #{incident.number} is {incident.status}: resolve it before linking its postmortem",
@@ -272,7 +231,7 @@ def link_postmortem(uow: UnitOfWork, caller: Caller, command: LinkPostmortem) ->
         linked = PostmortemLinked(
             incident.number, written.id, a.who.role, command.url, status_from, incident.status, command.public
         )
-        uow.record(a.team, linked, actor=a.who.handle)
+        a.record(uow, linked)
         return done(uow, incident, written)
 
 

@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from remit.charter.tables import CrossingRow, PersonRow
+from remit.incidents.acting import load_incident
 from remit.incidents.model import CLOSED, OPEN, Severity
 from remit.incidents.tables import IncidentNoticeRow, IncidentRow, IncidentUpdateRow
 from remit.incidents.timings import SeverityTimings, by_severity, timings
 from remit.incidents.views import Concern, CrossingEntry, Impact, IncidentSummary, IncidentView, TimelineEntry
-from remit.kernel.errors import NotFound
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 
@@ -39,15 +39,6 @@ def _summary(row: IncidentRow, handles: dict[int, str]) -> IncidentSummary:
     )
 
 
-def _incident(uow: UnitOfWork, team: TeamRow, number: int) -> IncidentRow:
-    row = uow.session.scalars(
-        select(IncidentRow).where(IncidentRow.team_id == team.id, IncidentRow.number == number)
-    ).one_or_none()
-    if row is None:
-        raise NotFound(f"no incident #{number} in team {team.name}", hint="`remit incident list` shows them")
-    return row
-
-
 def _timeline(uow: UnitOfWork, incident_id: int, handles: dict[int, str]) -> list[TimelineEntry]:
     rows = uow.session.scalars(
         select(IncidentUpdateRow).where(IncidentUpdateRow.incident_id == incident_id).order_by(IncidentUpdateRow.id)
@@ -73,7 +64,7 @@ def _timeline(uow: UnitOfWork, incident_id: int, handles: dict[int, str]) -> lis
 def show_incident(*, uow: UnitOfWork, team: str, number: int) -> IncidentView:
     with uow.reading():
         team_row = uow.team(team, lock=False)
-        row = _incident(uow, team_row, number)
+        row = load_incident(uow, team_row, number)
         handles = _handles(uow, team_row)
         timeline = _timeline(uow, row.id, handles)
         asked = uow.session.execute(

@@ -28,7 +28,7 @@ from remit.incidents.model import Severity
 from remit.incidents.results import IncidentDone
 from remit.kernel.commands import Command, SignedIn, build
 from remit.kernel.errors import InvalidInput, RightsRefused
-from remit.web.panels import Panel, queue_panel
+from remit.web.panels import Panel, incident_panels, queue_panel
 from remit.web.render import ENV, PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of
 
@@ -120,6 +120,7 @@ def _page(request: Request, who: SignedIn, number: int, refused: Refused | None 
         can=found.can,
         severities=SEVERITIES,
         refused=refused,
+        panels=incident_panels(request, who, number),
     )
 
 

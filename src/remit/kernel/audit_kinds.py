@@ -12,6 +12,8 @@ class AuditKind(StrEnum):
     ACTION_REFUSED = "ActionRefused"
     BUG_BOARD_PUBLISHED = "BugBoardPublished"
     BUG_BOARD_UNPUBLISHED = "BugBoardUnpublished"
+    BUG_LINKED = "BugLinked"
+    BUG_UNLINKED = "BugUnlinked"
     CHANNEL_ADDED = "ChannelAdded"
     CHANNEL_REMOVED = "ChannelRemoved"
     CHARTER_ADOPTED = "CharterAdopted"

@@ -42,7 +42,7 @@ from remit.status.maintenance import maintenance_lines
 from remit.status.sections import sections
 from remit.tracker import web as board_pages
 from remit.tracker.board import Search
-from remit.tracker.events import BugBoardPublished, BugBoardUnpublished, IssuesImported
+from remit.tracker.events import BugBoardPublished, BugBoardUnpublished, BugLinked, BugUnlinked, IssuesImported
 from remit.web.render import ENV, HEADERS
 
 log = logging.getLogger("remit.status")
@@ -58,7 +58,7 @@ EVENTS: tuple[type[Event], ...] = (
     MaintenanceScheduled,
     MaintenanceUpdated,
 )
-EVENTS += (IssuesImported, BugBoardPublished, BugBoardUnpublished)  # and the published bug board
+EVENTS += (IssuesImported, BugBoardPublished, BugBoardUnpublished, BugLinked, BugUnlinked)  # the published bug board
 PAGE = "page"  # the key of the HTML page among a team's bodies
 BOARD = "public-bugs"  # the key of the published bug board's page
 HTML = "text/html; charset=utf-8"

@@ -15,14 +15,18 @@ from remit.api.schemas import ERRORS, WRITE_ERRORS, Limit
 from remit.integrations import github, jira
 from remit.integrations.issues import Source
 from remit.tracker import board
-from remit.tracker.commands import ImportIssues, PublishBoard, import_command
+from remit.tracker.commands import ImportIssues, LinkBug, PublishBoard, UnlinkBug, import_command
+from remit.tracker.views import UPLOAD_LIMIT
 
 router = APIRouter(prefix="/api/v1", tags=["bugs"])
 route(router, "POST", "/bugs/imports", ImportIssues, responses=WRITE_ERRORS)
 route(router, "POST", "/bugs/board", PublishBoard, responses=WRITE_ERRORS)
+route(router, "POST", "/bugs/{key:path}/incident", LinkBug, responses=WRITE_ERRORS)
+route(router, "DELETE", "/bugs/{key:path}/incident", UnlinkBug, responses=WRITE_ERRORS)
 Filter = Annotated[str, Query(max_length=200)]
 Status = Annotated[Literal["", "open", "in-progress", "done"], Query(description="where the bugs stand")]
 READERS = {Source.GITHUB: github.read, Source.JIRA: jira.read}
+UPLOAD_PATHS = {f"/api/v1/bugs/import/{source.value}": UPLOAD_LIMIT for source in Source}  # over the 1 MB default
 RAW_BODY = {
     "requestBody": {
         "required": True,
@@ -46,10 +50,11 @@ def list_bugs(
     component: Filter = "",
     customer: Filter = "",
     status: Status = "",
+    incident: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="only bugs linked to it")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Limit = board.PAGE,
 ) -> dict[str, Any]:
-    search = board.Search(q, label, component, customer, status)
+    search = board.Search(q, label, component, customer, status, incident)
     found = board.board(
         uow=store.uow(), team=caller.team, search=search, limit=limit, offset=decode_cursor(cursor) or 0
     )
@@ -75,7 +80,7 @@ def _import_raw(write: Write, source: Source, data: bytes) -> JSONResponse:
 @router.get(
     "/public/{team}/bugs",
     responses={404: ERRORS[404], 422: ERRORS[422]},
-    summary="A team's published bug board (no token): key, title, status, last update, link",
+    summary="A team's published bug board (no token): key, title, status, last update, link, linked incident",
 )
 def public_bugs(
     store: StoreDep,

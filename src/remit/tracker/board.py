@@ -10,13 +10,15 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 
 from remit.charter.enforce import team_charter
 from remit.charter.rights import Action, Standing, allows, strongest_first
+from remit.incidents.abilities import standing
+from remit.incidents.tables import IncidentRow
 from remit.integrations.issues import Category
 from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 from remit.tracker.commands import BOARD_DOMAIN
-from remit.tracker.tables import BugBoardRow, TrackedIssueRow
-from remit.tracker.views import Board, Bug
+from remit.tracker.tables import BugBoardRow, BugIncidentRow, TrackedIssueRow
+from remit.tracker.views import Board, Bug, LinkedIncident
 
 PAGE = 50
 MAX_PAGE = 200
@@ -33,6 +35,7 @@ class Search:
     component: str = ""
     customer: str = ""
     status: str = ""
+    incident: int | None = None  # only the bugs linked to this incident (by its number)
 
     def conditions(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
@@ -51,6 +54,13 @@ class Search:
                     f"unknown status '{self.status}'", hint=f"say {', '.join(CATEGORIES)}", field="status"
                 )
             found.append(TrackedIssueRow.category == self.status)
+        if self.incident is not None:
+            linked = (
+                select(BugIncidentRow.issue_id)
+                .join(IncidentRow, IncidentRow.id == BugIncidentRow.incident_id)
+                .where(IncidentRow.number == self.incident, IncidentRow.team_id == TrackedIssueRow.team_id)
+            )
+            found.append(TrackedIssueRow.id.in_(linked))
         return found
 
     def order(self) -> list[ColumnElement[Any]]:
@@ -63,7 +73,8 @@ class Search:
 
     @property
     def asked(self) -> bool:
-        return any((self.q.strip(), self.label.strip(), self.component.strip(), self.customer.strip(), self.status))
+        asked = (self.q.strip(), self.label.strip(), self.component.strip(), self.customer.strip(), self.status)
+        return any(asked) or self.incident is not None
 
 
 def _escaped(text: str) -> str:
@@ -86,7 +97,9 @@ def board(
         rows = uow.session.scalars(
             select(TrackedIssueRow).where(where).order_by(*search.order()).limit(limit + 1).offset(offset)
         ).all()
-        bugs = [_bug(row) for row in rows[:limit]]
+        shown = rows[:limit]
+        incidents = linked_incidents(uow, [row.id for row in shown])
+        bugs = [_bug(row, incidents.get(row.id)) for row in shown]
         counted = uow.session.execute(
             select(TrackedIssueRow.category, func.count()).where(where).group_by(TrackedIssueRow.category)
         ).all()
@@ -157,7 +170,26 @@ def abilities(*, uow: UnitOfWork, team: str, handle: str) -> BoardAbilities:
     return BoardAbilities(allows(Action.IMPORT_ISSUES, standing), allows(Action.PUBLISH_BOARD, standing))
 
 
-def _bug(row: TrackedIssueRow) -> Bug:
+def may_link(*, uow: UnitOfWork, team: str, handle: str, number: int) -> bool:
+    """Whether ``handle`` may link bugs to incident ``number`` (and unlink them), as the link's handler checks."""
+    with uow.reading():
+        found = standing(uow, team, handle, number)
+    return found is not None and allows(Action.LINK_BUG, found)
+
+
+def linked_incidents(uow: UnitOfWork, issue_ids: list[int]) -> dict[int, LinkedIncident]:
+    """The incident each of these bugs is linked to (bugs linked to none are not in the answer)."""
+    if not issue_ids:
+        return {}
+    rows = uow.session.execute(
+        select(BugIncidentRow.issue_id, IncidentRow.number, IncidentRow.title, IncidentRow.status)
+        .join(IncidentRow, IncidentRow.id == BugIncidentRow.incident_id)
+        .where(BugIncidentRow.issue_id.in_(issue_ids))
+    ).all()
+    return {issue_id: LinkedIncident(number, title, status) for issue_id, number, title, status in rows}
+
+
+def _bug(row: TrackedIssueRow, incident: LinkedIncident | None) -> Bug:
     return Bug(
         row.source,
         row.key,
@@ -173,4 +205,5 @@ def _bug(row: TrackedIssueRow) -> Bug:
         row.updated_at.isoformat(),
         row.resolved_at.isoformat() if row.resolved_at else None,
         row.url,
+        incident,
     )

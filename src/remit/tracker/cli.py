@@ -25,7 +25,7 @@ imports = typer.Typer(no_args_is_help=True, help="Import issues from a file or a
 bugs.add_typer(imports, name="import")
 
 As = Annotated[
-    str | None, typer.Option("--as", help="who imports (a handle on the roster); with --server, the token's person")
+    str | None, typer.Option("--as", help="who acts (a handle on the roster); with --server, the token's person")
 ]
 FileArg = Annotated[Path | None, typer.Argument(help="an export file (JSON, JSON lines, .gz)", show_default=False)]
 Json = Annotated[bool, typer.Option("--json")]
@@ -167,11 +167,15 @@ def list_bugs(
     component: Annotated[str, typer.Option("--component")] = "",
     customer: Annotated[str, typer.Option("--customer")] = "",
     status: Annotated[str, typer.Option("--status", help="open, in-progress or done")] = "",
+    incident: Annotated[
+        int | None, typer.Option("--incident", min=1, help="only the bugs linked to this incident")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=200)] = 50,
     json_out: Json = False,
 ) -> None:
-    """The team's bug board: where each bug stands, most recently updated first."""
-    asked = {"q": q, "label": label, "component": component, "customer": customer, "status": status}
+    """The team's bug board: where each bug stands, and its incident, most recently updated first."""
+    asked: dict[str, Any] = {"q": q, "label": label, "component": component, "customer": customer}
+    asked |= {"status": status, "incident": incident}
     found = ctx(typer_ctx).backend().bugs({**asked, "limit": limit})
     if json_out:
         emit_json(found)
@@ -190,6 +194,38 @@ def _print_board(found: dict[str, Any]) -> None:
             f"{bug['updated'][:10]}  {bug['title']}"
         )
         console.print(f"{'':<18} {bug['url']}", style="dim")
+        if bug.get("incident"):
+            linked = bug["incident"]
+            console.print(f"{'':<18} incident #{linked['number']} {linked['title']} ({linked['status']})")
+
+
+@bugs.command("link")
+def link(
+    typer_ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="the bug's key, e.g. STORM-10 or panjf2000/ants#12")],
+    incident: Annotated[int, typer.Argument(help="the incident's number", min=1)],
+    actor: As = None,
+) -> None:
+    """Link bug KEY to INCIDENT (a bug has one incident at most: linking it again moves it)."""
+    from remit.kernel.commands import build
+    from remit.tracker.commands import LinkBug
+
+    backend = ctx(typer_ctx).backend()
+    console.print(backend.act(backend.actor(actor), build(LinkBug, key=key, incident=incident))["sentence"])
+
+
+@bugs.command("unlink")
+def unlink(
+    typer_ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="the bug's key")],
+    actor: As = None,
+) -> None:
+    """Unlink bug KEY from its incident."""
+    from remit.kernel.commands import build
+    from remit.tracker.commands import UnlinkBug
+
+    backend = ctx(typer_ctx).backend()
+    console.print(backend.act(backend.actor(actor), build(UnlinkBug, key=key))["sentence"])
 
 
 @bugs.command("publish")

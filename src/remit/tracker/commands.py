@@ -12,7 +12,7 @@ from remit.charter.rights import Action
 from remit.integrations.issues import Category, Parsed, Source
 from remit.kernel.commands import Command, Moment, OneOf, Text, describe
 from remit.kernel.errors import InvalidInput
-from remit.tracker.views import BoardSetting, Imported
+from remit.tracker.views import BoardSetting, BugLink, Imported
 
 BOARD_DOMAIN = "team-process"  # the charter domain whose rights govern the board (charter/rights.py)
 MAX_ISSUES = 20_000
@@ -62,6 +62,26 @@ class PublishBoard(Command[BoardSetting]):
 
     action: ClassVar[str | None] = Action.PUBLISH_BOARD
     published: bool
+
+
+BugKey = Annotated[
+    str, Text("key", 200, one_line=True), Field(examples=["STORM-10"], description="the bug's key on the board")
+]
+
+
+class LinkBug(Command[BugLink]):
+    """Link a bug of the board to an incident of the team (a bug has one at most: linking it again moves it)."""
+
+    action: ClassVar[str | None] = Action.LINK_BUG
+    key: BugKey
+    incident: Annotated[int, Field(ge=1, le=2**31 - 1, description="the incident's number", examples=[3])]
+
+
+class UnlinkBug(Command[BugLink]):
+    """Unlink a bug of the board from its incident."""
+
+    action: ClassVar[str | None] = Action.LINK_BUG
+    key: BugKey
 
 
 def import_command(source: Source, origin: str, parsed: Parsed) -> ImportIssues:

@@ -1,6 +1,7 @@
 """The demo team's bugs: a handful written for the demo (a Jira-like tracker at tracker.example.com), imported
 by an engineer through the real handler, and the board published by the EM, so /bugs and the public board
-are alive on first run. Sol, the support lead the story refuses a release to, finds the refund bug here."""
+are alive on first run. Sol, the support lead the story refuses a release to, finds the refund bug here, and
+the incident it is linked to."""
 
 from __future__ import annotations
 
@@ -9,12 +10,24 @@ from datetime import datetime, timedelta
 from remit.integrations.issues import Category, Parsed, Source, TrackedIssue
 from remit.kernel.commands import act
 from remit.kernel.uow import Store
-from remit.tracker.commands import PublishBoard, import_command
+from remit.tracker.commands import LinkBug, PublishBoard, import_command
 
 TRACKER = "https://tracker.example.com/browse/"
 OPEN, WORKING, DONE = Category.OPEN, Category.IN_PROGRESS, Category.DONE
 # key, title, status, category, assignee, labels, components, priority, days since created, since updated
 BUGS = (
+    (
+        "CHK-144",
+        "Search takes seconds for two-word queries",
+        "In Progress",
+        WORKING,
+        "Theo Nguyen",
+        ("performance",),
+        ("search",),
+        "Critical",
+        1,
+        0.1,
+    ),
     (
         "CHK-142",
         "Refunds to expired cards fail without telling the customer",
@@ -126,8 +139,10 @@ def demo_bugs(now: datetime) -> Parsed:
     return parsed
 
 
-def seed_board(store: Store, team: str) -> None:
-    """Sam imports the bugs; Ezra, who owns the team's process, publishes the board."""
+def seed_board(store: Store, team: str, *, payments: int, search: int) -> None:
+    """Sam imports the bugs; Ezra, who owns the team's process, publishes the board. Sam, who commanded the
+    card-payments incident (``payments``), links the refund bug to it; Ezra links the slow-search bug to the
+    search incident still open (``search``)."""
     act(
         store,
         team,
@@ -137,3 +152,5 @@ def seed_board(store: Store, team: str) -> None:
         ),
     )
     act(store, team, "ezra", PublishBoard(published=True))
+    act(store, team, "sam", LinkBug(key="CHK-142", incident=payments))
+    act(store, team, "ezra", LinkBug(key="CHK-144", incident=search))

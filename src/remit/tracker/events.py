@@ -28,3 +28,22 @@ class BugBoardPublished(Event):
 @dataclass(frozen=True)
 class BugBoardUnpublished(Event):
     """The board is for the team's signed-in members again."""
+
+
+@dataclass(frozen=True)
+class BugLinked(Event):
+    """A bug of the board is linked to an incident (``previous``: the incident it was linked to before, if any)."""
+
+    source: str
+    key: str
+    incident: int
+    previous: int | None = None
+
+
+@dataclass(frozen=True)
+class BugUnlinked(Event):
+    """A bug of the board is linked to no incident any more."""
+
+    source: str
+    key: str
+    incident: int

@@ -54,3 +54,16 @@ class BugBoardRow(Base):
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_at: Mapped[datetime]
     changed_by: Mapped[str] = mapped_column(String(100))
+
+
+class BugIncidentRow(Base):
+    """A bug of the board linked to one incident of the team (at most one: linking again moves it). Kept by
+    the issue's row, which a re-import updates in place: the link outlives every re-import."""
+
+    __tablename__ = "bug_incidents"
+    __table_args__ = (Index("ix_bug_incidents_incident", "team_id", "incident_id"),)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("tracked_issues.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    linked_at: Mapped[datetime]
+    linked_by: Mapped[str] = mapped_column(String(100))

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 PUBLIC_FIELDS = ("key", "title", "status", "category", "updated", "url")  # what a published board shows
+UPLOAD_LIMIT = 20 * 1024 * 1024  # a tracker's export sent whole (the web form's file, the API's raw body)
+UPLOAD_WORDS = "20 MB"
 
 
 def public_path(team: str) -> str:
@@ -50,6 +52,46 @@ class BoardSetting:
 
 
 @dataclass(frozen=True)
+class LinkedIncident:
+    """The incident a bug is linked to, as the board shows it: its number, title and status. A published board
+    shows the same three, as the public status page names them (number, name, status): nothing internal."""
+
+    number: int
+    title: str
+    status: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def public(self) -> dict[str, Any]:
+        return {"number": self.number, "name": self.title, "status": self.status}
+
+
+@dataclass(frozen=True)
+class BugLink:
+    """A link's outcome: the bug, the incident it is linked to now (None: unlinked), the one before."""
+
+    source: str
+    key: str
+    incident: LinkedIncident | None
+    previous: int | None
+    changed: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        said = {"incident": self.incident.as_dict() if self.incident else None, "sentence": self.sentence}
+        return asdict(self) | said
+
+    @property
+    def sentence(self) -> str:
+        if self.incident is None:
+            return f"{self.key} is linked to no incident (it was linked to #{self.previous})"
+        now = f"{self.key} is linked to incident #{self.incident.number} {self.incident.title} ({self.incident.status})"
+        if not self.changed:
+            return f"{now}: it already was"
+        return now + (f", no longer to #{self.previous}" if self.previous is not None else "")
+
+
+@dataclass(frozen=True)
 class Bug:
     source: str
     key: str
@@ -65,12 +107,14 @@ class Bug:
     updated: str
     resolved: str | None
     url: str
+    incident: LinkedIncident | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def public(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in PUBLIC_FIELDS}
+        shown = {name: getattr(self, name) for name in PUBLIC_FIELDS}
+        return shown | {"incident": self.incident.public() if self.incident else None}
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ ADDED: dict[str, tuple[str, ...]] = {
     "0011": ("BugBoardPublished", "BugBoardUnpublished", "IssuesImported"),
     "0012": ("ComponentStatusSet", "MaintenanceScheduled", "MaintenanceUpdated"),
     "0013": ("StatusSubscribed", "StatusSubscriberRemoved", "StatusSubscriptionConfirmed", "StatusUnsubscribed"),
+    "0014": ("BugLinked", "BugUnlinked"),
 }
 
 
