@@ -172,7 +172,7 @@ def test_a_downgrade_below_the_kinds_the_chain_holds_is_refused_in_words(empty_d
     engine = make_engine(empty_database)
     try:
         upgrade(engine)
-        seed_demo(Store(engine, Clock()))  # the demo's incidents and bug board are on the chain
+        seed_demo(Store(engine, Clock()))  # the demo's incidents, bug board and status page are on the chain
         config = db._alembic_config()
         with pytest.raises(RuntimeError) as raised, engine.connect() as connection:
             if connection.dialect.name == "sqlite":
@@ -181,8 +181,8 @@ def test_a_downgrade_below_the_kinds_the_chain_holds_is_refused_in_words(empty_d
                 config.attributes["connection"] = connection
                 command.downgrade(config, "0004")
 
-        assert "cannot go below 0011" in str(raised.value)
-        assert "BugBoardPublished" in str(raised.value) and "append-only" in str(raised.value)
+        assert "cannot go below 0012" in str(raised.value)  # the demo's status page: maintenance, a component set
+        assert "MaintenanceScheduled" in str(raised.value) and "append-only" in str(raised.value)
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
