@@ -18,6 +18,7 @@ from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
+from remit.status import board
 from remit.status import maintenance as lifecycle
 from remit.status.commands import (
     DOMAIN,
@@ -85,8 +86,6 @@ def hand_state(uow: UnitOfWork, team: TeamRow, component: str) -> str:
 
 @COMMANDS.handles(SetComponentStatus)
 def set_component_status(uow: UnitOfWork, caller: Caller, command: SetComponentStatus) -> ComponentSet:
-    from remit.status import board  # the effective state, as the page will show it
-
     with uow:
         a = start(uow, caller, Action.SET_COMPONENT_STATUS)
         [component] = listed(a.charter, [command.component], "component")
