@@ -36,7 +36,7 @@ class LiveServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 30) -> LiveServer:
+    def start(self, timeout: float = 60) -> LiveServer:  # the demo's seed takes a while on a busy machine
         command = [REMIT, "--database", self.database, "serve", "--port", str(self.port)]
         command += ["--workers", str(self.workers)] + (["--demo"] if self.demo else [])
         output = self.log.open("ab") if self.log else subprocess.DEVNULL

@@ -6,19 +6,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from remit.charter.enforce import acting, domain_rights, team_charter
 from remit.charter.model import Charter
 from remit.charter.rights import Action, Standing, allows
-from remit.incidents.model import OPEN
-from remit.incidents.tables import IncidentRow
 from remit.kernel.errors import InvalidInput
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 from remit.status import queries
 from remit.status.commands import DOMAIN
-from remit.status.facts import iso, maintenances, public_maintenance
+from remit.status.facts import commands_an_open_incident, iso, maintenances, public_maintenance
 from remit.status.maintenance import MaintenanceStatus
 from remit.status.model import COMPONENT_STATUSES
 from remit.status.tables import MaintenanceRow
@@ -52,14 +48,7 @@ def standing(uow: UnitOfWork, team: TeamRow, charter: Charter, handle: str) -> S
         who = acting(uow, team, charter, rights, handle)
     except InvalidInput:
         return None
-    commands = uow.session.scalar(
-        select(IncidentRow.id).where(
-            IncidentRow.team_id == team.id,
-            IncidentRow.commander_id == who.person_id,
-            IncidentRow.status.in_([s.value for s in OPEN]),
-        )
-    )
-    return Standing(who.handle, who.role, rights, commander=commands is not None)
+    return Standing(who.handle, who.role, rights, commander=commands_an_open_incident(uow, team, who.person_id))
 
 
 def may_manage(*, uow: UnitOfWork, team: str, handle: str) -> bool:

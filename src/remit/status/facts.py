@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import select
 
 from remit.charter.model import Charter
+from remit.incidents.model import OPEN
+from remit.incidents.tables import IncidentRow
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 from remit.status import uptime
@@ -112,3 +114,17 @@ def team_facts(uow: UnitOfWork, team: TeamRow) -> PublicFacts:
     hands, spans = hand_history(uow, team)
     found = tuple(public_maintenance(row, lines, ()) for row, lines in maintenances(uow, team, public=True))
     return PublicFacts(hands, spans, found)
+
+
+def commands_an_open_incident(uow: UnitOfWork, team: TeamRow, person_id: int) -> bool:
+    """Whether the person is the commander of an open incident: they stand as a commander (``owner_side``)."""
+    found = uow.session.scalar(
+        select(IncidentRow.id)
+        .where(
+            IncidentRow.team_id == team.id,
+            IncidentRow.commander_id == person_id,
+            IncidentRow.status.in_([s.value for s in OPEN]),
+        )
+        .limit(1)
+    )
+    return found is not None

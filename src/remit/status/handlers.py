@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 
 from remit.charter import DomainRights
 from remit.charter.enforce import Actor, acting, check, domain_rights, team_charter
 from remit.charter.model import Charter
 from remit.charter.rights import Action
-from remit.incidents.model import OPEN
-from remit.incidents.tables import IncidentRow
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
-from remit.status import board
+from remit.status import board, facts
 from remit.status import maintenance as lifecycle
 from remit.status.commands import (
     DOMAIN,
@@ -48,16 +46,7 @@ def start(uow: UnitOfWork, caller: Caller, action: Action) -> Acting:
     _version, charter = team_charter(uow, team)
     rights = domain_rights(charter, DOMAIN)
     who = acting(uow, team, charter, rights, caller.handle, action=action)
-    commands = uow.session.scalar(
-        select(
-            exists().where(
-                IncidentRow.team_id == team.id,
-                IncidentRow.commander_id == who.person_id,
-                IncidentRow.status.in_([s.value for s in OPEN]),
-            )
-        )
-    )
-    check(team, action, who, rights, commander=bool(commands))
+    check(team, action, who, rights, commander=facts.commands_an_open_incident(uow, team, who.person_id))
     return Acting(team, charter, rights, who)
 
 
