@@ -79,7 +79,7 @@ def test_the_team_sets_a_component_and_runs_a_maintenance_from_the_command_line(
         code, _, err = run(capsys, "status", "maintenance", "update", "1", *step, "--as", "ezra")
         assert code == 0, err
     code, out, _ = run(capsys, "status", "maintenance", "list")
-    assert "  search    partial_outage (set by hand: partial_outage; Slow filters.)" in out
+    assert "  search  partial_outage (set by hand: partial_outage; Slow filters.)" in out
     assert "#1 Index rebuild — in_progress" in out and "in_progress (internal): zq-note: at 50%" in out
     code, out, _ = run(capsys, "status", "show", "--json")
     summary = json.loads(out)

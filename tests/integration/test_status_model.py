@@ -191,7 +191,7 @@ def test_a_cancelled_maintenance_is_completed_for_statuspage_and_takes_nothing_d
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"components": ["nope"]}, "components"),
+        ({"components": ["nope"]}, "components"),  # not on the page: neither the charter's nor an incident's
         ({"length": -0.5}, "scheduled_until"),
         ({"hours": -5}, "until"),
         ({"length": 24 * 40}, "scheduled_until"),
