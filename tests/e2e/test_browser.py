@@ -351,7 +351,7 @@ def test_the_em_sets_a_component_and_runs_a_maintenance_and_the_public_sees_only
     card.get_by_role("button", name="Set search").click()
     expect(ezra.get_by_role("status")).to_contain_text("search is set to partial_outage")
     form = ezra.locator('form[action="/manage/status/maintenances"]')
-    form.get_by_label("Name").fill("Checkout cache flush")
+    form.get_by_label("Name", exact=True).fill("Checkout cache flush")
     form.get_by_label("Components (names, comma-separated)").fill("checkout, ledger-db")
     form.get_by_label(re.compile("^Begins")).fill("in 2 days")
     form.get_by_label("Ends").fill("in 50 hours")
@@ -363,7 +363,7 @@ def test_the_em_sets_a_component_and_runs_a_maintenance_and_the_public_sees_only
     flush.get_by_role("button", name=re.compile("^Update")).click()
     expect(ezra.locator("main")).to_contain_text("zq-browser-note")  # the team reads its note
     bad = ezra.locator('form[action="/manage/status/maintenances"]')
-    bad.get_by_label("Name").fill("Nowhere")
+    bad.get_by_label("Name", exact=True).fill("Nowhere")
     bad.get_by_label("Components (names, comma-separated)").fill("nope")
     bad.get_by_label(re.compile("^Begins")).fill("in 1 day")
     bad.get_by_label("Ends").fill("in 2 days")
