@@ -21,6 +21,7 @@ from remit.incidents import subscribers as incident_subscribers
 from remit.notify import handlers as notify_handlers
 from remit.notify import replay as notify_replay
 from remit.status import handlers as status_handlers
+from remit.status import replay as status_replay
 from remit.tracker import handlers as tracker_handlers
 from remit.tracker import replay as tracker_replay
 
@@ -45,3 +46,4 @@ PROJECTORS.register("identity", identity_replay.PROJECTOR)
 PROJECTORS.register("notify", notify_replay.PROJECTOR)
 PROJECTORS.register("incidents", incident_replay.PROJECTOR)
 PROJECTORS.register("tracker", tracker_replay.PROJECTOR)
+PROJECTORS.register("status", status_replay.PROJECTOR)
