@@ -22,6 +22,7 @@ from remit.notify import handlers as notify_handlers
 from remit.notify import replay as notify_replay
 from remit.status import fanout as status_fanout
 from remit.status import handlers as status_handlers
+from remit.status import replay as status_replay
 from remit.status import subscription_handlers as status_subscription_handlers
 from remit.tracker import handlers as tracker_handlers
 from remit.tracker import links as tracker_links
@@ -51,3 +52,4 @@ PROJECTORS.register("identity", identity_replay.PROJECTOR)
 PROJECTORS.register("notify", notify_replay.PROJECTOR)
 PROJECTORS.register("incidents", incident_replay.PROJECTOR)
 PROJECTORS.register("tracker", tracker_replay.PROJECTOR)
+PROJECTORS.register("status", status_replay.PROJECTOR)

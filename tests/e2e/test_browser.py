@@ -432,6 +432,61 @@ def test_a_visitor_subscribes_from_the_status_page_and_confirms_with_the_link_se
     expect(visitor.locator("main")).to_contain_text("this link is not one we sent")
 
 
+def schedule(page: Page, name: str, components: str, begins: str, ends: str, message: str) -> None:
+    form = page.locator('form[action="/manage/status/maintenances"]')
+    form.get_by_label("Name", exact=True).fill(name)
+    form.get_by_label("Components (names, comma-separated)").fill(components)
+    form.get_by_label(re.compile("^Begins")).fill(begins)
+    form.get_by_label("Ends").fill(ends)
+    form.get_by_label("Announcement (public)").fill(message)
+    form.get_by_role("button", name="Schedule it").click()
+
+
+def test_the_em_sets_a_component_and_runs_a_maintenance_and_the_public_sees_only_what_was_published(
+    open_page: Callable[[], Page],
+) -> None:
+    """The EM sets search degraded with a note and announces a maintenance with an internal note, from the team's
+    status page (the nav links it for him, not for a stakeholder); a visitor's page shows the note, the
+    maintenance and each component's 90 days, never the private component or the internal note."""
+    ezra = open_page()
+    sign_in(ezra, "ezra")
+    ezra.get_by_role("navigation", name="Main").get_by_role("link", name="Status page").click()
+    expect(ezra.get_by_role("heading", name="Status page", level=1)).to_be_visible()
+    card = ezra.locator("#component-search")
+    card.get_by_label("State of search").select_option("partial_outage")
+    card.get_by_label("Public note").fill("Filters time out for some queries.")
+    card.get_by_role("button", name="Set search").click()
+    expect(ezra.get_by_role("status")).to_contain_text("search is set to partial_outage")
+    schedule(ezra, "Checkout cache flush", "checkout, ledger-db", "in 2 days", "in 50 hours", "Checkout may be slow.")
+    expect(ezra.get_by_role("status")).to_contain_text("is scheduled")
+    flush = ezra.locator(".card", has=ezra.get_by_role("heading", name=re.compile("Checkout cache flush")))
+    flush.get_by_label("Message").fill("zq-browser-note: warm the cache after")
+    flush.get_by_role("button", name=re.compile("^Update")).click()
+    expect(ezra.locator("main")).to_contain_text("zq-browser-note")  # the team reads its note
+    schedule(ezra, "Nowhere", "nope", "in 1 day", "in 2 days", "x")
+    expect(ezra.get_by_role("alert")).to_contain_text("not a component of the status page: nope")
+
+    sol = open_page()
+    sign_in(sol, "sol")
+    expect(sol.get_by_role("navigation", name="Main").get_by_role("link", name="Status page")).to_have_count(0)
+    sol.goto("/manage/status")
+    expect(sol.locator('form[action="/manage/status/components"]')).to_have_count(0)  # reads, never sets
+
+    visitor = open_page()
+    visitor.set_viewport_size({"width": 390, "height": 900})
+    visitor.goto("/status")
+    expect(visitor.get_by_text("Filters time out for some queries.")).to_be_visible()
+    upcoming = visitor.locator("section", has=visitor.get_by_role("heading", name="Scheduled maintenance"))
+    expect(upcoming.get_by_role("heading", name=re.compile("Checkout cache flush"))).to_be_visible()
+    expect(upcoming).to_contain_text("Checkout may be slow.")
+    bar = visitor.get_by_role("list", name=re.compile(r"^search: the last 90 days, [\d.]+ % uptime"))
+    expect(bar.locator("li")).to_have_count(90)
+    expect(bar.locator("li").last).to_have_attribute("title", re.compile(r"^\d{4}-\d{2}-\d{2}: partial outage"))
+    expect(visitor.locator("body")).not_to_contain_text("zq-browser-note")
+    expect(visitor.locator("body")).not_to_contain_text("ledger-db")
+    assert sideways(visitor) == 0
+
+
 PAGES = [
     "/",
     "/decisions",
@@ -450,6 +505,7 @@ PAGES = [
     "/incidents/2",
     "/bugs",
     "/status",
+    "/manage/status",
 ]
 PAGES += [  # the list as the insights' counts link to it: filtered, with the refused attempts, a bad filter
     "/decisions?domain=release&state=approved",

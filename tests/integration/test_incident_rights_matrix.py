@@ -122,3 +122,42 @@ def test_the_commander_the_owner_names_runs_the_incident_but_names_no_one(store:
     assert accepted(store, "engineer", LinkBug(key="MX-engineer", incident=number))
     assert accepted(store, "engineer", ResolveIncident(number=number))
     assert accepted(store, "engineer", LinkPostmortem(number=number, url=URL))
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_every_status_page_action_for_every_role_is_allowed_or_refused_as_the_charter_says(
+    store: Store, preset: str
+) -> None:
+    """Setting a component and managing maintenance are incident-response's owner side (a stakeholder never);
+    the team's status page offers the forms exactly when the handlers accept them."""
+    from datetime import timedelta
+
+    from remit.status import board
+    from remit.status.commands import ScheduleMaintenance, SetComponentStatus, UpdateMaintenance
+
+    base = load_preset(preset)
+    people = {role: Person(role, role, (role,)) for role in ROLES}
+    charter = replace(base, name=TEAM, preset=preset, people=people, status_components=("api",))
+    teams.init_team(uow=store.uow(), text=render_charter(charter, team=TEAM), source="remit.toml")
+    rights = base.domains["incident-response"]
+    owner = rights.deciders[0]
+    begins = store.clock() + timedelta(days=1)
+    window = {"scheduled_for": begins, "scheduled_until": begins + timedelta(hours=1)}
+    schedule = ScheduleMaintenance(name="Upgrade", components=["api"], message="Brief pause.", **window)
+    number = act(store, TEAM, owner, schedule).number
+    wrong: list[str] = []
+    for role in ROLES:
+        grant = rights.grant(role)
+        owns = grant is not None and grant.right is Right.DECIDE
+        view = board.manage_view(uow=store.uow(), team=TEAM, handle=role)
+        tries: list[tuple[str, bool, Command[Any]]] = [
+            ("set", view.may_set, SetComponentStatus(component="api", status="degraded_performance")),
+            ("schedule", view.may_manage, schedule),
+            ("update", view.may_manage, UpdateMaintenance(number=number, message="a note")),
+        ]
+        for what, offered, command in tries:
+            took = accepted(store, role, command)
+            if took != owns or offered != owns:
+                wrong.append(f"{role} {what}: accepted={took}, offered={offered}, the charter says {owns}")
+    assert wrong == []
+    assert "stakeholder" in ROLES

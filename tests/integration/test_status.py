@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -26,6 +27,7 @@ from remit.kernel.commands import act, build
 from remit.kernel.events import Bus
 from remit.kernel.uow import Store
 from remit.status import model
+from remit.status.commands import ScheduleMaintenance, SetComponentStatus, UpdateMaintenance
 from tests.conftest import team_text
 
 API = [
@@ -42,6 +44,8 @@ PUBLIC = ["/status", "/status/", "/status/checkout", *(f"/api/v2/{p}" for p in A
 PUBLIC += [f"/status/checkout/api/v2/{p}" for p in API]
 PUBLIC += [f"{at}history.{kind}" for at in ("/status/", "/status/checkout/", "/") for kind in ("atom", "rss")]
 SECRET = "zq-internal-7f3a"  # in every internal line
+HIDDEN = "zq-private-db"  # a private component: set by hand, named by an incident and by maintenance
+MAINTENANCE_NOTE = "zq-maint-internal-2d8e"  # a maintenance's internal note
 IMPACT = "zq-impact-9c2e"  # the PM's customer-impact answer
 POSTMORTEM = "https://wiki.example.com/zq-postmortem-4b1d"
 COMPONENT_KEYS = {
@@ -76,8 +80,9 @@ def page(store: Store) -> Iterator[Page]:
 
 def private_team(store: Store) -> Store:
     """A team full of private facts: internal lines, a commander, the PM's impact answer, a postmortem link."""
-    teams.init_team(uow=store.uow(), text=charter_with_status(), source="remit.toml")
-    payments = {"title": "Card payments failing", "severity": "sev2", "components": ["payments"]}
+    components = f'["checkout", "payments", "search", "{HIDDEN}"]\nprivate = ["{HIDDEN}"]'
+    teams.init_team(uow=store.uow(), text=charter_with_status(components=components), source="remit.toml")
+    payments = {"title": "Card payments failing", "severity": "sev2", "components": ["payments", HIDDEN]}
     first = act(store, "checkout", "ezra", build(OpenIncident, **payments, message="We are looking.", public=True))
     act(store, "checkout", "ezra", NameCommander(number=first.number, handle="sam"))
     act(store, "checkout", "priya", AnswerImpact(number=first.number, impact=f"EU checkouts {IMPACT}"))
@@ -89,11 +94,22 @@ def private_team(store: Store) -> Store:
     act(store, "checkout", "ezra", NameCommander(number=second.number, handle="sam"))
     act(store, "checkout", "ezra", UpdateIncident(number=second.number, message="Slower than usual.", public=True))
     act(store, "checkout", "ezra", UpdateIncident(number=second.number, message=f"index {SECRET}"))
+    act(store, "checkout", "ezra", SetComponentStatus(component=HIDDEN, status="major_outage", note=f"{HIDDEN} lag"))
+    window = {
+        "scheduled_for": store.clock() + timedelta(days=3),
+        "scheduled_until": store.clock() + timedelta(days=3, hours=1),
+    }
+    upgrade = {"name": "Payments upgrade", "components": ["payments", HIDDEN], "message": "Payments pause briefly."}
+    act(store, "checkout", "ezra", build(ScheduleMaintenance, **upgrade, **window))
+    act(store, "checkout", "ezra", UpdateMaintenance(number=1, message=f"runbook {MAINTENANCE_NOTE}"))
+    only_private = {"name": f"Rebuild {HIDDEN}", "components": [HIDDEN], "message": f"{HIDDEN} rebuild"}
+    act(store, "checkout", "ezra", build(ScheduleMaintenance, **only_private, **window))
     return store
 
 
 def test_no_public_endpoint_shows_anything_that_was_not_published(page: Page) -> None:
     private = [SECRET, IMPACT, POSTMORTEM, "zq-postmortem", "Sam Alvarez", "Ezra", "Priya", "commander"]
+    private += [HIDDEN, MAINTENANCE_NOTE]
     for path in PUBLIC:
         answer = page.client.get(path)
         assert answer.status_code == 200, path
@@ -126,7 +142,7 @@ def test_the_summary_is_statuspage_v2_field_for_field(page: Page) -> None:
     assert (incident["name"], incident["status"], incident["impact"]) == ("Search is slow", "investigating", "minor")
     assert [u["body"] for u in incident["incident_updates"]] == ["Slower than usual."]
     assert set(incident["incident_updates"][0]) == UPDATE_KEYS
-    assert summary["scheduled_maintenances"] == []
+    assert [m["name"] for m in summary["scheduled_maintenances"]] == ["Payments upgrade"]  # not the private one
 
 
 def test_every_document_has_the_page_and_the_incidents_carry_only_public_updates(page: Page) -> None:
@@ -147,8 +163,12 @@ def test_every_document_has_the_page_and_the_incidents_carry_only_public_updates
     ]
     assert [c["name"] for c in resolved["components"]] == ["payments"]
     assert [i["name"] for i in documents["incidents/unresolved.json"]["incidents"]] == ["Search is slow"]
-    for path in API[-3:]:
-        assert documents[path]["scheduled_maintenances"] == []
+    listed = {path: [m["name"] for m in documents[path]["scheduled_maintenances"]] for path in API[-3:]}
+    assert listed == {  # the maintenance of a private component only is not there
+        "scheduled-maintenances.json": ["Payments upgrade"],
+        "scheduled-maintenances/upcoming.json": ["Payments upgrade"],
+        "scheduled-maintenances/active.json": [],
+    }
 
 
 def test_a_conditional_request_gets_a_304_and_a_published_change_a_new_etag(page: Page) -> None:

@@ -191,7 +191,7 @@ def test_a_cancelled_maintenance_is_completed_for_statuspage_and_takes_nothing_d
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"components": ["nope"]}, "components"),
+        ({"components": ["nope"]}, "components"),  # not on the page: neither the charter's nor an incident's
         ({"length": -0.5}, "scheduled_until"),
         ({"hours": -5}, "until"),
         ({"length": 24 * 40}, "scheduled_until"),
@@ -256,3 +256,21 @@ def test_the_api_and_the_team_page(team: Team) -> None:
         "Scheduled maintenance" in team.client.get("/status").text
         and "Search reindex" in team.client.get("/status").text
     )
+
+
+def test_the_ledger_replays_the_status_page_and_finds_a_change_made_behind_its_back(team: Team) -> None:
+    from sqlalchemy import text
+
+    from remit.audit import replay
+
+    act(team.store, "checkout", "ezra", SetComponentStatus(component="search", status="major_outage", note="down"))
+    team.schedule()
+    act(team.store, "checkout", "ezra", UpdateMaintenance(number=1, status="cancelled", message="Postponed."))
+    [report] = replay.verify(uow=team.store.uow(), team="checkout")
+    assert report.ok and report.differences == []
+    with team.store.engine.begin() as connection:
+        connection.execute(text("UPDATE maintenances SET status = 'completed'"))
+        connection.execute(text("UPDATE status_component_states SET note = 'fine'"))
+    [report] = replay.verify(uow=team.store.uow(), team="checkout")
+    said = sorted(f"{d.table} {d.row} {d.field}" for d in report.differences)
+    assert said == ["maintenances maintenance #1 status", "status_component_states search note"]

@@ -25,8 +25,6 @@ READERS = ("priya", "victor", "sol")  # whom an incident asks or tells: each rea
 INCIDENTS = (
     (83, 2 + 10 / 60, Severity.SEV2, ["payments"], "Card payments declined by some banks",
      "Some card payments are declined; we are investigating.", "Card payments work again."),
-    (67, 0.75, Severity.SEV3, ["search"], "Search suggestions missing",
-     "Search suggestions do not appear; search itself works.", "Suggestions are back."),
     (52, 25 / 60, Severity.SEV1, ["checkout"], "Checkout unavailable",
      "Checkout fails for every customer; we are on it.", "Checkout works again."),
     (38, 3, Severity.SEV3, ["notifications"], "Order emails delayed",

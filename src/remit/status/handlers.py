@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 
 from remit.charter import DomainRights
 from remit.charter.enforce import Actor, acting, check, domain_rights, team_charter
 from remit.charter.model import Charter
 from remit.charter.rights import Action
-from remit.incidents.model import OPEN
 from remit.incidents.tables import IncidentRow
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
+from remit.status import board, facts
 from remit.status import maintenance as lifecycle
 from remit.status.commands import (
     DOMAIN,
@@ -47,27 +47,24 @@ def start(uow: UnitOfWork, caller: Caller, action: Action) -> Acting:
     _version, charter = team_charter(uow, team)
     rights = domain_rights(charter, DOMAIN)
     who = acting(uow, team, charter, rights, caller.handle, action=action)
-    commands = uow.session.scalar(
-        select(
-            exists().where(
-                IncidentRow.team_id == team.id,
-                IncidentRow.commander_id == who.person_id,
-                IncidentRow.status.in_([s.value for s in OPEN]),
-            )
-        )
-    )
-    check(team, action, who, rights, commander=bool(commands))
+    check(team, action, who, rights, commander=facts.commands_an_open_incident(uow, team, who.person_id))
     return Acting(team, charter, rights, who)
 
 
-def listed(charter: Charter, names: list[str], field: str) -> list[str]:
-    """``names``, each a component the charter's [status] lists, once."""
-    unknown = [name for name in names if name not in charter.status_components]
+def listed(uow: UnitOfWork, team: TeamRow, charter: Charter, names: list[str], field: str) -> list[str]:
+    """``names``, each a component the page lists (the charter's [status] components, or one an incident
+    named), once."""
+    named = {
+        c
+        for found in uow.session.scalars(select(IncidentRow.components).where(IncidentRow.team_id == team.id))
+        for c in found
+    }
+    known = [*charter.status_components, *sorted(named - set(charter.status_components))]
+    unknown = [name for name in names if name not in known]
     if unknown:
-        known = ", ".join(charter.status_components) or "none yet"
         raise InvalidInput(
             f"not a component of the status page: {', '.join(unknown)}",
-            hint=f"the components the charter's status table lists: {known}",
+            hint=f"the page's components (the charter's, then those incidents named): {', '.join(known) or 'none'}",
             field=field,
         )
     return list(dict.fromkeys(names))
@@ -85,11 +82,9 @@ def hand_state(uow: UnitOfWork, team: TeamRow, component: str) -> str:
 
 @COMMANDS.handles(SetComponentStatus)
 def set_component_status(uow: UnitOfWork, caller: Caller, command: SetComponentStatus) -> ComponentSet:
-    from remit.status import board  # the effective state, as the page will show it
-
     with uow:
         a = start(uow, caller, Action.SET_COMPONENT_STATUS)
-        [component] = listed(a.charter, [command.component], "component")
+        [component] = listed(uow, a.team, a.charter, [command.component], "component")
         before = hand_state(uow, a.team, component)
         row = ComponentStateRow(
             team_id=a.team.id,
@@ -148,7 +143,7 @@ def done(uow: UnitOfWork, row: MaintenanceRow, written: MaintenanceUpdateRow | N
 def schedule_maintenance(uow: UnitOfWork, caller: Caller, command: ScheduleMaintenance) -> MaintenanceDone:
     with uow:
         a = start(uow, caller, Action.MANAGE_MAINTENANCE)
-        components = listed(a.charter, command.components, "components")
+        components = listed(uow, a.team, a.charter, command.components, "components")
         lifecycle.check_window(command.scheduled_for, command.scheduled_until)
         if command.scheduled_until <= uow.now:
             raise InvalidInput(

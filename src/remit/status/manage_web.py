@@ -5,12 +5,13 @@ charter's incident-response domain lets act, and the handlers check again."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from remit.kernel.commands import SignedIn, build
+from remit.kernel.commands import Command, SignedIn, build
 from remit.kernel.errors import Conflict, InvalidInput, RemitError, RightsRefused
 from remit.status import board
 from remit.status import handlers as _handlers  # noqa: F401 - registers the handlers the forms dispatch to
@@ -21,6 +22,7 @@ from remit.web.render import PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+R = TypeVar("R")
 HERE = "/manage/status"
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Long = Annotated[str, Form(max_length=20_000)]
@@ -53,6 +55,19 @@ def _page(
     )
 
 
+def _acted(
+    request: Request, who: SignedIn, command: Callable[[], Command[R]], form: str, typed: dict[str, str]
+) -> R | Response:
+    """The command built and dispatched; a bad value (or a move that does not fit) is the page again with the
+    message at its form; a refusal (on the record as a boundary crossing) is a warning."""
+    try:
+        return act(request, who, command())
+    except (InvalidInput, Conflict) as error:
+        return _page(request, who, status=error.status, error=error, form=form, typed=typed)
+    except RightsRefused as error:
+        return redirect(HERE, flash=f"{error.message} ({error.hint})", warning=True)
+
+
 @router.get(HERE)
 def manage_page(request: Request, who: Viewer) -> HTMLResponse:
     return _page(request, who)
@@ -67,12 +82,15 @@ def set_component(
     note: Short = "",
 ) -> Response:
     typed = {"component": component, "status": status, "note": note}
-    try:
-        done = act(request, who, build(SetComponentStatus, component=component, status=status, note=note))
-    except InvalidInput as error:
-        return _page(request, who, status=422, error=error, form=f"component-{component}", typed=typed)
-    except RightsRefused as error:
-        return redirect(HERE, flash=f"{error.message} ({error.hint})", warning=True)
+    done = _acted(
+        request,
+        who,
+        lambda: build(SetComponentStatus, component=component, status=status, note=note),
+        f"component-{component}",
+        typed,
+    )
+    if isinstance(done, Response):
+        return done
     said = STATUS_WORDS[done.effective].lower()
     return redirect(HERE, flash=f"{done.component} is set to {done.status}; the public page shows it as {said}")
 
@@ -89,10 +107,10 @@ def schedule(
 ) -> Response:
     typed = {"name": name, "components": components, "scheduled_for": scheduled_for}
     typed |= {"scheduled_until": scheduled_until, "message": message}
-    store = store_of(request)
-    try:
-        now, zone = store.clock(), who.time_zone
-        command = build(
+    now, zone = store_of(request).clock(), who.time_zone
+
+    def command() -> ScheduleMaintenance:
+        return build(
             ScheduleMaintenance,
             name=name,
             components=[c.strip() for c in components.split(",") if c.strip()],
@@ -100,11 +118,10 @@ def schedule(
             scheduled_until=read_time(scheduled_until, now=now, zone=zone, field="scheduled_until"),
             message=message,
         )
-        done = act(request, who, command)
-    except InvalidInput as error:
-        return _page(request, who, status=422, error=error, form="schedule", typed=typed)
-    except RightsRefused as error:
-        return redirect(HERE, flash=f"{error.message} ({error.hint})", warning=True)
+
+    done = _acted(request, who, command, "schedule", typed)
+    if isinstance(done, Response):
+        return done
     return redirect(HERE, flash=f"maintenance #{done.number} is scheduled")
 
 
@@ -118,11 +135,13 @@ def update(
     public: Flag = "",
 ) -> Response:
     typed = {"status": status, "message": message, "public": public}
-    try:
-        command = build(UpdateMaintenance, number=number, status=status or None, message=message, public=bool(public))
-        done = act(request, who, command)
-    except (InvalidInput, Conflict) as error:
-        return _page(request, who, status=error.status, error=error, form=f"maintenance-{number}", typed=typed)
-    except RightsRefused as error:
-        return redirect(HERE, flash=f"{error.message} ({error.hint})", warning=True)
+    done = _acted(
+        request,
+        who,
+        lambda: build(UpdateMaintenance, number=number, status=status or None, message=message, public=bool(public)),
+        f"maintenance-{number}",
+        typed,
+    )
+    if isinstance(done, Response):
+        return done
     return redirect(HERE, flash=f"maintenance #{done.number} is {WORDS[MaintenanceStatus(done.status)].lower()}")

@@ -14,6 +14,7 @@ from remit.incidents.model import Severity, Status, component_status
 from remit.incidents.tables import IncidentRow, IncidentUpdateRow
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
+from remit.status import facts
 from remit.status.model import PublicIncident, PublicUpdate, Snapshot, components_of
 
 RECENT = timedelta(days=14)  # how long a resolved incident stays on the page
@@ -48,8 +49,6 @@ def snapshot(*, uow: UnitOfWork, team: str, url: str) -> Snapshot:
 
 def team_snapshot(uow: UnitOfWork, row: TeamRow, charter: Charter, *, url: str, public: bool = True) -> Snapshot:
     """The snapshot of a team read in ``uow``: for the public (no private component), or for the team."""
-    from remit.status import board  # the status page's own tables
-
     private = charter.status_private if public else ()
     incidents = uow.session.scalars(
         select(IncidentRow).where(IncidentRow.team_id == row.id).order_by(IncidentRow.number.desc())
@@ -77,7 +76,7 @@ def team_snapshot(uow: UnitOfWork, row: TeamRow, charter: Charter, *, url: str, 
         )
         for i in incidents
     )
-    facts = board.public_facts(uow, row, charter) if public else board.team_facts(uow, row)
+    found_facts = facts.public_facts(uow, row, charter) if public else facts.team_facts(uow, row)
     components = components_of(charter.status_components, found, private)
     return Snapshot(
         team=row.name,
@@ -93,9 +92,9 @@ def team_snapshot(uow: UnitOfWork, row: TeamRow, charter: Charter, *, url: str, 
             for g, members in charter.status_groups.items()
             if (kept := tuple(c for c in members if c in components))
         },
-        hands=facts.hands,
-        hand_spans=facts.hand_spans,
-        maintenances=facts.maintenances,
+        hands=found_facts.hands,
+        hand_spans=found_facts.hand_spans,
+        maintenances=found_facts.maintenances,
     )
 
 
