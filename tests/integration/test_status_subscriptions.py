@@ -235,3 +235,31 @@ def test_the_team_sees_counts_and_removes_a_subscriber_and_the_chain_holds_no_ad
     assert [entry.kind for entry in entries][-1] == "StatusSubscriberRemoved"
     assert {entry.actor for entry in entries} == {PUBLIC, "ezra"}
     assert "example.com" in chain and "a@example.com" not in chain and "b@example.com" not in chain
+
+
+def test_a_maintenance_announced_and_moved_reaches_its_components_subscribers_never_an_internal_note(
+    page: Store,
+) -> None:
+    from datetime import timedelta
+
+    from remit.status.commands import ScheduleMaintenance, UpdateMaintenance
+
+    public(page, build(Subscribe, address="pay@example.com", components=["payments"]))
+    public(page, ConfirmSubscription(token=link(last_to(page, "pay@example.com"), "confirm")))
+    public(page, build(Subscribe, address="search@example.com", components=["search"]))
+    public(page, ConfirmSubscription(token=link(last_to(page, "search@example.com"), "confirm")))
+    before = len(outbox(page))
+    window = {
+        "scheduled_for": page.clock() + timedelta(days=2),
+        "scheduled_until": page.clock() + timedelta(days=2, hours=1),
+    }
+    act(page, "checkout", "ezra", build(ScheduleMaintenance, name="Payments upgrade", components=["payments"],
+                                        message="Payments pause for an hour.", **window))  # fmt: skip
+    act(page, "checkout", "ezra", UpdateMaintenance(number=1, message=f"runbook {SECRET}"))  # internal: nothing
+    act(page, "checkout", "ezra", build(UpdateMaintenance, number=1, status="cancelled", message="Moved.", public=True))
+    told = [m for m in outbox(page)[before:] if m.get("address")]
+    assert [m["address"] for m in told] == ["mailto://?to=pay@example.com"] * 2  # never the search subscriber
+    assert told[0]["subject"] == "[checkout] Payments upgrade (scheduled maintenance)"
+    assert told[0]["data"]["incident"]["impact"] == "maintenance" and "Payments pause" in told[0]["lines"][0]
+    assert told[1]["subject"] == "[checkout] Payments upgrade (cancelled)" and "Moved." in told[1]["lines"][0]
+    assert SECRET not in json.dumps(told)

@@ -2,11 +2,11 @@
 that caused it (a ``within`` writer on the bus), so a notice is never sent for a change that rolled back.
 
 ``NEWS`` maps each event kind to the function that says what the public should hear of it (a ``Notice``), or
-nothing. Today: an incident opened with a public message, a public update (a status change, resolving
-included, only when its line is public), a postmortem linked publicly. Another kind (maintenance) is one
-function and one entry. Each notice is read from the public snapshot (``status/queries.py``), the same one
-the page shows, so nothing but published text leaves: never an internal line, the commander, the customer
-impact or an internal postmortem link."""
+nothing: an incident opened with a public message, a public update (a status change, resolving included,
+only when its line is public), a postmortem linked publicly; a maintenance announced, and each of its public
+lines or status changes. Another kind is one function and one entry. Each notice is read from the public
+snapshot (``status/queries.py``), the same one the page shows, so nothing but published text leaves: never an
+internal line, the commander, the customer impact, an internal postmortem link or a private component."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ from remit.kernel.messages import Message
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
 from remit.status import model, queries
+from remit.status.events import MaintenanceScheduled, MaintenanceUpdated
+from remit.status.maintenance import WORDS as MAINTENANCE_WORDS
+from remit.status.maintenance import MaintenanceStatus
 from remit.status.subscription_handlers import base_url, tell
 from remit.status.subscription_tables import SubscriptionRow
 from remit.status.subscriptions import State, wants
@@ -53,27 +56,61 @@ def incident_notice(uow: UnitOfWork, team: TeamRow, record: Recorded) -> Notice 
     lines = [f"{update.status.capitalize()}: {update.body}"]
     if incident.components:
         lines.append(f"Affects: {', '.join(incident.components)}")
-    page: dict[str, Any] = {
-        "id": snap.page_id,
-        "status_indicator": snap.indicator,
-        "status_description": model.DESCRIPTIONS[snap.indicator],
-        "url": snap.url,
-    }
     message = Message(
         topic="status.incident",
         subject=f"[{snap.name}] {incident.name} ({what})",
         lines=tuple(lines),
         link=f"/status/{team.name}",
         facts=(("Status", update.status), ("Impact", incident.impact)),
-        data={"page": page, "incident": model.incident_json(snap, incident)},
+        data={"page": _page(snap), "incident": model.incident_json(snap, incident)},
     )
     return Notice(incident.components, message)
+
+
+def _page(snap: model.Snapshot) -> dict[str, Any]:
+    return {
+        "id": snap.page_id,
+        "status_indicator": snap.indicator,
+        "status_description": model.DESCRIPTIONS[snap.indicator],
+        "url": snap.url,
+    }
+
+
+def maintenance_notice(uow: UnitOfWork, team: TeamRow, record: Recorded) -> Notice | None:
+    """A maintenance announced, or moved along or spoken of in public; an internal note alone says nothing.
+    Statuspage's webhooks carry a maintenance as an ``incident`` (impact ``maintenance``): so does Remit's."""
+    event = record.event
+    if not isinstance(event, MaintenanceScheduled | MaintenanceUpdated):
+        return None
+    moved = isinstance(event, MaintenanceUpdated) and event.status_from not in (None, event.status)
+    if isinstance(event, MaintenanceUpdated) and not (event.public or moved):
+        return None
+    snap = queries.snapshot(uow=uow, team=team.name, url=f"{base_url()}/status/{team.name}")
+    found = next((m for m in snap.maintenances if m.number == event.number), None)
+    if found is None or not found.components:  # private components only: the public never sees it
+        return None
+    line = next((u for u in found.updates if u.id == event.update), None)
+    status = MaintenanceStatus(found.status_at(snap.now))
+    said = line.body if line is not None and line.body else MAINTENANCE_WORDS[status]
+    what = "scheduled maintenance" if isinstance(event, MaintenanceScheduled) else MAINTENANCE_WORDS[status].lower()
+    lines = [f"{MAINTENANCE_WORDS[status]}: {said}", f"Affects: {', '.join(found.components)}"]
+    message = Message(
+        topic="status.maintenance",
+        subject=f"[{snap.name}] {found.name} ({what})",
+        lines=(*lines, f"Window: {found.scheduled_for} to {found.scheduled_until} (UTC)"),
+        link=f"/status/{team.name}",
+        facts=(("Status", status), ("Begins", found.scheduled_for), ("Ends", found.scheduled_until)),
+        data={"page": _page(snap), "incident": model.maintenance_json(snap, found)},
+    )
+    return Notice(found.components, message)
 
 
 NEWS: dict[type[Event], Reader] = {
     IncidentOpened: incident_notice,
     IncidentUpdated: incident_notice,
     PostmortemLinked: incident_notice,
+    MaintenanceScheduled: maintenance_notice,
+    MaintenanceUpdated: maintenance_notice,
 }
 
 
