@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -55,6 +56,8 @@ from remit.web.render import STATIC, error_page
 
 log = logging.getLogger("remit.server")
 CHECKPOINT_DIR = Path(".remit") / "checkpoints"
+HEALTHY = b'{"status":"ok"}'
+THREADS = 8  # anyio's default is 40: with 15 pooled connections, the rest only wait and switch (docs/server.md)
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,15 @@ class Settings:
     # from the environment: 5)
     base_url: str | None = None  # where links in notifications point (REMIT_BASE_URL); None: the worker's default
     log_level: str = "info"  # Remit's JSON lines on stderr (REMIT_LOG_LEVEL): info has one per request
+    threads: int = THREADS  # the worker threads that run sync routes and dependencies (REMIT_THREADS)
 
     @classmethod
     def from_env(cls) -> Settings:
         """REMIT_DATABASE_URL, REMIT_SECURE_COOKIES=1 behind HTTPS, the signing key (``audit/keys.py``),
         REMIT_CHECKPOINT_DIR (default .remit/checkpoints), REMIT_CHECKPOINT_MINUTES (default 10),
         REMIT_CHECKPOINT_KEEP (default 1000), REMIT_LOG_LEVEL (`info`; `warning`: no line per request),
-        REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
+        REMIT_THREADS (threads per process for the routes that read and write the database, default
+        8), REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
         0: no worker in this server), REMIT_BASE_URL (the links in notifications), and the sign-in limits:
         REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
         REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and REMIT_RATE_LIMIT_STORAGE (a
@@ -104,6 +109,7 @@ class Settings:
             notify_seconds=_number("REMIT_NOTIFY_SECONDS", 5),
             base_url=os.environ.get("REMIT_BASE_URL") or None,
             log_level=_log_level(os.environ.get("REMIT_LOG_LEVEL") or "info"),
+            threads=max(1, int(_number("REMIT_THREADS", THREADS))),
         )
 
 
@@ -190,6 +196,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store is None
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.store = store or Store.open(settings.database_url, migrate=settings.migrate)
         tasks = [asyncio.create_task(_sweep(app, settings.sweep_seconds))] if settings.sweep_seconds > 0 else []
         notary = app.state.notary = _notary(app.state.store, settings)
@@ -254,8 +261,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     metrics = Metrics()
     app.state.metrics = metrics
 
-    @app.get("/healthz", tags=["operations"], summary="Liveness and database reachability")
-    def healthz(request: Request) -> JSONResponse:
+    @app.get("/healthz", tags=["operations"], summary="Liveness: the process answers (no database)")
+    async def healthz() -> Response:  # on the event loop: no thread, no connection; a load balancer's check
+        return Response(HEALTHY, media_type="application/json")
+
+    @app.get("/readyz", tags=["operations"], summary="Readiness: the database answers")
+    def readyz(request: Request) -> JSONResponse:
         try:
             with request.app.state.store.engine.connect() as connection:  # a read: on SQLite, no write lock
                 connection.execution_options(**{READ_ONLY: True}).execute(text("SELECT 1"))
