@@ -27,9 +27,9 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from loadkit import heading, load_average, write_section
 
-from remit.api.observe import BodyLimit, Observe
+from loadkit import heading, load_average, write_section
+from remit.api.observe import Observe
 from remit.app import Settings, create_app
 from remit.kernel.uow import Store
 
@@ -63,7 +63,7 @@ def remit_app(
     app = create_app(Settings(sweep_seconds=0, log_level=log_level), store=store)
     for handler in logging.getLogger("remit").handlers:  # the access lines formatted, written nowhere
         if getattr(handler, "remit", False) and isinstance(handler, logging.StreamHandler):
-            handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 - for the process's life
+            handler.setStream(Path(os.devnull).open("w"))  # noqa: SIM115 - for the process's life
     kept = app.router.dependencies
     if not dependencies:
         app.router.dependencies = []
@@ -126,8 +126,10 @@ def variants(store: Store) -> dict[str, tuple[App, str]]:
         "bare ASGI app (the peer)": (bare, PATH),
         "FastAPI, the route alone": (plain_fastapi(), PATH),
         "Remit: the whole stack, route last": (whole := remit_app(store), PATH),
-        "  less Observe (request id, access log, metrics, headers)": (remit_app(store, without=(Observe,)), PATH),
-        "  less BodyLimit": (remit_app(store, without=(BodyLimit,)), PATH),
+        "  less Observe (request id, access log, metrics, headers, body limit)": (
+            remit_app(store, without=(Observe,)),
+            PATH,
+        ),
         "  less the app-wide query check (a dependency)": (remit_app(store, dependencies=False), PATH),
         "  with the route first": (remit_app(store, first=True), PATH),
         "  at REMIT_LOG_LEVEL=warning (no access line)": (remit_app(store, log_level="warning"), PATH),
@@ -139,7 +141,7 @@ def variants(store: Store) -> dict[str, tuple[App, str]]:
 async def measure(store: Store, requests: int, rounds: int) -> dict[str, float]:
     apps = variants(store)
     best = {name: float("inf") for name in apps}
-    for name, (app, path) in apps.items():  # warm: routes compiled, middleware stacks built
+    for app, path in apps.values():  # warm: routes compiled, middleware stacks built
         await call(app, path, 200)
     for _ in range(rounds):
         for name, (app, path) in apps.items():

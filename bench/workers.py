@@ -25,16 +25,19 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
 from loadkit import REMIT, database, free_port, heading, load_average, postgres_reachable, write_section
 from service_load import WRK, prepare, wrk
 
@@ -73,7 +76,15 @@ def command(way: str, port: int, workers: int, url: str) -> list[str]:
         return [REMIT, "--database", url, "serve", "--port", str(port), "--workers", str(workers)]
     if way == "granian":
         granian = str(Path(sys.executable).with_name("granian"))
-        return [granian, "--interface", "asgi", "--factory", "--host", "127.0.0.1", "--port", str(port)] + [
+        return [
+            granian,
+            "--interface",
+            "asgi",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
             "--workers",
             str(workers),
             "--loop",
@@ -118,6 +129,20 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
             continue
         times[pid] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
     return times
+
+
+def connections(port: int) -> list[int]:
+    """Established connections to ``port`` per server process (``ss``), most first."""
+    done = subprocess.run(  # noqa: S603 - ss, our arguments
+        ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],  # noqa: S607 - ss on PATH
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    counts: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", done.stdout):
+        counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
 
 
 def start(way: str, workers: int, url: str, directory: Path) -> Running:
@@ -166,6 +191,7 @@ class Row:
     p99_ms: float
     cores: float
     split: list[float]  # cores per process, busiest first
+    held: list[int]  # connections per process halfway through, most first
     errors: int
     load: str
 
@@ -175,7 +201,11 @@ def timed(running: Running, endpoint: str, tokens: Path, seconds: int, warmup: i
     pids = running.pids()
     load = load_average()
     before, began = cpu_seconds(pids), time.monotonic()
+    held: list[list[int]] = []
+    sampler = threading.Timer(seconds / 2, lambda: held.append(connections(int(running.url.rsplit(":", 1)[1]))))
+    sampler.start()
     result = wrk(running, endpoint, tokens, seconds, connections)  # type: ignore[arg-type]
+    sampler.join()
     after, wall = cpu_seconds(pids), time.monotonic() - began
     used = sorted(((after[pid] - before.get(pid, after[pid])) / wall for pid in after), reverse=True)
     errors = sum(int(result[k]) for k in ("connect", "read", "write", "status", "timeout"))
@@ -187,6 +217,7 @@ def timed(running: Running, endpoint: str, tokens: Path, seconds: int, warmup: i
         result["p99_us"] / 1e3,
         sum(used),
         [share for share in used if share >= 0.01],
+        held[0] if held else [],
         errors,
         load,
     )
@@ -194,14 +225,15 @@ def timed(running: Running, endpoint: str, tokens: Path, seconds: int, warmup: i
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| way | workers | endpoint | requests/s | p99 ms | cores used | per process | errors | load |",
-        "| --- | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: |",
+        "| way | workers | endpoint | requests/s | p99 ms | cores used | per process | connections per process "
+        "| errors | load |",
+        "| --- | ---: | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |",
     ]
     for r in rows:
         split = " + ".join(f"{share:.2f}" for share in r.split)
         lines.append(
             f"| {r.way} | {r.workers} | {r.endpoint} | {r.per_second:,.0f} | {r.p99_ms:.1f} | {r.cores:.2f} | "
-            f"{split} | {r.errors} | {r.load} |"
+            f"{split} | {' / '.join(map(str, r.held))} | {r.errors} | {r.load} |"
         )
     return "\n".join(lines)
 
@@ -215,7 +247,8 @@ def section(rows: list[Row], argv: list[str] | None, seconds: int, connections: 
             "as the row started (the machine is shared: above 2, something else was running too).",
             "- Cores used: the server's processes' CPU time (user + system, `/proc/<pid>/stat`) over the timed "
             "run, divided by its wall time; PostgreSQL's and wrk's are not counted. Per process: the same, for "
-            "each process over 0.01 cores (the supervisor idles).",
+            "each process over 0.01 cores (the supervisor idles). Connections per process: wrk's keep-alive "
+            "connections each process held halfway through the run (`ss`).",
             "- Ways: `shared-h11` is uvicorn's supervisor with one shared socket, h11 on asyncio (`remit serve` "
             "before); `shared` the same with httptools on uvloop; `remit` is `remit serve` now (a socket per "
             "worker on `SO_REUSEPORT`, httptools on uvloop); `granian` is granian's own workers.",
@@ -264,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
                         print(
                             f"{way:>10} w{count} {endpoint:>8}: {row.per_second:8.1f}/s p99 {row.p99_ms:7.1f} ms "
                             f"cores {row.cores:.2f} ({' + '.join(f'{s:.2f}' for s in row.split)}) "
+                            f"connections {' / '.join(map(str, row.held))} "
                             f"errors {row.errors} (load {row.load})",
                             flush=True,
                         )

@@ -22,9 +22,10 @@ from sqlalchemy import select, text
 
 from remit import capabilities  # noqa: F401 - every handler and subscriber, registered
 from remit.api.deps import clean_query
+from remit.api.dispatch import narrow
 from remit.api.docs import serve_docs
 from remit.api.errors import handle_errors, problem
-from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
+from remit.api.observe import Metrics, Observe, configure_logging
 from remit.audit import checkpoint_api, export_api, export_web, keys
 from remit.audit import verify_api as audit_api
 from remit.audit.notary import Notary
@@ -78,7 +79,7 @@ class Settings:
     # from the environment: 5)
     base_url: str | None = None  # where links in notifications point (REMIT_BASE_URL); None: the worker's default
     log_level: str = "info"  # Remit's JSON lines on stderr (REMIT_LOG_LEVEL): info has one per request
-    threads: int = THREADS  # the worker threads that run sync routes and dependencies (REMIT_THREADS)
+    threads: int = THREADS  # the threads that run sync routes and dependencies (REMIT_THREADS)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -246,18 +247,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.identify_token = functools.partial(tokens.token_identity, limits=limits)  # who calls the API,
     app.state.identify_session = accounts.session_identity  # and who is signed in on a page
     app.state.notary = None  # set when the app starts, if it has a signing key
-    for capability in (
-        decision_api,
-        charter_api,
-        identity_api,
-        audit_api,
-        checkpoint_api,
-        export_api,
-        notify_api,
-        incident_api,
-        tracker_api,
-    ):
-        app.include_router(capability.router)
     metrics = Metrics()
     app.state.metrics = metrics
 
@@ -279,6 +268,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def prometheus() -> Response:
         return metrics.render()
 
+    for capability in (
+        decision_api,
+        charter_api,
+        identity_api,
+        audit_api,
+        checkpoint_api,
+        export_api,
+        notify_api,
+        incident_api,
+        tracker_api,
+    ):
+        app.include_router(capability.router)
     for pages in (
         identity_pages,
         decision_pages,
@@ -291,6 +292,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     ):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(Observe, metrics=metrics, secure=settings.secure_cookies)
+    narrow(app)  # each router asked only for the paths it holds (api/dispatch.py)
+    app.add_middleware(Observe, metrics=metrics, limit=settings.max_body_bytes, secure=settings.secure_cookies)
     return app

@@ -46,7 +46,7 @@ def serve(
     host: Annotated[str, typer.Option(help="the address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="the port to listen on")] = 8000,
     workers: Annotated[
-        int, typer.Option(min=1, help="worker processes, each with its own socket on the port (PostgreSQL; SQLite wants 1)")
+        int, typer.Option(min=1, help="worker processes, each on a socket of its own (PostgreSQL; SQLite wants 1)")
     ] = 1,
 ) -> None:
     """Start the team service: web app, JSON API under /api/v1, /healthz and /metrics."""

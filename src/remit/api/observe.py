@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
-import uuid
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -66,25 +66,41 @@ class Metrics:
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 HSTS = b"max-age=31536000; includeSubDomains"
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+PROBES = frozenset({"/healthz", "/readyz"})  # a load balancer asks every few seconds: no access line for these
 
 
 class Observe:
-    """ASGI middleware: request id, timing, metrics and the access log line; and the headers every response
-    carries: ``nosniff`` always, HSTS and ``Secure`` on every cookie when the server runs behind HTTPS
-    (``REMIT_SECURE_COOKIES``). Metric labels are bounded: an unknown method is ``other``, an unmatched path
-    ``unmatched``, whatever a client sends."""
+    """The one ASGI middleware (pure ASGI: no ``BaseHTTPMiddleware``) that does every per-request job, in one
+    pass over the request's headers: the request id, timing, metrics and the access log line; the limit on
+    request bodies; and the headers every response carries: ``nosniff`` always, HSTS and ``Secure`` on every
+    cookie when the server runs behind HTTPS (``REMIT_SECURE_COOKIES``). Metric labels are bounded: an
+    unknown method is ``other``, an unmatched path ``unmatched``, whatever a client sends. The probes
+    (``/healthz``, ``/readyz``) are counted but not logged. What each job costs: BENCHMARKS.md, "Middleware".
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, secure: bool = False) -> None:
+    Bodies over ``limit`` bytes are refused with 413 in Remit's error format: at once when the declared length
+    is too big, or as soon as a streamed body goes over. (Starlette's own limiter answers in plain text, which
+    would break the API's one error shape.)"""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, limit: int = 1_000_000, secure: bool = False) -> None:
         self.app = app
         self.metrics = metrics
+        self.limit = limit
         self.secure = secure
+        self.counters: dict[tuple[str, str, int], Any] = {}  # the metrics' children, looked up once each
+        self.timers: dict[tuple[str, str], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
+        request_id = declared = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                request_id = value.decode("latin-1")[:64]
+            elif name == b"content-length":
+                declared = value.decode("latin-1")
+        request_id = request_id or os.urandom(16).hex()  # as random as uuid4().hex, without the UUID object
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
         started = time.perf_counter()
@@ -96,7 +112,7 @@ class Observe:
                 headers = message.setdefault("headers", [])
                 headers.append((b"x-request-id", request_id.encode("latin-1")))
                 if not any(name.lower() == b"x-content-type-options" for name, _value in headers):
-                    headers.append((b"x-content-type-options", b"nosniff"))
+                    headers.append(NOSNIFF)
                 if self.secure:
                     headers.append((b"strict-transport-security", HSTS))
                     message["headers"] = [
@@ -108,58 +124,14 @@ class Observe:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            if declared.isdigit() and int(declared) > self.limit:
+                await self._too_large(send_with_id, int(declared))
+            else:
+                await self.app(scope, self._counted(receive), send_with_id)
         finally:
-            elapsed = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            method = scope["method"] if scope["method"] in METHODS else "other"
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.seconds.labels(method, route).observe(elapsed)
-            log.info(
-                "request",
-                extra={
-                    "method": scope["method"][:16],
-                    "path": scope["path"],
-                    "route": route,
-                    "status": status,
-                    "ms": round(elapsed * 1000, 2),
-                    "person": scope["state"].get("person"),
-                    "request_id": request_id,
-                },
-            )
+            self._record(scope, status, time.perf_counter() - started, request_id)
 
-
-class TooLarge(HTTPException):
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request body is over the limit of {limit} bytes")
-
-
-class BodyLimit:
-    """Refuse bodies over ``limit`` bytes with 413 in Remit's error format: at once when the declared
-    length is too big, or as soon as a streamed body goes over. (Starlette's own limiter answers in
-    plain text, which would break the API's one error shape.)"""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.limit:
-            body = json.dumps(
-                {
-                    "code": "too_large",
-                    "message": f"the request body is {int(declared)} bytes; the limit is {self.limit}",
-                    "hint": "send less: long evidence belongs in a linked document",
-                }
-            ).encode()
-            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-            await send({"type": "http.response.start", "status": 413, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
+    def _counted(self, receive: Receive) -> Receive:
         seen = 0
 
         async def counted() -> Message:
@@ -171,4 +143,47 @@ class BodyLimit:
                     raise TooLarge(self.limit)
             return message
 
-        await self.app(scope, counted, send)
+        return counted
+
+    async def _too_large(self, send: Send, declared: int) -> None:
+        body = json.dumps(
+            {
+                "code": "too_large",
+                "message": f"the request body is {declared} bytes; the limit is {self.limit}",
+                "hint": "send less: long evidence belongs in a linked document",
+            }
+        ).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _record(self, scope: Scope, status: int, elapsed: float, request_id: str) -> None:
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        method = scope["method"] if scope["method"] in METHODS else "other"
+        counter = self.counters.get((method, route, status))
+        if counter is None:
+            counter = self.counters[(method, route, status)] = self.metrics.requests.labels(method, route, str(status))
+        timer = self.timers.get((method, route))
+        if timer is None:
+            timer = self.timers[(method, route)] = self.metrics.seconds.labels(method, route)
+        counter.inc()
+        timer.observe(elapsed)
+        if scope["path"] in PROBES or not log.isEnabledFor(logging.INFO):
+            return
+        log.info(
+            "request",
+            extra={
+                "method": scope["method"][:16],
+                "path": scope["path"],
+                "route": route,
+                "status": status,
+                "ms": round(elapsed * 1000, 2),
+                "person": scope["state"].get("person"),
+                "request_id": request_id,
+            },
+        )
+
+
+class TooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is over the limit of {limit} bytes")
