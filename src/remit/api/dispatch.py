@@ -72,6 +72,11 @@ def starts(path: str) -> frozenset[tuple[str, ...]]:
     return frozenset(segments[:length] for length in range(min(len(segments), DEPTH) + 1))
 
 
+def could_hold_path(heads: Heads, path: str) -> bool:
+    """Whether a router whose routes start with ``heads`` could hold ``path``."""
+    return not heads.isdisjoint(starts(path))
+
+
 def gated(matches: Callable[[Any], tuple[Match, Any]], heads: Heads) -> Callable[[Any], tuple[Match, Any]]:
     def first_look(scope: Any) -> tuple[Match, Any]:
         if scope.get("type") not in ("http", "websocket"):
