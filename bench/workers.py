@@ -102,6 +102,7 @@ def command(way: str, port: int, workers: int, url: str) -> list[str]:
 class Running:
     way: str
     workers: int
+    threads: int
     url: str
     process: subprocess.Popen[bytes]
 
@@ -145,9 +146,10 @@ def connections(port: int) -> list[int]:
     return sorted(counts.values(), reverse=True)
 
 
-def start(way: str, workers: int, url: str, directory: Path) -> Running:
+def start(way: str, workers: int, url: str, directory: Path, threads: int) -> Running:
     port = free_port()
     env = {**os.environ, "REMIT_DATABASE_URL": url, "REMIT_CHECKPOINT_DIR": str(directory / "checkpoints")}
+    env["REMIT_THREADS"] = str(threads)
     env["REMIT_SIGNING_KEY_FILE"] = str(directory / "signing-key.pem")
     process = subprocess.Popen(  # noqa: S603 - our own server, our own arguments
         command(way, port, workers, url),
@@ -165,7 +167,7 @@ def start(way: str, workers: int, url: str, directory: Path) -> Running:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                 time.sleep(1 + workers)  # every worker up, not only the first
-                return Running(way, workers, base, process)
+                return Running(way, workers, threads, base, process)
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
@@ -186,6 +188,7 @@ def stop(running: Running) -> None:
 class Row:
     way: str
     workers: int
+    threads: int
     endpoint: str
     per_second: float
     p99_ms: float
@@ -212,6 +215,7 @@ def timed(running: Running, endpoint: str, tokens: Path, seconds: int, warmup: i
     return Row(
         running.way,
         running.workers,
+        running.threads,
         endpoint,
         result["requests"] / (result["duration_us"] / 1e6),
         result["p99_us"] / 1e3,
@@ -225,15 +229,15 @@ def timed(running: Running, endpoint: str, tokens: Path, seconds: int, warmup: i
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| way | workers | endpoint | requests/s | p99 ms | cores used | per process | connections per process "
+        "| way | workers | threads | endpoint | requests/s | p99 ms | cores used | per process | connections held "
         "| errors | load |",
-        "| --- | ---: | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |",
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |",
     ]
     for r in rows:
         split = " + ".join(f"{share:.2f}" for share in r.split)
         lines.append(
-            f"| {r.way} | {r.workers} | {r.endpoint} | {r.per_second:,.0f} | {r.p99_ms:.1f} | {r.cores:.2f} | "
-            f"{split} | {' / '.join(map(str, r.held))} | {r.errors} | {r.load} |"
+            f"| {r.way} | {r.workers} | {r.threads} | {r.endpoint} | {r.per_second:,.0f} | {r.p99_ms:.1f} | "
+            f"{r.cores:.2f} | {split} | {' / '.join(map(str, r.held))} | {r.errors} | {r.load} |"
         )
     return "\n".join(lines)
 
@@ -247,7 +251,7 @@ def section(rows: list[Row], argv: list[str] | None, seconds: int, connections: 
             "as the row started (the machine is shared: above 2, something else was running too).",
             "- Cores used: the server's processes' CPU time (user + system, `/proc/<pid>/stat`) over the timed "
             "run, divided by its wall time; PostgreSQL's and wrk's are not counted. Per process: the same, for "
-            "each process over 0.01 cores (the supervisor idles). Connections per process: wrk's keep-alive "
+            "each process over 0.01 cores (the supervisor idles). Connections held: wrk's keep-alive "
             "connections each process held halfway through the run (`ss`).",
             "- Ways: `shared-h11` is uvicorn's supervisor with one shared socket, h11 on asyncio (`remit serve` "
             "before); `shared` the same with httptools on uvloop; `remit` is `remit serve` now (a socket per "
@@ -258,6 +262,13 @@ def section(rows: list[Row], argv: list[str] | None, seconds: int, connections: 
     )
 
 
+def plan(ways: list[str], counts: list[int], threads: list[int]) -> list[tuple[str, int, int]]:
+    """Every way at every worker count; `remit` at every thread pool size too, the others at the first."""
+    return [
+        (way, count, size) for way in ways for count in counts for size in (threads if way == "remit" else threads[:1])
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--ways", default=",".join(WAYS))
@@ -266,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", default="8", help="REMIT_THREADS values to measure `remit` at, e.g. 4,8,40")
     parser.add_argument("--write", type=Path, metavar="FILE")
     parser.add_argument("--serve-shared", help=argparse.SUPPRESS)  # PORT,WORKERS,HTTP,LOOP: run a server
     args = parser.parse_args(argv)
@@ -288,22 +300,22 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     with database("postgres") as url, tempfile.TemporaryDirectory(prefix="remit-bench-") as folder:
         everyone, _voices = prepare(url, Path(folder))
-        for way in ways:
-            for count in counts:
-                running = start(way, count, url, Path(folder))
-                try:
-                    for endpoint in endpoints:
-                        row = timed(running, endpoint, everyone, args.seconds, args.warmup, args.connections)
-                        print(
-                            f"{way:>10} w{count} {endpoint:>8}: {row.per_second:8.1f}/s p99 {row.p99_ms:7.1f} ms "
-                            f"cores {row.cores:.2f} ({' + '.join(f'{s:.2f}' for s in row.split)}) "
-                            f"connections {' / '.join(map(str, row.held))} "
-                            f"errors {row.errors} (load {row.load})",
-                            flush=True,
-                        )
-                        rows.append(row)
-                finally:
-                    stop(running)
+        for way, count, threads in plan(ways, counts, [int(n) for n in args.threads.split(",")]):
+            running = start(way, count, url, Path(folder), threads)
+            try:
+                for endpoint in endpoints:
+                    row = timed(running, endpoint, everyone, args.seconds, args.warmup, args.connections)
+                    print(
+                        f"{way:>10} w{count} t{threads} {endpoint:>8}: {row.per_second:8.1f}/s "
+                        f"p99 {row.p99_ms:7.1f} ms "
+                        f"cores {row.cores:.2f} ({' + '.join(f'{s:.2f}' for s in row.split)}) "
+                        f"connections {' / '.join(map(str, row.held))} "
+                        f"errors {row.errors} (load {row.load})",
+                        flush=True,
+                    )
+                    rows.append(row)
+            finally:
+                stop(running)
     print()
     print(table(rows))
     if args.write is not None:

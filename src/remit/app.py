@@ -91,18 +91,21 @@ class Settings:
         0: no worker in this server), REMIT_BASE_URL (the links in notifications), and the sign-in limits:
         REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
         REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and REMIT_RATE_LIMIT_STORAGE (a
-        `limits` storage URI)."""
+        `limits` storage URI). REMIT_WORKER (set by `remit serve --workers N` for each worker): the expiry
+        sweep and the scheduled checkpoints run in worker 0 only."""
         try:
             key: keys.SigningKey | None = keys.load()
         except RemitError as error:
             log.warning("no checkpoints: %s", error.message, extra={"hint": error.hint})
             key = None
+        first = os.environ.get("REMIT_WORKER", "0") == "0"  # `remit serve --workers N`: the schedules in one
         return cls(
             database_url=os.environ.get("REMIT_DATABASE_URL"),
+            sweep_seconds=60.0 if first else 0.0,
             secure_cookies=os.environ.get("REMIT_SECURE_COOKIES", "") not in ("", "0", "false", "no"),
             signing_key=key,
             checkpoint_dir=Path(os.environ.get("REMIT_CHECKPOINT_DIR") or CHECKPOINT_DIR),
-            checkpoint_seconds=60 * _number("REMIT_CHECKPOINT_MINUTES", 10),
+            checkpoint_seconds=60 * _number("REMIT_CHECKPOINT_MINUTES", 10) if first else 0.0,
             checkpoint_keep=int(_number("REMIT_CHECKPOINT_KEEP", 1000)),
             sign_in_limit_per_account=os.environ.get("REMIT_SIGN_IN_LIMIT_PER_ACCOUNT") or throttle.PER_ACCOUNT,
             sign_in_limit_per_address=os.environ.get("REMIT_SIGN_IN_LIMIT_PER_ADDRESS") or throttle.PER_ADDRESS,

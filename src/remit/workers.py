@@ -7,15 +7,18 @@ every keep-alive connection (BENCHMARKS.md, "Workers"). The parent binds the N s
 one clear line before any worker starts, and keeps them open: a worker that dies is replaced on the same
 socket, and the connections queued on it wait for the replacement instead of being refused.
 
+Worker ``i`` finds ``REMIT_WORKER=i`` in its environment; the schedules (the expiry sweep and the scheduled
+checkpoints) run in worker 0 alone, and everything else in every worker (docs/server.md, "Workers").
+
 Supervision is uvicorn's own (``uvicorn.supervisors.Multiprocess``: health checks, a dead worker replaced, a
 worker that fails at start-up stops the server, SIGINT / SIGTERM stop every worker cleanly); only the socket
-each worker is handed differs. Each worker runs the whole app, as one process does (see docs/server.md,
-"Workers").
+each worker is handed differs.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import socket
 
 from uvicorn import Config
@@ -24,6 +27,7 @@ from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
 log = logging.getLogger("uvicorn.error")
 BACKLOG = 2048
+WORKER = "REMIT_WORKER"  # each worker's index, 0 to N-1: the schedules run in worker 0 alone (app.py)
 
 
 def listening_socket(host: str, port: int, *, shared: bool) -> socket.socket:
@@ -68,7 +72,11 @@ class Spread(Multiprocess):
 
     def _process(self, index: int) -> Process:
         process = Process(self.config, [self.sockets[index]])
-        process.start()
+        os.environ[WORKER] = str(index)  # the child's environment is this one, as it starts
+        try:
+            process.start()
+        finally:
+            os.environ.pop(WORKER, None)
         return process
 
     def init_processes(self) -> None:

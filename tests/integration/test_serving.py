@@ -130,3 +130,17 @@ def test_a_body_over_the_limit_is_a_413_in_remits_words_with_a_request_id(demo_s
 
         streamed = client.post("/api/v1/decisions", content=chunks(), headers={"content-type": "application/json"})
         assert streamed.status_code == 413
+
+
+@pytest.mark.parametrize(("worker", "scheduled"), [(None, True), ("0", True), ("1", False), ("3", False)])
+def test_the_schedules_run_in_worker_0_alone(
+    monkeypatch: pytest.MonkeyPatch, worker: str | None, scheduled: bool
+) -> None:
+    if worker is None:
+        monkeypatch.delenv("REMIT_WORKER", raising=False)
+    else:
+        monkeypatch.setenv("REMIT_WORKER", worker)
+    monkeypatch.setenv("REMIT_THREADS", "4")
+    settings = Settings.from_env()
+    assert (settings.sweep_seconds > 0, settings.checkpoint_seconds > 0) == (scheduled, scheduled)
+    assert settings.notify_seconds > 0 and settings.threads == 4  # deliveries and the thread cap: every worker
