@@ -132,7 +132,7 @@ def cpu_seconds(pids: list[int]) -> dict[int, float]:
     return times
 
 
-def connections(port: int) -> list[int]:
+def held_connections(port: int) -> list[int]:
     """Established connections to ``port`` per server process (``ss``), most first."""
     done = subprocess.run(  # noqa: S603 - ss, our arguments
         ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],  # noqa: S607 - ss on PATH
@@ -205,7 +205,7 @@ def timed(running: Running, endpoint: str, tokens: Path, seconds: int, warmup: i
     load = load_average()
     before, began = cpu_seconds(pids), time.monotonic()
     held: list[list[int]] = []
-    sampler = threading.Timer(seconds / 2, lambda: held.append(connections(int(running.url.rsplit(":", 1)[1]))))
+    sampler = threading.Timer(seconds / 2, lambda: held.append(held_connections(int(running.url.rsplit(":", 1)[1]))))
     sampler.start()
     result = wrk(running, endpoint, tokens, seconds, connections)  # type: ignore[arg-type]
     sampler.join()
