@@ -229,15 +229,17 @@ def timed(running: Running, endpoint: str, tokens: Path, seconds: int, warmup: i
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| way | workers | threads | endpoint | requests/s | p99 ms | cores used | per process | connections held "
+        "| way | workers | threads | endpoint | requests/s | p99 ms | cores used | requests per core-second "
+        "| per process | connections held "
         "| errors | load |",
-        "| --- | ---: | ---: | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |",
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |",
     ]
     for r in rows:
         split = " + ".join(f"{share:.2f}" for share in r.split)
         lines.append(
             f"| {r.way} | {r.workers} | {r.threads} | {r.endpoint} | {r.per_second:,.0f} | {r.p99_ms:.1f} | "
-            f"{r.cores:.2f} | {split} | {' / '.join(map(str, r.held))} | {r.errors} | {r.load} |"
+            f"{r.cores:.2f} | {r.per_second / max(r.cores, 0.01):,.0f} | {split} | {' / '.join(map(str, r.held))} | "
+            f"{r.errors} | {r.load} |"
         )
     return "\n".join(lines)
 
@@ -250,7 +252,8 @@ def section(rows: list[Row], argv: list[str] | None, seconds: int, connections: 
             "on the same 2 cores as the server and PostgreSQL; the load column is the load average (1 / 5 min) "
             "as the row started (the machine is shared: above 2, something else was running too).",
             "- Cores used: the server's processes' CPU time (user + system, `/proc/<pid>/stat`) over the timed "
-            "run, divided by its wall time; PostgreSQL's and wrk's are not counted. Per process: the same, for "
+            "run, divided by its wall time; PostgreSQL's and wrk's are not counted. Requests per core-second: "
+            "requests/s ÷ cores used, what a core buys whatever else the machine runs. Per process: the same, for "
             "each process over 0.01 cores (the supervisor idles). Connections held: wrk's keep-alive "
             "connections each process held halfway through the run (`ss`).",
             "- Ways: `shared-h11` is uvicorn's supervisor with one shared socket, h11 on asyncio (`remit serve` "
@@ -279,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", default="8", help="REMIT_THREADS values to measure `remit` at, e.g. 4,8,40")
     parser.add_argument("--write", type=Path, metavar="FILE")
+    parser.add_argument("--section", default=SECTION, help="the BENCHMARKS.md section to write (e.g. workers_threads)")
     parser.add_argument("--serve-shared", help=argparse.SUPPRESS)  # PORT,WORKERS,HTTP,LOOP: run a server
     args = parser.parse_args(argv)
     if args.serve_shared:
@@ -319,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(rows))
     if args.write is not None:
-        write_section(args.write, SECTION, section(rows, argv, args.seconds, args.connections))
+        write_section(args.write, args.section, section(rows, argv, args.seconds, args.connections))
         print(f"\nwrote the section to {args.write}")
     return 0
 
