@@ -179,8 +179,9 @@ def main(argv: list[str] | None = None) -> int:
                 heading("Middleware: what each layer costs a request", "middleware_cost.py", argv),
                 f"- In-process ASGI calls, no HTTP; best of {args.rounds} rounds of {args.requests:,} requests, "
                 f"variants interleaved; load average at the start {load} (1 / 5 min; the machine is shared).",
-                "- cost: what taking the piece out saves against the whole stack. On a busy machine rows move by hundreds "
-                "of µs between runs (a negative cost is that noise): compare a row with the FastAPI row of its run.",
+                "- cost: what taking the piece out saves against the whole stack. On a busy machine rows move by "
+                "hundreds of µs between runs (a negative cost is that noise): compare a row with the FastAPI row of "
+                "its run.",
                 "",
                 table(best),
             ]
