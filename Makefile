@@ -55,6 +55,8 @@ bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/queue_scale.py --sizes $(QUEUE_SIZES) --write BENCHMARKS.md
 	$(BIN)/python bench/org_scale.py $(ORG_ARGS) --write BENCHMARKS.md
 	$(BIN)/python bench/status_surge.py --write BENCHMARKS.md
+	$(BIN)/python bench/workers.py --threads 8,40 --write BENCHMARKS.md
+	$(BIN)/python bench/middleware_cost.py --write BENCHMARKS.md
 
 # The main pages at 390 and 1440 px into docs/screenshots/ (needs Debian's chromium: apt-get install chromium).
 screenshots: $(STAMP)

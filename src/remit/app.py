@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -21,9 +22,10 @@ from sqlalchemy import select, text
 
 from remit import capabilities  # noqa: F401 - every handler and subscriber, registered
 from remit.api.deps import clean_query
+from remit.api.dispatch import narrow
 from remit.api.docs import serve_docs
 from remit.api.errors import handle_errors, problem
-from remit.api.observe import BodyLimit, Metrics, Observe, configure_logging
+from remit.api.observe import Metrics, Observe, configure_logging
 from remit.audit import checkpoint_api, export_api, export_web, keys
 from remit.audit import verify_api as audit_api
 from remit.audit.notary import Notary
@@ -61,6 +63,8 @@ from remit.web.render import STATIC, error_page
 
 log = logging.getLogger("remit.server")
 CHECKPOINT_DIR = Path(".remit") / "checkpoints"
+HEALTHY = b'{"status":"ok"}'
+THREADS = 8  # anyio's default is 40: with 15 pooled connections, the rest only wait and switch (docs/server.md)
 
 
 @dataclass(frozen=True)
@@ -82,30 +86,35 @@ class Settings:
     base_url: str | None = None  # where links in notifications point (REMIT_BASE_URL); None: the worker's default
     log_level: str = "info"  # Remit's JSON lines on stderr (REMIT_LOG_LEVEL): info has one per request
     status_export_dir: Path | None = None  # kept current with the public pages' bytes (REMIT_STATUS_EXPORT_DIR)
+    threads: int = THREADS  # the threads that run sync routes and dependencies (REMIT_THREADS)
 
     @classmethod
     def from_env(cls) -> Settings:
         """REMIT_DATABASE_URL, REMIT_SECURE_COOKIES=1 behind HTTPS, the signing key (``audit/keys.py``),
         REMIT_CHECKPOINT_DIR (default .remit/checkpoints), REMIT_CHECKPOINT_MINUTES (default 10),
         REMIT_CHECKPOINT_KEEP (default 1000), REMIT_LOG_LEVEL (`info`; `warning`: no line per request),
-        REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
+        REMIT_THREADS (threads per process for the routes that read and write the database, default
+        8), REMIT_NOTIFY_SECONDS (the notification worker's pass, default 5;
         0: no worker in this server), REMIT_SWEEP_SECONDS (the expiry sweep's pass, default 60; one process
         of those sharing the database sweeps at a time), REMIT_BASE_URL (the links in notifications),
         REMIT_STATUS_EXPORT_DIR (the public pages written as static files whenever they change, docs/status.md),
         and the sign-in limits: REMIT_SIGN_IN_LIMIT_PER_ACCOUNT,
         REMIT_SIGN_IN_LIMIT_PER_ADDRESS (rates such as `10 per 15 minutes`) and REMIT_RATE_LIMIT_STORAGE (a
-        `limits` storage URI)."""
+        `limits` storage URI). REMIT_WORKER (set by `remit serve --workers N` for each worker): the expiry
+        sweep and the scheduled checkpoints run in worker 0 only."""
         try:
             key: keys.SigningKey | None = keys.load()
         except RemitError as error:
             log.warning("no checkpoints: %s", error.message, extra={"hint": error.hint})
             key = None
+        first = os.environ.get("REMIT_WORKER", "0") == "0"  # `remit serve --workers N`: the schedules in one
         return cls(
             database_url=os.environ.get("REMIT_DATABASE_URL"),
+            sweep_seconds=60.0 if first else 0.0,
             secure_cookies=os.environ.get("REMIT_SECURE_COOKIES", "") not in ("", "0", "false", "no"),
             signing_key=key,
             checkpoint_dir=Path(os.environ.get("REMIT_CHECKPOINT_DIR") or CHECKPOINT_DIR),
-            checkpoint_seconds=60 * _number("REMIT_CHECKPOINT_MINUTES", 10),
+            checkpoint_seconds=60 * _number("REMIT_CHECKPOINT_MINUTES", 10) if first else 0.0,
             checkpoint_keep=int(_number("REMIT_CHECKPOINT_KEEP", 1000)),
             sign_in_limit_per_account=os.environ.get("REMIT_SIGN_IN_LIMIT_PER_ACCOUNT") or throttle.PER_ACCOUNT,
             sign_in_limit_per_address=os.environ.get("REMIT_SIGN_IN_LIMIT_PER_ADDRESS") or throttle.PER_ADDRESS,
@@ -117,6 +126,7 @@ class Settings:
             status_export_dir=Path(os.environ["REMIT_STATUS_EXPORT_DIR"])
             if os.environ.get("REMIT_STATUS_EXPORT_DIR")
             else None,
+            threads=max(1, int(_number("REMIT_THREADS", THREADS))),
         )
 
 
@@ -209,6 +219,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store is None
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
         app.state.store = store or Store.open(settings.database_url, migrate=settings.migrate)
         tasks = [asyncio.create_task(_sweep(app, settings.sweep_seconds))] if settings.sweep_seconds > 0 else []
         notary = app.state.notary = _notary(app.state.store, settings)
@@ -261,6 +272,27 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.identify_token = functools.partial(tokens.token_identity, limits=limits)  # who calls the API,
     app.state.identify_session = accounts.session_identity  # and who is signed in on a page
     app.state.notary = None  # set when the app starts, if it has a signing key
+    metrics = Metrics()
+    app.state.metrics = metrics
+
+    @app.get("/healthz", tags=["operations"], summary="Liveness: the process answers (no database)")
+    async def healthz() -> Response:  # on the event loop: no thread, no connection; a load balancer's check
+        return Response(HEALTHY, media_type="application/json")
+
+    @app.get("/readyz", tags=["operations"], summary="Readiness: the database answers")
+    def readyz(request: Request) -> JSONResponse:
+        try:
+            with request.app.state.store.engine.connect() as connection:  # a read: on SQLite, no write lock
+                connection.execution_options(**{READ_ONLY: True}).execute(text("SELECT 1"))
+        except Exception as error:
+            down = unavailable(error)
+            return problem(down.status, down.code, down.message, down.hint)
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=PlainTextResponse)
+    def prometheus() -> Response:
+        return metrics.render()
+
     for capability in (
         decision_api,
         charter_api,
@@ -275,23 +307,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         status_subscribers_api,
     ):
         app.include_router(capability.router)
-    metrics = Metrics()
-    app.state.metrics = metrics
-
-    @app.get("/healthz", tags=["operations"], summary="Liveness and database reachability")
-    def healthz(request: Request) -> JSONResponse:
-        try:
-            with request.app.state.store.engine.connect() as connection:  # a read: on SQLite, no write lock
-                connection.execution_options(**{READ_ONLY: True}).execute(text("SELECT 1"))
-        except Exception as error:
-            down = unavailable(error)
-            return problem(down.status, down.code, down.message, down.hint)
-        return JSONResponse({"status": "ok"})
-
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=PlainTextResponse)
-    def prometheus() -> Response:
-        return metrics.render()
-
     for pages in (
         identity_pages,
         decision_pages,
@@ -306,7 +321,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     ):
         app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    narrow(app)  # each router asked only for the paths it holds (api/dispatch.py)
     uploads = tracker_pages.UPLOAD_PATHS | tracker_api.UPLOAD_PATHS  # a tracker's export sent whole: 20 MB
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, wider=uploads)
-    app.add_middleware(Observe, metrics=metrics, secure=settings.secure_cookies)
+    app.add_middleware(
+        Observe, metrics=metrics, limit=settings.max_body_bytes, secure=settings.secure_cookies, wider=uploads
+    )
     return app

@@ -7,7 +7,7 @@ import os
 import socket
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -19,20 +19,26 @@ DEMO_DATABASE = "sqlite:///remit-demo.db"
 
 def port_free(host: str, port: int) -> None:
     """Fail with one clear line, before any work, if the address is taken (uvicorn would say so only after
-    the banner, as ``[Errno 98]``)."""
+    the banner, as ``[Errno 98]``). The probe does not ask for ``SO_REUSEPORT``, so another ``remit serve
+    --workers N`` on the port counts as taken too."""
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         with socket.socket(family, socket.SOCK_STREAM) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no clash
             probe.bind((host, port))
     except OSError as error:
-        taken = error.errno == errno.EADDRINUSE
-        why = "is already in use (another `remit serve`?)" if taken else f"cannot be listened on: {error.strerror}"
-        raise Conflict(
-            f"{host}:{port} {why}",
-            hint=f"stop what uses it, or serve on another port: `make serve PORT={port + 11}` or "
-            f"`remit serve --port {port + 11}`",
-        ) from None
+        port_taken(host, port, error)
+
+
+def port_taken(host: str, port: int, error: OSError) -> NoReturn:
+    """The one line that says why ``host:port`` cannot be served on."""
+    taken = error.errno == errno.EADDRINUSE
+    why = "is already in use (another `remit serve`?)" if taken else f"cannot be listened on: {error.strerror}"
+    raise Conflict(
+        f"{host}:{port} {why}",
+        hint=f"stop what uses it, or serve on another port: `make serve PORT={port + 11}` or "
+        f"`remit serve --port {port + 11}`",
+    ) from None
 
 
 def serve(
@@ -40,7 +46,9 @@ def serve(
     demo: Annotated[bool, typer.Option(help="seed the demo team if the database does not hold it yet")] = False,
     host: Annotated[str, typer.Option(help="the address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="the port to listen on")] = 8000,
-    workers: Annotated[int, typer.Option(help="worker processes (PostgreSQL; SQLite wants 1)")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="worker processes, each on a socket of its own (PostgreSQL; SQLite wants 1)")
+    ] = 1,
     export: Annotated[
         Path | None,
         typer.Option(help="keep the public pages written as static files in this folder (REMIT_STATUS_EXPORT_DIR)"),
@@ -48,13 +56,13 @@ def serve(
 ) -> None:
     """Start the team service: web app, JSON API under /api/v1, /healthz and /metrics."""
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
 
     from remit.app import CHECKPOINT_DIR, Settings, sign_in_limits
     from remit.audit.checkpoint_cli import ensure_key
     from remit.audit.keys import ENV_FILE, ENV_KEY
     from remit.kernel.uow import Store
     from remit.seed import seed_demo
+    from remit.workers import Spread, sockets_for
 
     context = local(typer_ctx)
     port_free(host, port)
@@ -113,12 +121,12 @@ def serve(
         workers=workers,
         access_log=False,
         log_level="warning",
-    )
+    )  # uvloop and httptools when installed (they are Remit's dependencies): about 2x h11 on asyncio
+    try:
+        sockets = sockets_for(host, port, workers)  # TCP_NODELAY; SO_REUSEPORT when several (workers.py)
+    except OSError as error:
+        port_taken(host, port, error)
     if workers <= 1:
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=sockets)
         return
-    # Several workers share one listening socket. uvicorn leaves Nagle's algorithm on for it (uvicorn#3149),
-    # which with the client's delayed ACK adds ~40 ms to every answer; accepted sockets inherit TCP_NODELAY.
-    sock = config.bind_socket()
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    Multiprocess(config, sockets=[sock]).run()
+    Spread(config, sockets).run()

@@ -24,7 +24,8 @@ def test_the_api_and_the_pages_answer_503_when_the_database_is_down() -> None:
         page = client.get("/login")  # the sign-in form lists the teams: it reads the database
         assert page.status_code == 503
         assert "text/html" in page.headers["content-type"] and "does not answer" in page.text
-        assert client.get("/healthz").status_code == 503
+        assert client.get("/readyz").status_code == 503  # not ready: the database does not answer
+        assert client.get("/healthz").status_code == 200  # but the process is alive (no restart would help)
         status = client.get("/api/v2/summary.json")  # the public page: nothing rendered, nothing to serve
         assert status.status_code == 503 and "does not answer" in status.text
 

@@ -21,14 +21,15 @@ MAX_CURSOR = 2**31 - 1  # numbers, sequence numbers and ids are 32-bit columns
 bearer = HTTPBearer(auto_error=False, description="an API token: create one on your tokens page")
 
 
-def clean_query(request: Request) -> None:
+async def clean_query(request: Request) -> None:
     """Every route's query parameters pass the kernel's character check (the commands' fields already do): a
-    control character is a 422 naming the parameter, on every database, before anything reads it."""
+    control character is a 422 naming the parameter, on every database, before anything reads it. (Async, as
+    every dependency that does not wait on the database: a sync one costs a hop to a worker thread.)"""
     for name, value in request.query_params.multi_items():
         check_characters(f"query parameter {name}", value, one_line=True)
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,25 +67,53 @@ class Metrics:
 
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 HSTS = b"max-age=31536000; includeSubDomains"
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+PROBES = frozenset({"/healthz", "/readyz"})  # a load balancer asks every few seconds: no access line for these
 
 
 class Observe:
-    """ASGI middleware: request id, timing, metrics and the access log line; and the headers every response
-    carries: ``nosniff`` always, HSTS and ``Secure`` on every cookie when the server runs behind HTTPS
-    (``REMIT_SECURE_COOKIES``). Metric labels are bounded: an unknown method is ``other``, an unmatched path
-    ``unmatched``, whatever a client sends."""
+    """The one ASGI middleware (pure ASGI: no ``BaseHTTPMiddleware``) that does every per-request job, in one
+    pass over the request's headers: the request id, timing, metrics and the access log line; the limit on
+    request bodies; and the headers every response carries: ``nosniff`` always, HSTS and ``Secure`` on every
+    cookie when the server runs behind HTTPS (``REMIT_SECURE_COOKIES``). Metric labels are bounded: an
+    unknown method is ``other``, an unmatched path ``unmatched``, whatever a client sends. The probes
+    (``/healthz``, ``/readyz``) are counted but not logged. What each job costs: BENCHMARKS.md, "Middleware".
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, secure: bool = False) -> None:
+    Bodies over ``limit`` bytes are refused with 413 in Remit's error format: at once when the declared length
+    is too big, or as soon as a streamed body goes over. (Starlette's own limiter answers in plain text, which
+    would break the API's one error shape.) ``wider``: paths that take more (a tracker's export, uploaded
+    whole). A browser's form over the limit is refused on reading, by the app's error page, in HTML."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        metrics: Metrics,
+        limit: int = 1_000_000,
+        secure: bool = False,
+        wider: Mapping[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.metrics = metrics
+        self.limit = limit
+        self.wider = dict(wider or {})
         self.secure = secure
+        self.counters: dict[tuple[str, str, int], Any] = {}  # the metrics' children, looked up once each
+        self.timers: dict[tuple[str, str], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
+        request_id = declared = ""
+        html = False
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                request_id = value.decode("latin-1")[:64]
+            elif name == b"content-length":
+                declared = value.decode("latin-1")
+            elif name == b"accept":
+                html = b"text/html" in value
+        request_id = request_id or os.urandom(16).hex()  # as random as uuid4().hex, without the UUID object
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
         started = time.perf_counter()
@@ -97,7 +125,7 @@ class Observe:
                 headers = message.setdefault("headers", [])
                 headers.append((b"x-request-id", request_id.encode("latin-1")))
                 if not any(name.lower() == b"x-content-type-options" for name, _value in headers):
-                    headers.append((b"x-content-type-options", b"nosniff"))
+                    headers.append(NOSNIFF)
                 if self.secure:
                     headers.append((b"strict-transport-security", HSTS))
                     message["headers"] = [
@@ -109,65 +137,16 @@ class Observe:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            limit = self.wider.get(scope["path"], self.limit) if self.wider else self.limit
+            over = int(declared) if declared.isdigit() and int(declared) > limit else 0
+            if over and not (html and not scope["path"].startswith("/api")):
+                await self._too_large(send_with_id, over, limit)
+            else:  # a page's form over the limit is refused on its first read, by the app's HTML error page
+                await self.app(scope, self._counted(receive, limit, over), send_with_id)
         finally:
-            elapsed = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
-            method = scope["method"] if scope["method"] in METHODS else "other"
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.seconds.labels(method, route).observe(elapsed)
-            log.info(
-                "request",
-                extra={
-                    "method": scope["method"][:16],
-                    "path": scope["path"],
-                    "route": route,
-                    "status": status,
-                    "ms": round(elapsed * 1000, 2),
-                    "person": scope["state"].get("person"),
-                    "request_id": request_id,
-                },
-            )
+            self._record(scope, status, time.perf_counter() - started, request_id)
 
-
-class TooLarge(HTTPException):
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request body is over the limit of {limit} bytes")
-
-
-class BodyLimit:
-    """Refuse bodies over ``limit`` bytes with 413 in Remit's error format: at once when the declared
-    length is too big, or as soon as a streamed body goes over. (Starlette's own limiter answers in
-    plain text, which would break the API's one error shape.) ``wider``: paths that take more (a tracker's
-    export, uploaded whole). A browser's form over the limit is refused by the app's error page, in HTML."""
-
-    def __init__(self, app: ASGIApp, limit: int, wider: Mapping[str, int] | None = None) -> None:
-        self.app = app
-        self.limit = limit
-        self.wider = dict(wider or {})
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = self.wider.get(scope["path"], self.limit)
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length", b"")
-        page = not scope["path"].startswith("/api") and b"text/html" in headers.get(b"accept", b"")
-        if declared.isdigit() and int(declared) > limit and not page:
-            body = json.dumps(
-                {
-                    "code": "too_large",
-                    "message": f"the request body is {int(declared)} bytes; the limit is {limit}",
-                    "hint": "send less: long evidence belongs in a linked document",
-                }
-            ).encode()
-            headers_out = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-            await send({"type": "http.response.start", "status": 413, "headers": headers_out})
-            await send({"type": "http.response.body", "body": body})
-            return
-        seen = int(declared) if declared.isdigit() and int(declared) > limit else 0  # a page: refused on reading
-
+    def _counted(self, receive: Receive, limit: int, seen: int) -> Receive:
         async def counted() -> Message:
             nonlocal seen
             if seen > limit:
@@ -179,4 +158,47 @@ class BodyLimit:
                     raise TooLarge(limit)
             return message
 
-        await self.app(scope, counted, send)
+        return counted
+
+    async def _too_large(self, send: Send, declared: int, limit: int) -> None:
+        body = json.dumps(
+            {
+                "code": "too_large",
+                "message": f"the request body is {declared} bytes; the limit is {limit}",
+                "hint": "send less: long evidence belongs in a linked document",
+            }
+        ).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _record(self, scope: Scope, status: int, elapsed: float, request_id: str) -> None:
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        method = scope["method"] if scope["method"] in METHODS else "other"
+        counter = self.counters.get((method, route, status))
+        if counter is None:
+            counter = self.counters[(method, route, status)] = self.metrics.requests.labels(method, route, str(status))
+        timer = self.timers.get((method, route))
+        if timer is None:
+            timer = self.timers[(method, route)] = self.metrics.seconds.labels(method, route)
+        counter.inc()
+        timer.observe(elapsed)
+        if scope["path"] in PROBES or not log.isEnabledFor(logging.INFO):
+            return
+        log.info(
+            "request",
+            extra={
+                "method": scope["method"][:16],
+                "path": scope["path"],
+                "route": route,
+                "status": status,
+                "ms": round(elapsed * 1000, 2),
+                "person": scope["state"].get("person"),
+                "request_id": request_id,
+            },
+        )
+
+
+class TooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is over the limit of {limit} bytes")

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from remit.api.commands import route
 from remit.api.deps import Caller, StoreDep, decode_cursor, encode_cursor
-from remit.api.schemas import ERRORS, WRITE_ERRORS, GateRead, Limit, Page, ResolveRequest, text_body
+from remit.api.schemas import ERRORS, WRITE_ERRORS, GateRead, JsonBody, Limit, Page, ResolveRequest, text_body
 from remit.charter.enforce import domain_rights
 from remit.charter.views import team_charter
 from remit.decisions import (
@@ -118,19 +118,24 @@ def gate(number: Number, store: StoreDep, caller: Caller) -> JSONResponse:
     return JSONResponse(closed | answer.as_dict(), status_code=409)
 
 
-@router.get("/queue", responses=ERRORS, summary="What is waiting on you, and on whom yours are waiting")
+@router.get(
+    "/queue",
+    response_model=dict[str, Any],
+    responses=ERRORS,
+    summary="What is waiting on you, and on whom yours are waiting",
+)
 def my_queue(
     store: StoreDep,
     caller: Caller,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Limit = 50,
-) -> dict[str, Any]:
+) -> JsonBody:
     result = queue.my_queue(
         uow=store.uow(), team=caller.team, handle=caller.handle, limit=limit, before=decode_cursor(cursor)
     )
     body = result.as_dict()
     body["next_cursor"] = encode_cursor(body["next_cursor"])
-    return body
+    return JsonBody(body)  # orjson, and no validation of a dict built here (api/schemas.py)
 
 
 @router.get("/rules", tags=["rules"], response_model=Page, responses=ERRORS, summary="The team's decision rules")
