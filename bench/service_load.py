@@ -8,7 +8,7 @@ For each backend: a fresh database; a team on the default preset with a roster o
 decisions. Then ``remit serve`` with ``--workers 1`` and ``--workers 2`` on each backend (``--sqlite-workers``,
 ``--postgres-workers``) and, per endpoint, a warm-up and a timed wrk run on loopback:
 
-- healthz: ``GET /healthz`` (``SELECT 1`` on a pooled connection);
+- healthz: ``GET /healthz`` (liveness: no database since [8/11]; ``/readyz`` does the ``SELECT 1``);
 - queue: ``GET /api/v1/queue?limit=50`` as a random person of the 40 (token check + the queue);
 - position: ``POST /api/v1/decisions/N/positions``, N random among the 200, as a random PM / EM /
   designer / tech lead, with a stance and basis their role may give (go, no-go in or out of scope,
@@ -209,8 +209,8 @@ def section(runs: list[Run], command: str, seconds: int, connections: int) -> st
             versus(runs),
             "",
             "The ÷ /healthz column is the endpoint's requests per second over /healthz's on the same server in the "
-            "same run (/healthz is one `SELECT 1`: the floor any endpoint pays for HTTP, the framework and one "
-            "round trip). Every write takes the team lock (one writer at a time per team), so the POST row "
+            "same run (/healthz answers on the event loop with no database: the floor any endpoint pays for HTTP "
+            "and the framework). Every write takes the team lock (one writer at a time per team), so the POST row "
             "is the rate at which one team can record positions. The load column is the machine's load average "
             "(1 / 5 minutes) as the row started: above about 2 on these 2 cores, something else was running too.",
         ]

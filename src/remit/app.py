@@ -110,7 +110,7 @@ class Settings:
         first = os.environ.get("REMIT_WORKER", "0") == "0"  # `remit serve --workers N`: the schedules in one
         return cls(
             database_url=os.environ.get("REMIT_DATABASE_URL"),
-            sweep_seconds=60.0 if first else 0.0,
+            sweep_seconds=_number("REMIT_SWEEP_SECONDS", 60) if first else 0.0,
             secure_cookies=os.environ.get("REMIT_SECURE_COOKIES", "") not in ("", "0", "false", "no"),
             signing_key=key,
             checkpoint_dir=Path(os.environ.get("REMIT_CHECKPOINT_DIR") or CHECKPOINT_DIR),
@@ -120,7 +120,6 @@ class Settings:
             sign_in_limit_per_address=os.environ.get("REMIT_SIGN_IN_LIMIT_PER_ADDRESS") or throttle.PER_ADDRESS,
             rate_limit_storage=os.environ.get("REMIT_RATE_LIMIT_STORAGE") or throttle.STORAGE,
             notify_seconds=_number("REMIT_NOTIFY_SECONDS", 5),
-            sweep_seconds=_number("REMIT_SWEEP_SECONDS", 60),
             base_url=os.environ.get("REMIT_BASE_URL") or None,
             log_level=_log_level(os.environ.get("REMIT_LOG_LEVEL") or "info"),
             status_export_dir=Path(os.environ["REMIT_STATUS_EXPORT_DIR"])
