@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from remit.decisions import queries
+from remit.demo_story import SEARCH
 from remit.kernel.uow import Store
 from tests.conftest import shared_data
 from tests.live.server import LiveServer
@@ -351,23 +352,25 @@ def test_the_em_links_a_bug_from_the_incident_page_and_the_stakeholder_sees_it_o
     open_page: Callable[[], Page],
 ) -> None:
     ezra = open_page()
-    sign_in(ezra, "ezra", "/incidents/2")
+    sign_in(ezra, "ezra", f"/incidents/{SEARCH}")
     panel = ezra.locator("section#linked-bugs")
     expect(panel).to_contain_text("CHK-144")  # the demo's link
     panel.get_by_label("Link a bug of the board by its key").fill("CHK-139")
     panel.get_by_role("button", name="Link the bug").click()
-    expect(ezra.get_by_role("status")).to_contain_text("CHK-139 is linked to incident #2 Search results are slow")
+    expect(ezra.get_by_role("status")).to_contain_text(
+        f"CHK-139 is linked to incident #{SEARCH} Search results are slow"
+    )
     expect(panel).to_contain_text("Address autocomplete suggests closed post offices")
     sol = open_page()
     sign_in(sol, "sol", "/bugs?q=CHK-139")
     row = sol.locator("table.bugs tbody tr").first
-    expect(row.get_by_role("link", name=re.compile("incident #2 Search results are slow"))).to_be_visible()
+    expect(row.get_by_role("link", name=re.compile(f"incident #{SEARCH} Search results are slow"))).to_be_visible()
     expect(sol.locator("section#linked-bugs")).to_have_count(0)
-    sol.goto("/incidents/2")
+    sol.goto(f"/incidents/{SEARCH}")
     expect(sol.locator("section#linked-bugs")).to_contain_text("CHK-139")
     expect(sol.locator('form[action="/bugs/link"]')).to_have_count(0)  # a stakeholder reads, never links
     ezra.locator("section#linked-bugs").get_by_role("button", name="Unlink CHK-139").click()
-    expect(ezra.get_by_role("status")).to_contain_text("CHK-139 is linked to no incident (it was linked to #2)")
+    expect(ezra.get_by_role("status")).to_contain_text(f"CHK-139 is linked to no incident (it was linked to #{SEARCH})")
 
 
 def test_the_public_status_page_shows_the_open_incidents_public_update_and_not_its_internal_one(

@@ -18,6 +18,7 @@ from rich.console import Console
 import remit.main
 from remit.audit.export_records import Table
 from remit.decisions.commands import RecordPosition, WithdrawDecision
+from remit.demo_story import SEARCH
 from remit.identity.commands import CreateToken
 from remit.kernel.commands import act, build
 from remit.kernel.errors import RemitError
@@ -299,17 +300,17 @@ def test_a_bug_whose_key_holds_a_slash_and_a_hash_is_linked_and_unlinked_over_ht
     assert cli("ezra", "bugs", "import", "github", str(export))[0] == 0
     code, out, _ = cli("sol", "bugs", "list", "--q", "panjf2000/ants", "--limit", "1", "--json")
     key = json.loads(out)["items"][0]["key"]
-    code, out, err = cli("ezra", "bugs", "link", key, "2")
+    code, out, err = cli("ezra", "bugs", "link", key, str(SEARCH))
     assert code == 0, err
-    assert out.strip() == f"{key} is linked to incident #2 Search results are slow (identified)"
-    code, out, _ = cli("sol", "bugs", "list", "--incident", "2", "--json")
+    assert out.strip() == f"{key} is linked to incident #{SEARCH} Search results are slow (identified)"
+    code, out, _ = cli("sol", "bugs", "list", "--incident", str(SEARCH), "--json")
     assert key in [bug["key"] for bug in json.loads(out)["items"]]
     code, _, err = cli("sol", "bugs", "unlink", key)
     assert code == 1 and "sol (stakeholder)" in err
-    code, _, err = cli("ezra", "bugs", "link", "NOPE-1", "2")
+    code, _, err = cli("ezra", "bugs", "link", "NOPE-1", str(SEARCH))
     assert code == 1 and "error: there is no bug 'NOPE-1' on team checkout's board" in err
     code, out, err = cli("ezra", "bugs", "unlink", key)
-    assert code == 0 and out.strip() == f"{key} is linked to no incident (it was linked to #2)"
+    assert code == 0 and out.strip() == f"{key} is linked to no incident (it was linked to #{SEARCH})"
 
 
 def test_amend_and_withdraw_over_http(cli: Cli) -> None:

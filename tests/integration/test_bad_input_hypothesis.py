@@ -10,8 +10,10 @@ here."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -123,10 +125,15 @@ PATHS["token_id"] = [10**6, 0, -5, 2**63, "x"]
 PATHS["channel_id"] = [1, 0, -5, 2**31, "x"]
 PATHS["delivery_id"] = [1, 0, -5, 2**63, "x"]
 PATHS["subscription"] = [1, 0, -5, 2**31, "x"]
+PATHS["key"] = ["CHK-142", "NOPE-1", "panjf2000/ants#31", "../../etc", "x" * 300, "", "\u0000"]  # a bug's key
+PATHS["component"] = ["search", "ledger-db", "nope", "x" * 300, "..", "a b"]  # a status page component
 
 
 def url(route: Route, values: dict[str, Any]) -> str:
-    return "/api/v1" + route.path.format(**values)
+    """The route's path with each value in its place, percent-encoded as one segment (as a client sends it)."""
+    return "/api/v1" + re.sub(
+        r"\{(\w+)(?::\w+)?\}", lambda found: quote(str(values[found.group(1)]), safe=""), route.path
+    )
 
 
 @pytest.fixture(scope="module", params=DATABASES)

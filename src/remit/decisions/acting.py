@@ -205,16 +205,22 @@ def open_team(uow: UnitOfWork, team_name: str) -> tuple[TeamRow, CharterVersionR
 
 
 def lock_for(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> int:
-    """Take the team's row lock and, in the same round trip, read the decision again as the last writer left
-    it and the id of the team's current charter version (the caller compares them with what it read before
-    the lock). The team row is read afresh too: the audit chain's head is appended to under this lock."""
-    newest = newest_version_id()
-    row = uow.session.execute(
-        select(TeamRow, DecisionRow, newest)
-        .join(DecisionRow, DecisionRow.team_id == TeamRow.id)
-        .where(TeamRow.id == team.id, DecisionRow.id == decision.id)
-        .with_for_update(of=TeamRow)
-        .execution_options(populate_existing=True)
+    """Take the team's row lock, then read the decision again as the last writer left it and the id of the
+    team's current charter version (the caller compares them with what it read before the lock). The team
+    row is read afresh too: the audit chain's head is appended to under this lock.
+
+    Two statements, not one: on PostgreSQL a statement reads the snapshot it started with, and one that waited
+    for the lock re-reads only the rows it locked. A decision joined into the locking statement would be the
+    one from before the wait, so a position could land after another had settled the decision (the
+    concurrency test caught exactly that)."""
+    uow.session.execute(
+        select(TeamRow).where(TeamRow.id == team.id).with_for_update().execution_options(populate_existing=True)
     ).one()
     uow.holds(team)
-    return int(row[2])
+    row = uow.session.execute(
+        select(DecisionRow, newest_version_id())
+        .join(TeamRow, DecisionRow.team_id == TeamRow.id)
+        .where(DecisionRow.id == decision.id)
+        .execution_options(populate_existing=True)
+    ).one()
+    return int(row[1])
