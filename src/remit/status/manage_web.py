@@ -17,9 +17,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from remit.kernel.commands import Command, SignedIn, build
 from remit.kernel.errors import Conflict, InvalidInput, NotFound, RemitError, RightsRefused
-from remit.status import board
+from remit.status import board, subscription_handlers
 from remit.status import handlers as _handlers  # noqa: F401 - registers the handlers the forms dispatch to
-from remit.status import subscription_handlers
 from remit.status.commands import ScheduleMaintenance, SetComponentStatus, UpdateMaintenance
 from remit.status.maintenance import MOVES, WORDS, MaintenanceStatus, read_time
 from remit.status.model import STATUS_WORDS
