@@ -132,8 +132,7 @@ def test_every_status_page_action_for_every_role_is_allowed_or_refused_as_the_ch
     the team's status page offers the forms exactly when the handlers accept them."""
     from datetime import timedelta
 
-    from remit.status import board
-    from remit.status import subscription_handlers
+    from remit.status import board, subscription_handlers
     from remit.status.commands import ScheduleMaintenance, SetComponentStatus, UpdateMaintenance
     from remit.status.subscription_commands import RemoveSubscriber
 
