@@ -490,6 +490,33 @@ def test_the_em_sets_a_component_and_runs_a_maintenance_and_the_public_sees_only
     assert sideways(visitor) == 0
 
 
+def test_the_em_removes_a_demo_subscriber_from_the_team_page_and_a_stakeholder_cannot_open_it(
+    open_page: Callable[[], Page],
+) -> None:
+    ezra = open_page()
+    ezra.set_viewport_size({"width": 390, "height": 900})
+    sign_in(ezra, "ezra", "/manage/status")
+    ezra.get_by_role("link", name="Subscribers").click()
+    expect(ezra.get_by_role("heading", name="Status page subscribers")).to_be_visible()
+    counts = ezra.locator("#subscriber-counts")
+    expect(counts.get_by_role("row", name=re.compile("^All components"))).to_contain_text("1")
+    listed = ezra.locator("#subscriber-list")
+    expect(listed).to_contain_text("i…@northwind.example")
+    expect(ezra.locator("main")).not_to_contain_text("alerts@contoso.example")  # masked only
+    listed.get_by_role("button", name="Remove subscriber a…@contoso.example").click()
+    expect(ezra.get_by_role("status")).to_contain_text("removed a…@contoso.example: nothing more will be sent to it")
+    expect(ezra.locator("#subscriber-list")).not_to_contain_text("a…@contoso.example")
+    expect(ezra.locator("#subscriber-list")).to_contain_text("i…@northwind.example")
+    assert sideways(ezra) == 0
+
+    sol = open_page()
+    sign_in(sol, "sol", "/manage/status")
+    expect(sol.get_by_role("link", name="Subscribers")).to_have_count(0)
+    answer = sol.goto("/manage/status/subscribers")
+    assert answer is not None and answer.status == 403
+    expect(sol.locator("main")).not_to_contain_text("northwind")
+
+
 PAGES = [
     "/",
     "/decisions",
@@ -646,6 +673,7 @@ def test_a_person_sets_their_channels_and_choices_and_a_key_holder_sends_a_dead_
 AXE_PAGES = [*PAGES, "/decisions/3", "/ledger", "/password", "/bugs?status=done", "/public/checkout/bugs"]
 AXE_PAGES += ["/status/checkout/subscribe"]
 AXE_PAGES += ["/bugs?incident=2"]
+AXE_PAGES += ["/manage/status/subscribers"]
 
 
 @pytest.mark.parametrize("width", [390, 1440])

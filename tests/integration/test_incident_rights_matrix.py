@@ -25,7 +25,7 @@ from remit.incidents.commands import (
     UpdateIncident,
 )
 from remit.kernel.commands import Command, act
-from remit.kernel.errors import RightsRefused
+from remit.kernel.errors import NotFound, RightsRefused
 from remit.kernel.uow import Store
 from remit.tracker import board
 from remit.tracker.commands import ImportIssues, IssueIn, LinkBug
@@ -132,8 +132,9 @@ def test_every_status_page_action_for_every_role_is_allowed_or_refused_as_the_ch
     the team's status page offers the forms exactly when the handlers accept them."""
     from datetime import timedelta
 
-    from remit.status import board
+    from remit.status import board, subscription_handlers
     from remit.status.commands import ScheduleMaintenance, SetComponentStatus, UpdateMaintenance
+    from remit.status.subscription_commands import RemoveSubscriber
 
     base = load_preset(preset)
     people = {role: Person(role, role, (role,)) for role in ROLES}
@@ -159,5 +160,19 @@ def test_every_status_page_action_for_every_role_is_allowed_or_refused_as_the_ch
             took = accepted(store, role, command)
             if took != owns or offered != owns:
                 wrong.append(f"{role} {what}: accepted={took}, offered={offered}, the charter says {owns}")
+        try:  # the subscribers page: linked, read and its removal accepted (past the rights: no such one) alike
+            subscription_handlers.subscribers(uow=store.uow(), team=TEAM, handle=role)
+            reads = True
+        except RightsRefused:
+            reads = False
+        try:
+            act(store, TEAM, role, RemoveSubscriber(subscription=999))
+            removes = True
+        except RightsRefused:
+            removes = False
+        except NotFound:
+            removes = True
+        if not reads == removes == view.may_see_subscribers == owns:
+            wrong.append(f"{role} subscribers: read={reads}, remove={removes}, offered={view.may_see_subscribers}")
     assert wrong == []
     assert "stakeholder" in ROLES

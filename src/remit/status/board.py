@@ -34,6 +34,7 @@ class ManageView:
     maintenances: list[dict[str, Any]]  # every line, internal ones marked
     may_set: bool
     may_manage: bool
+    may_see_subscribers: bool = False  # the subscribers page (MANAGE_STATUS_SUBSCRIBERS: see and remove)
     statuses: tuple[str, ...] = COMPONENT_STATUSES
 
     def as_dict(self) -> dict[str, Any]:
@@ -104,6 +105,7 @@ def manage_view(*, uow: UnitOfWork, team: str, handle: str | None) -> ManageView
             listed,
             found is not None and allows(Action.SET_COMPONENT_STATUS, found),
             found is not None and allows(Action.MANAGE_MAINTENANCE, found),
+            found is not None and allows(Action.MANAGE_STATUS_SUBSCRIBERS, found),
         )
 
 

@@ -1,7 +1,11 @@
 """/manage/status: the team's page for what the public status page shows beyond incidents: each component's
 state (set by hand, with a public note, and what the page shows), and the maintenances (schedule one; move
 it along with a public line or an internal note). Signed-in members read it; the forms are offered to who the
-charter's incident-response domain lets act, and the handlers check again."""
+charter's incident-response domain lets act, and the handlers check again.
+
+/manage/status/subscribers: the public page's subscribers (masked addresses), how many confirmed ones hear of
+each component, and a Remove button each. Only incident-response's key holders (MANAGE_STATUS_SUBSCRIBERS)
+see it, as the API's list: anyone else gets the 403 page, and a refused removal is one too (on the record)."""
 
 from __future__ import annotations
 
@@ -12,18 +16,20 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from remit.kernel.commands import Command, SignedIn, build
-from remit.kernel.errors import Conflict, InvalidInput, RemitError, RightsRefused
-from remit.status import board
+from remit.kernel.errors import Conflict, InvalidInput, NotFound, RemitError, RightsRefused
+from remit.status import board, subscription_handlers
 from remit.status import handlers as _handlers  # noqa: F401 - registers the handlers the forms dispatch to
 from remit.status.commands import ScheduleMaintenance, SetComponentStatus, UpdateMaintenance
 from remit.status.maintenance import MOVES, WORDS, MaintenanceStatus, read_time
 from remit.status.model import STATUS_WORDS
+from remit.status.subscription_commands import RemoveSubscriber
 from remit.web.render import PageRoute, page, redirect
 from remit.web.session import Poster, Viewer, act, store_of
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 R = TypeVar("R")
 HERE = "/manage/status"
+SUBSCRIBERS = HERE + "/subscribers"
 Number = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Long = Annotated[str, Form(max_length=20_000)]
 Short = Annotated[str, Form(max_length=1_000)]
@@ -145,3 +151,21 @@ def update(
     if isinstance(done, Response):
         return done
     return redirect(HERE, flash=f"maintenance #{done.number} is {WORDS[MaintenanceStatus(done.status)].lower()}")
+
+
+@router.get(SUBSCRIBERS)
+def subscribers_page(request: Request, who: Viewer) -> HTMLResponse:
+    """The API's list (``GET /api/v1/status/subscribers``), as a page: refused (403) as the API refuses."""
+    found = subscription_handlers.subscribers(uow=store_of(request).uow(), team=who.team, handle=who.handle)
+    return page(request, "manage_subscribers.html", title="Status page subscribers", subscribers=found, here=HERE)
+
+
+@router.post(SUBSCRIBERS + "/{subscription}/remove")
+def remove_subscriber(request: Request, who: Poster, subscription: Number) -> Response:
+    """``RemoveSubscriber``; a refusal is the 403 page (the handler records the crossing), one already gone a
+    warning."""
+    try:
+        done = act(request, who, build(RemoveSubscriber, subscription=subscription))
+    except NotFound as error:
+        return redirect(SUBSCRIBERS, flash=f"{error.message} (reload the list)", warning=True)
+    return redirect(SUBSCRIBERS, flash=done.sentence)
