@@ -1,5 +1,6 @@
 -- wrk script for bench/org_scale.py. Arguments (after --): MIX TOKENS_FILE DECISIONS ACTIVE
---   MIX        "queue:70,view:20,position:10" (percentages; "healthz:100" for GET /healthz)
+--   MIX        "queue:70,view:20,position:10" (percentages; "healthz:100" for GET /healthz, "me:100" for
+--              GET /api/v1/me, an authenticated request that does nothing but check its token)
 --   TOKENS_FILE one "token role" per line: every person of every team
 --   DECISIONS  decisions per team (a view opens a random one of 1..DECISIONS of the caller's team)
 --   ACTIVE     the newest ACTIVE of them are open: a position goes to a random one, from a person whose role
@@ -61,6 +62,10 @@ function request()
   local kind = pick_kind()
   if kind == "healthz" then
     return wrk.format("GET", "/healthz")
+  end
+  if kind == "me" then -- the authenticated floor: the token check, and nothing else
+    local person = everyone[math.random(#everyone)]
+    return wrk.format("GET", "/api/v1/me", { ["Authorization"] = "Bearer " .. person.token })
   end
   if kind == "queue" then
     local person = everyone[math.random(#everyone)]

@@ -211,7 +211,7 @@ def _reading(uow: UnitOfWork, team: str, produce: Callable[[Snapshot], Iterable[
     returns, so an unknown team is an error before the first byte is sent."""
 
     def pieces() -> Iterator[str]:
-        with uow.reading():
+        with uow.reading(snapshot=True):
             snapshot = Snapshot(uow, uow.team(team, lock=False))
             yield ""  # the read is open and the team found
             yield from _chunks(produce(snapshot))

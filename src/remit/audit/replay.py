@@ -109,7 +109,7 @@ def verify(*, uow: UnitOfWork, team: str | None = None) -> list[Verified]:
     """Verify every team's chain (or one team's) and replay each intact one against the tables."""
     if not PROJECTORS.registered:  # a composition root that forgot `remit.capabilities` would compare nothing
         raise RuntimeError("no projectors registered: import remit.capabilities first")
-    with uow.reading():
+    with uow.reading(snapshot=True):
         query = select(TeamRow).order_by(TeamRow.name)
         if team is not None:
             uow.team(team, lock=False)

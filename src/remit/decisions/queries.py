@@ -368,7 +368,7 @@ def audit_log(*, uow: UnitOfWork, team: str, limit: int | None = None, after: in
 
 def verify_audit(*, uow: UnitOfWork, team: str | None = None) -> list[audit.ChainReport]:
     """Verify every team's chain (or one team's)."""
-    with uow.reading():
+    with uow.reading(snapshot=True):
         query = select(TeamRow).order_by(TeamRow.name)
         if team is not None:
             uow.team(team, lock=False)

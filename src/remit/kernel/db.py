@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import ast
 import os
+import select
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 
 from remit.kernel.errors import InvalidInput, unavailable
 from remit.kernel.singleton import lock_in_transaction
@@ -26,6 +27,14 @@ if TYPE_CHECKING:  # Alembic (and the Mako and Pygments it loads) only for the c
 
 DEFAULT_URL = "sqlite:///remit.db"
 READ_ONLY = "remit_read_only"  # a connection execution option: this transaction never writes
+# A read-only unit of work on PostgreSQL runs without a transaction (autocommit): under READ COMMITTED, which
+# Remit uses, each statement of a transaction reads its own snapshot anyway, so BEGIN and ROLLBACK bought
+# nothing but two round trips per read. ``_reads_only`` refuses a write on such a connection, which would
+# otherwise be kept at once where the transaction used to throw it away.
+READING: dict[str, dict[str, Any]] = {"postgresql": {READ_ONLY: True, "isolation_level": "AUTOCOMMIT"}}
+SNAPSHOT: dict[str, dict[str, Any]] = {  # one snapshot for a whole read (an export, a verification)
+    "postgresql": {READ_ONLY: True, "isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+}
 
 # PostgreSQL connections per process: ``pool_size`` kept open, ``max_overflow`` more opened under load and closed
 # when returned; a request that finds none free waits up to ``pool_timeout`` seconds for one (it queues, it
@@ -80,7 +89,31 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **pool_settings())
+    engine = create_engine(url, **pool_settings())
+    event.listen(engine, "checkout", _still_open)
+    event.listen(engine, "before_cursor_execute", _reads_only)
+    return engine
+
+
+def _reads_only(connection: Connection, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
+    writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
+    if writes and connection.get_execution_options().get(READ_ONLY):
+        raise RuntimeError(f"a read-only unit of work does not write: {statement.split(None, 1)[0]}")
+
+
+def _still_open(dbapi_connection: Any, _record: object, _proxy: object) -> None:
+    """A pooled connection's liveness, checked at checkout without a round trip (``pool_pre_ping`` sends a
+    ``SELECT 1`` each time: a round trip per transaction, two per API request). An idle connection has
+    nothing to read: when PostgreSQL restarts or ends a backend it sends its last word and closes, so the
+    socket turns readable (or the driver already knows it is closed). Raising ``DisconnectionError`` makes
+    the pool throw that connection away and check out another, up to three times (SQLAlchemy's "custom
+    pessimistic ping"). A connection that dies silently (a network cut) is still noticed at its first
+    statement, which fails with a 503 and invalidates the pool."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("the database connection is closed")
+    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    if readable:
+        raise DisconnectionError("the database ended this connection")
 
 
 def pool_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:

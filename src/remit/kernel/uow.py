@@ -20,7 +20,16 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from remit.kernel import audit
-from remit.kernel.db import READ_ONLY, current_revision, database_url, head_revision, make_engine, upgrade
+from remit.kernel.db import (
+    READ_ONLY,
+    READING,
+    SNAPSHOT,
+    current_revision,
+    database_url,
+    head_revision,
+    make_engine,
+    upgrade,
+)
 from remit.kernel.errors import ClaimTaken, InvalidInput, NotFound, RemitError, StoreRefused, unavailable
 from remit.kernel.events import BUS, Bus, Event, Recorded
 from remit.kernel.messages import Message
@@ -53,6 +62,8 @@ class Store:
     bus: Bus = BUS
     sessions: sessionmaker[Session] = field(init=False)
     writers: threading.Lock | None = field(init=False)
+    reading: dict[str, Any] = field(init=False)  # the execution options of a read-only unit of work
+    snapshot: dict[str, Any] = field(init=False)  # and of one that reads a snapshot
 
     def __post_init__(self) -> None:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -61,6 +72,8 @@ class Store:
         # up to 100 ms (under load some writers lose every race and wait seconds). Other processes still meet
         # at SQLite's own lock. PostgreSQL queues writers on the team row's lock.
         self.writers = threading.Lock() if self.engine.dialect.name == "sqlite" else None
+        self.reading = READING.get(self.engine.dialect.name, {READ_ONLY: True})
+        self.snapshot = SNAPSHOT.get(self.engine.dialect.name, {READ_ONLY: True})
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = False, clock: Clock = utcnow, bus: Bus = BUS) -> Store:
@@ -118,13 +131,20 @@ class UnitOfWork:
         self._locked: set[int] = set()  # teams whose row this transaction holds locked
         self._depth = 0  # a read entered inside another unit of work's ``with`` shares its transaction
         self._outer_read_only = False
+        self._snapshot = False
         self._raised: list[Recorded] = []  # events of this transaction, in order
         self._committed: list[Recorded] = []  # events whose transaction committed: published on exit
 
-    def reading(self) -> Self:
+    def reading(self, *, snapshot: bool = False) -> Self:
         """Enter as a read-only unit of work (``with uow.reading():``), for a service that never writes: on
-        SQLite its transaction begins deferred, a snapshot that takes no lock (see ``store.db``)."""
+        SQLite its transaction begins deferred, a snapshot that takes no lock (see ``store.db``); on
+        PostgreSQL it opens no transaction at all (``kernel/db.py`` ``READING``): each statement reads what is
+        committed, as it would in a READ COMMITTED transaction, without the BEGIN and ROLLBACK round trips.
+        ``snapshot``: every statement reads the database as it was at the first (PostgreSQL: a REPEATABLE
+        READ, READ ONLY transaction), for a read of a whole ledger that must hold together, such as an
+        export or a verification, and for one that streams its rows."""
         self.read_only = True
+        self._snapshot = snapshot
         return self
 
     def __enter__(self) -> Self:
@@ -143,7 +163,8 @@ class UnitOfWork:
         try:
             self.now = self.store.clock()
             if self.read_only:
-                self.session.connection(execution_options={READ_ONLY: True})
+                options = self.store.snapshot if self._snapshot else self.store.reading
+                self.session.connection(execution_options=options)
         except BaseException as error:
             self.__exit__(type(error), error, None)
             raise
@@ -174,7 +195,7 @@ class UnitOfWork:
                     "a value contains a NUL byte (U+0000)", hint="remove it and send the request again"
                 ) from None
         finally:
-            self.read_only = False
+            self.read_only = self._snapshot = False
             if self._turn and self.store.writers is not None:
                 self._turn = False
                 self.store.writers.release()
