@@ -7,7 +7,7 @@ sentence, so the form never tells a stranger whether an address is subscribed.""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -99,19 +99,7 @@ def tell(uow: UnitOfWork, team: TeamRow, row: SubscriptionRow, message: Message)
         meta = {"unsubscribe": leave, "documentation": f"{base_url()}/status/{team.name}/subscribe"}
         data = {"meta": meta, **message.data}
     channel = Address(Kind(row.kind), row.address).channel
-    uow.tell(
-        team,
-        Message(
-            topic=message.topic,
-            subject=message.subject,
-            lines=message.lines,
-            link=message.link,
-            facts=message.facts,
-            address=channel,
-            unsubscribe=leave,
-            data=data,
-        ),
-    )
+    uow.tell(team, replace(message, address=channel, unsubscribe=leave, data=data))
 
 
 def _ask(uow: UnitOfWork, team: TeamRow, charter: Charter, row: SubscriptionRow, key: str) -> None:
