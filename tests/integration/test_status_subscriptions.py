@@ -292,3 +292,24 @@ def test_a_public_update_with_no_confirmed_subscriber_asks_once_and_builds_no_sn
     act(page, "checkout", "ezra", build(UpdateIncident, number=1, message="Fixing.", public=True))
     assert built == ["snapshot"]
     assert last_to(page, "late@example.com")["subject"] == "[checkout] Cards fail (investigating)"
+
+
+def test_a_link_opened_twice_answers_already_and_records_nothing_more(page: Store) -> None:
+    public(page, build(Subscribe, address="twice@example.com"))
+    message = last_to(page, "twice@example.com")
+    confirm, leave = link(message, "confirm"), message["unsubscribe"].rpartition("/")[2]
+    assert public(page, ConfirmSubscription(token=confirm)).state == "confirmed"
+
+    def recorded() -> list[str]:
+        with page.sessions() as session:
+            return list(session.scalars(select(AuditRow.kind).where(AuditRow.kind.like("Status%"))))
+
+    before = recorded()
+    again = public(page, ConfirmSubscription(token=confirm))
+    assert (again.state, again.sentence) == ("confirmed", "t…@example.com is subscribed already")
+    assert recorded() == before
+    assert public(page, Unsubscribe(token=leave)).state == "ended"
+    before = recorded()
+    again = public(page, Unsubscribe(token=leave))
+    assert (again.state, again.sentence) == ("ended", "t…@example.com is unsubscribed already")
+    assert recorded() == before

@@ -140,8 +140,12 @@ def _refuse_internal(address: Address) -> None:
         )
 
 
-def _done(row: SubscriptionRow, sentence: str) -> SubscriptionDone:
-    return SubscriptionDone(row.id, row.state, row.shown, row.kind, list(row.components), sentence)
+def _done(uow: UnitOfWork, row: SubscriptionRow, sentence: str) -> SubscriptionDone:
+    """Commit the action, answering the subscription as it stands and ``sentence`` (the answer is kept with the
+    write under an idempotency key, so a retried click hears the same)."""
+    done = SubscriptionDone(row.id, row.state, row.shown, row.kind, list(row.components), sentence)
+    uow.commit(done)
+    return done
 
 
 @COMMANDS.handles(Subscribe)
@@ -170,9 +174,7 @@ def subscribe(uow: UnitOfWork, caller: Caller, command: Subscribe) -> Subscripti
                 "subscription": {"state": "confirmed", "components": row.components},
             }
             tell(uow, team, row, Message("status.subscribed", subject, lines, f"/status/{team.name}", data=data))
-            done = _done(row, SENT.format(shown=row.shown))
-            uow.commit(done)
-            return done
+            return _done(uow, row, SENT.format(shown=row.shown))
         if row is None:
             row = SubscriptionRow(
                 team_id=team.id,
@@ -190,9 +192,7 @@ def subscribe(uow: UnitOfWork, caller: Caller, command: Subscribe) -> Subscripti
         row.unsubscribe_digest = digest(unsubscribe_secret(key, team.name, row.id, salt))
         _ask(uow, team, charter, row, key)
         uow.record(team, StatusSubscribed(row.id, row.kind, row.shown, list(components)), actor=PUBLIC)
-        done = _done(row, SENT.format(shown=row.shown))
-        uow.commit(done)
-        return done
+        return _done(uow, row, SENT.format(shown=row.shown))
 
 
 def _named(uow: UnitOfWork, team: TeamRow, key: str, purpose: Purpose, token: str) -> SubscriptionRow:
@@ -219,16 +219,13 @@ def confirm(uow: UnitOfWork, caller: Caller, command: ConfirmSubscription) -> Su
         team = uow.team(caller.team)
         row = _by_link(uow, team, Purpose.CONFIRM, command.token)
         if row.state == State.CONFIRMED.value:
-            done = _done(row, f"{row.shown} is subscribed already")
-            uow.commit(done)
-            return done
+            return _done(uow, row, f"{row.shown} is subscribed already")
         if row.state != State.PENDING.value or (row.expires_at is not None and row.expires_at <= uow.now):
             raise BadLink("this confirmation link has expired", hint="subscribe again on the page: a new link is sent")
         row.state, row.confirmed_at, row.expires_at = State.CONFIRMED.value, uow.now, None
         uow.record(team, StatusSubscriptionConfirmed(row.id, row.shown), actor=PUBLIC)
-        done = _done(row, f"{row.shown} is subscribed: notices of {', '.join(row.components) or 'every component'}")
-        uow.commit(done)
-        return done
+        which = ", ".join(row.components) or "every component"
+        return _done(uow, row, f"{row.shown} is subscribed: notices of {which}")
 
 
 @COMMANDS.handles(Unsubscribe)
@@ -237,14 +234,10 @@ def unsubscribe(uow: UnitOfWork, caller: Caller, command: Unsubscribe) -> Subscr
         team = uow.team(caller.team)
         row = _by_link(uow, team, Purpose.UNSUBSCRIBE, command.token)
         if row.state == State.ENDED.value:
-            done = _done(row, f"{row.shown} is unsubscribed already")
-            uow.commit(done)
-            return done
+            return _done(uow, row, f"{row.shown} is unsubscribed already")
         _end(uow, row)
         uow.record(team, StatusUnsubscribed(row.id, row.shown), actor=PUBLIC)
-        done = _done(row, f"{row.shown} is unsubscribed: nothing more will be sent to it")
-        uow.commit(done)
-        return done
+        return _done(uow, row, f"{row.shown} is unsubscribed: nothing more will be sent to it")
 
 
 def _end(uow: UnitOfWork, row: SubscriptionRow) -> None:
@@ -267,9 +260,7 @@ def remove_subscriber(uow: UnitOfWork, caller: Caller, command: RemoveSubscriber
             )
         _end(uow, row)
         uow.record(team, StatusSubscriberRemoved(row.id, row.shown, who.role), actor=who.handle)
-        done = _done(row, f"removed {row.shown}: nothing more will be sent to it")
-        uow.commit(done)
-        return done
+        return _done(uow, row, f"removed {row.shown}: nothing more will be sent to it")
 
 
 @dataclass(frozen=True)
