@@ -22,11 +22,12 @@ from remit.kernel.errors import InvalidInput, NotFound, RightsRefused
 from remit.kernel.tables import AuditRow, OutboxRow
 from remit.kernel.uow import Store
 from remit.notify.worker import Worker
-from remit.status import subscription_handlers
+from remit.status import queries, subscription_handlers
 from remit.status.subscription_commands import ConfirmSubscription, RemoveSubscriber, Subscribe, Unsubscribe
 from remit.status.subscription_tables import SubscriptionRow
 from remit.status.subscriptions import PUBLIC, BadLink
 from tests.conftest import Clock, team_text
+from tests.integration.test_hot_paths import statements
 from tests.notify.receivers import Mailbox, smtp_server
 
 BASE = "https://status.example.com"
@@ -263,3 +264,52 @@ def test_a_maintenance_announced_and_moved_reaches_its_components_subscribers_ne
     assert told[0]["data"]["incident"]["impact"] == "maintenance" and "Payments pause" in told[0]["lines"][0]
     assert told[1]["subject"] == "[checkout] Payments upgrade (cancelled)" and "Moved." in told[1]["lines"][0]
     assert SECRET not in json.dumps(told)
+
+
+def test_a_public_update_with_no_confirmed_subscriber_asks_once_and_builds_no_snapshot(
+    page: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[str] = []
+    real = queries.team_snapshot
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append("snapshot")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "team_snapshot", counted)
+    public(page, build(Subscribe, address="late@example.com"))  # pending: it hears nothing yet
+    opened = build(OpenIncident, title="Cards fail", severity="sev2", components=["payments"], message="Looking.",
+                   public=True)  # fmt: skip
+    with statements(page) as seen:
+        act(page, "checkout", "ezra", opened)
+        act(page, "checkout", "ezra", build(UpdateIncident, number=1, message="Found it.", public=True))
+    assert built == []
+    asked = [sql for sql in seen if "status_subscriptions" in sql]
+    assert len(asked) == 2 and all(sql.lstrip().startswith("SELECT") for sql in asked)  # one per action
+    assert not [sql for sql in seen if "maintenance" in sql or "status_component_states" in sql]
+    # confirmed, the same update builds the notice (once) and tells the subscriber
+    public(page, ConfirmSubscription(token=link(last_to(page, "late@example.com"), "confirm")))
+    act(page, "checkout", "ezra", build(UpdateIncident, number=1, message="Fixing.", public=True))
+    assert built == ["snapshot"]
+    assert last_to(page, "late@example.com")["subject"] == "[checkout] Cards fail (investigating)"
+
+
+def test_a_link_opened_twice_answers_already_and_records_nothing_more(page: Store) -> None:
+    public(page, build(Subscribe, address="twice@example.com"))
+    message = last_to(page, "twice@example.com")
+    confirm, leave = link(message, "confirm"), message["unsubscribe"].rpartition("/")[2]
+    assert public(page, ConfirmSubscription(token=confirm)).state == "confirmed"
+
+    def recorded() -> list[str]:
+        with page.sessions() as session:
+            return list(session.scalars(select(AuditRow.kind).where(AuditRow.kind.like("Status%"))))
+
+    before = recorded()
+    again = public(page, ConfirmSubscription(token=confirm))
+    assert (again.state, again.sentence) == ("confirmed", "t…@example.com is subscribed already")
+    assert recorded() == before
+    assert public(page, Unsubscribe(token=leave)).state == "ended"
+    before = recorded()
+    again = public(page, Unsubscribe(token=leave))
+    assert (again.state, again.sentence) == ("ended", "t…@example.com is unsubscribed already")
+    assert recorded() == before

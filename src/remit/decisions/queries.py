@@ -1,6 +1,7 @@
 """Read-side use cases: show, list, log, gate, verify. Every one is a read (``with uow.reading():``): none
 writes, not even a deadline's expiry, which the sweeper and every writing command record. The gate counts a
-passed deadline as expired whether or not it is recorded yet."""
+passed deadline as expired whether or not it is recorded yet. A decision's summary, which the queue reads
+too, is ``summaries.py``'s."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, Select, and_, bindparam, or_, select
+from sqlalchemy import BindParameter, bindparam, select
 
 from remit.charter import Right, read_charter
 from remit.charter.diff import Change, charter_changes, text_diff
@@ -19,8 +20,9 @@ from remit.charter.teams import charter_from_text, current_version
 from remit.decisions import words
 from remit.decisions.acting import bound_charter, bound_rules, evaluate, load_decision
 from remit.decisions.filters import Filters
-from remit.decisions.model import Blocker, Position, Resolution, Stance, State, WaitingOn, Weight
+from remit.decisions.model import Position, Resolution, Stance, State, Weight
 from remit.decisions.resolve import weigh
+from remit.decisions.summaries import iso, summary_fields, summary_of, waiting_clause
 from remit.decisions.tables import DecisionRow, DecisionRuleRow, DecisionWaitRow, EvidenceRow, PositionRow, RuleRow
 from remit.decisions.views import (
     AuditEntry,
@@ -33,65 +35,10 @@ from remit.decisions.views import (
     PositionEntry,
     RuleEntry,
 )
-from remit.decisions.waiting import WaitKind
 from remit.kernel import audit
 from remit.kernel.errors import InvalidInput, NotFound
 from remit.kernel.tables import AuditRow, TeamRow
 from remit.kernel.uow import UnitOfWork
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _summary_fields(decision: DecisionRow, proposer: str, resolution: Resolution) -> dict[str, Any]:
-    return {
-        "number": decision.number,
-        "domain": decision.domain,
-        "title": decision.title,
-        "state": decision.state,
-        "proposer": proposer,
-        "opened_at": decision.opened_at.isoformat(),
-        "deadline": _iso(decision.deadline),
-        "waiting_on": resolution.waiting_on,
-        "blocked_by": resolution.blocked_by,
-    }
-
-
-def summary_of(decision: DecisionRow, proposer: str) -> DecisionSummary:
-    return DecisionSummary(**_summary_fields(decision, proposer, Resolution.from_dict(decision.resolution)))
-
-
-def summary_columns() -> Select[*tuple[Any, ...]]:
-    """A summary's columns (the decision's id first, then what ``summary_from`` reads), with the proposer's
-    handle: a hot read selects these rather than whole rows."""
-    return select(
-        DecisionRow.id,
-        DecisionRow.number,
-        DecisionRow.domain,
-        DecisionRow.title,
-        DecisionRow.state,
-        PersonRow.handle,
-        DecisionRow.opened_at,
-        DecisionRow.deadline,
-        DecisionRow.resolution,
-    ).join(PersonRow, PersonRow.id == DecisionRow.proposer_id)
-
-
-def summary_from(row: Row[*tuple[Any, ...]]) -> DecisionSummary:
-    """The summary of a row of ``summary_columns``: the same as ``summary_of`` gives for the decision."""
-    _id, number, domain, title, state, proposer, opened_at, deadline, resolution = row
-    return DecisionSummary(
-        number,
-        domain,
-        title,
-        state,
-        proposer,
-        opened_at.isoformat(),
-        _iso(deadline),
-        WaitingOn.from_dict(resolution["waiting_on"]),
-        [Blocker.from_dict(blocker) for blocker in resolution["blocked_by"]],
-    )
 
 
 @dataclass(frozen=True)
@@ -176,10 +123,10 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
         said = [Position(p.role, Stance(p.stance), p.basis, handles[p.person_id], p.reason) for p in current]
         weights = dict(zip([p.id for p in current], weigh(rights, said), strict=True))
         return DecisionView(
-            **_summary_fields(decision, handles[decision.proposer_id], resolution),
+            **summary_fields(decision, handles[decision.proposer_id], resolution),
             revision=decision.revision,
             charter_version=version,
-            settled_at=_iso(settled),
+            settled_at=iso(settled),
             keys=resolution.keys,
             positions=[
                 PositionEntry(
@@ -219,18 +166,6 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
             history=[HistoryEntry(row.seq, row.at, row.actor, row.kind, json.loads(row.payload)) for row in history],
             reached=reached(uow, decision.id, handles),
         )
-
-
-def waiting_clause(team_id: Any, roles: Any, person_id: Any) -> Any:
-    """The queue rows that concern one person: a missing go, evidence or consult of one of their roles, or
-    their own standing veto."""
-    return and_(
-        DecisionWaitRow.team_id == team_id,
-        or_(
-            and_(DecisionWaitRow.kind != WaitKind.BLOCKER, DecisionWaitRow.role.in_(roles)),
-            DecisionWaitRow.person_id == person_id,
-        ),
-    )
 
 
 def list_decisions(
@@ -406,4 +341,4 @@ def gate(*, uow: UnitOfWork, team: str, number: int) -> GateAnswer:
                     f"#{number} is recorded as approved, but its recorded positions resolve to {recomputed.value}: "
                     "the record does not support it (run `remit audit verify`)",
                 )
-    return GateAnswer(number, approved, words.gate_reason(summary, _iso(settled_at)))
+    return GateAnswer(number, approved, words.gate_reason(summary, iso(settled_at)))

@@ -11,7 +11,7 @@ from remit.charter.teams import charter_from_text, newest_version_id
 from remit.decisions import reached as notices
 from remit.decisions import words
 from remit.decisions.model import State
-from remit.decisions.queries import summary_columns, summary_from, waiting_clause
+from remit.decisions.summaries import summary_columns, summary_from, waiting_clause
 from remit.decisions.tables import DecisionRow, DecisionWaitRow
 from remit.decisions.views import Queue, QueueItem
 from remit.decisions.waiting import Wait, WaitKind

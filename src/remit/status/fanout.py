@@ -114,12 +114,28 @@ NEWS: dict[type[Event], Reader] = {
 }
 
 
+def _listened(uow: UnitOfWork, team_id: int) -> bool:
+    """Whether the team has a confirmed subscriber: one look-up on an index, before any notice is read."""
+    found = uow.session.scalar(
+        select(SubscriptionRow.id)
+        .where(SubscriptionRow.team_id == team_id, SubscriptionRow.state == State.CONFIRMED.value)
+        .limit(1)
+    )
+    return found is not None
+
+
 @BUS.within(*NEWS)
 def tell_subscribers(uow: UnitOfWork, records: Sequence[Recorded]) -> None:
+    """Each record's notice, to the confirmed subscribers of its components. A team nobody listens to costs
+    one look-up per transaction: no snapshot is read for it."""
+    listened: dict[int, bool] = {}
     for record in records:
-        read = NEWS.get(type(record.event))
+        if record.team_id not in listened:
+            listened[record.team_id] = _listened(uow, record.team_id)
+        if not listened[record.team_id]:
+            continue
         team = uow.session.get_one(TeamRow, record.team_id)
-        notice = read(uow, team, record) if read is not None else None
+        notice = NEWS[type(record.event)](uow, team, record)
         if notice is None:
             continue
         confirmed = uow.session.scalars(

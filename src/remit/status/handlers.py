@@ -110,7 +110,9 @@ def load_maintenance(uow: UnitOfWork, team: TeamRow, number: int) -> Maintenance
         select(MaintenanceRow).where(MaintenanceRow.team_id == team.id, MaintenanceRow.number == number)
     ).one_or_none()
     if row is None:
-        raise NotFound(f"no maintenance #{number} in team {team.name}", hint="`remit status maintenance list`")
+        raise NotFound(
+            f"no maintenance #{number} in team {team.name}", hint="`remit status maintenance list` shows them"
+        )
     return row
 
 

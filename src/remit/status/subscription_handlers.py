@@ -7,7 +7,7 @@ sentence, so the form never tells a stranger whether an address is subscribed.""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -99,19 +99,7 @@ def tell(uow: UnitOfWork, team: TeamRow, row: SubscriptionRow, message: Message)
         meta = {"unsubscribe": leave, "documentation": f"{base_url()}/status/{team.name}/subscribe"}
         data = {"meta": meta, **message.data}
     channel = Address(Kind(row.kind), row.address).channel
-    uow.tell(
-        team,
-        Message(
-            topic=message.topic,
-            subject=message.subject,
-            lines=message.lines,
-            link=message.link,
-            facts=message.facts,
-            address=channel,
-            unsubscribe=leave,
-            data=data,
-        ),
-    )
+    uow.tell(team, replace(message, address=channel, unsubscribe=leave, data=data))
 
 
 def _ask(uow: UnitOfWork, team: TeamRow, charter: Charter, row: SubscriptionRow, key: str) -> None:
@@ -152,8 +140,12 @@ def _refuse_internal(address: Address) -> None:
         )
 
 
-def _done(row: SubscriptionRow, sentence: str) -> SubscriptionDone:
-    return SubscriptionDone(row.id, row.state, row.shown, row.kind, list(row.components), sentence)
+def _done(uow: UnitOfWork, row: SubscriptionRow, sentence: str) -> SubscriptionDone:
+    """Commit the action, answering the subscription as it stands and ``sentence`` (the answer is kept with the
+    write under an idempotency key, so a retried click hears the same)."""
+    done = SubscriptionDone(row.id, row.state, row.shown, row.kind, list(row.components), sentence)
+    uow.commit(done)
+    return done
 
 
 @COMMANDS.handles(Subscribe)
@@ -182,9 +174,7 @@ def subscribe(uow: UnitOfWork, caller: Caller, command: Subscribe) -> Subscripti
                 "subscription": {"state": "confirmed", "components": row.components},
             }
             tell(uow, team, row, Message("status.subscribed", subject, lines, f"/status/{team.name}", data=data))
-            done = _done(row, SENT.format(shown=row.shown))
-            uow.commit(done)
-            return done
+            return _done(uow, row, SENT.format(shown=row.shown))
         if row is None:
             row = SubscriptionRow(
                 team_id=team.id,
@@ -202,9 +192,7 @@ def subscribe(uow: UnitOfWork, caller: Caller, command: Subscribe) -> Subscripti
         row.unsubscribe_digest = digest(unsubscribe_secret(key, team.name, row.id, salt))
         _ask(uow, team, charter, row, key)
         uow.record(team, StatusSubscribed(row.id, row.kind, row.shown, list(components)), actor=PUBLIC)
-        done = _done(row, SENT.format(shown=row.shown))
-        uow.commit(done)
-        return done
+        return _done(uow, row, SENT.format(shown=row.shown))
 
 
 def _named(uow: UnitOfWork, team: TeamRow, key: str, purpose: Purpose, token: str) -> SubscriptionRow:
@@ -231,16 +219,13 @@ def confirm(uow: UnitOfWork, caller: Caller, command: ConfirmSubscription) -> Su
         team = uow.team(caller.team)
         row = _by_link(uow, team, Purpose.CONFIRM, command.token)
         if row.state == State.CONFIRMED.value:
-            done = _done(row, f"{row.shown} is subscribed already")
-            uow.commit(done)
-            return done
+            return _done(uow, row, f"{row.shown} is subscribed already")
         if row.state != State.PENDING.value or (row.expires_at is not None and row.expires_at <= uow.now):
             raise BadLink("this confirmation link has expired", hint="subscribe again on the page: a new link is sent")
         row.state, row.confirmed_at, row.expires_at = State.CONFIRMED.value, uow.now, None
         uow.record(team, StatusSubscriptionConfirmed(row.id, row.shown), actor=PUBLIC)
-        done = _done(row, f"{row.shown} is subscribed: notices of {', '.join(row.components) or 'every component'}")
-        uow.commit(done)
-        return done
+        which = ", ".join(row.components) or "every component"
+        return _done(uow, row, f"{row.shown} is subscribed: notices of {which}")
 
 
 @COMMANDS.handles(Unsubscribe)
@@ -249,14 +234,10 @@ def unsubscribe(uow: UnitOfWork, caller: Caller, command: Unsubscribe) -> Subscr
         team = uow.team(caller.team)
         row = _by_link(uow, team, Purpose.UNSUBSCRIBE, command.token)
         if row.state == State.ENDED.value:
-            done = _done(row, f"{row.shown} is unsubscribed already")
-            uow.commit(done)
-            return done
+            return _done(uow, row, f"{row.shown} is unsubscribed already")
         _end(uow, row)
         uow.record(team, StatusUnsubscribed(row.id, row.shown), actor=PUBLIC)
-        done = _done(row, f"{row.shown} is unsubscribed: nothing more will be sent to it")
-        uow.commit(done)
-        return done
+        return _done(uow, row, f"{row.shown} is unsubscribed: nothing more will be sent to it")
 
 
 def _end(uow: UnitOfWork, row: SubscriptionRow) -> None:
@@ -279,9 +260,7 @@ def remove_subscriber(uow: UnitOfWork, caller: Caller, command: RemoveSubscriber
             )
         _end(uow, row)
         uow.record(team, StatusSubscriberRemoved(row.id, row.shown, who.role), actor=who.handle)
-        done = _done(row, f"removed {row.shown}: nothing more will be sent to it")
-        uow.commit(done)
-        return done
+        return _done(uow, row, f"removed {row.shown}: nothing more will be sent to it")
 
 
 @dataclass(frozen=True)

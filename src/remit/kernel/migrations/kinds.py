@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from remit.kernel.migrations import checks
+
 NAME = "ck_audit_log_kind"
 
 # Every kind the check takes, by the revision that added it, in the order of the chain.
@@ -49,15 +51,11 @@ def kinds_at(revision: str) -> tuple[str, ...]:
     return tuple(sorted(kind for added_at, kinds in ADDED.items() if added_at <= revision for kind in kinds))
 
 
-def _check(kinds: tuple[str, ...]) -> str:
-    return "kind IN ({})".format(", ".join(f"'{kind}'" for kind in kinds))
-
-
 def _set_check(kinds: tuple[str, ...]) -> None:
     # On SQLite the batch operation copies the table with the new check, every row and hash kept as it is.
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_constraint(NAME, type_="check")
-        batch_op.create_check_constraint(NAME, _check(kinds))
+        batch_op.create_check_constraint(NAME, checks.one_of("kind", kinds))
 
 
 def widen(revision: str) -> None:

@@ -21,6 +21,8 @@ import tomllib
 import sqlalchemy as sa
 from alembic import op
 
+from remit.kernel.migrations import checks
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -69,13 +71,12 @@ NAME_CHECK = (
 
 def _checks() -> dict[str, list[tuple[str, str]]]:
     """Per table, its new constraints: (name, condition)."""
-    checks: dict[str, list[tuple[str, str]]] = {}
+    found: dict[str, list[tuple[str, str]]] = {}
     for table, column, values in ONE_OF:
-        listed = ", ".join(f"'{value}'" for value in values)
-        checks.setdefault(table, []).append((f"ck_{table}_{column}", f"{column} IN ({listed})"))
+        found.setdefault(table, []).append((f"ck_{table}_{column}", checks.one_of(column, values)))
     for table, column in NAMES:
-        checks.setdefault(table, []).append((f"ck_{table}_{column}", NAME_CHECK.format(c=column)))
-    return checks
+        found.setdefault(table, []).append((f"ck_{table}_{column}", NAME_CHECK.format(c=column)))
+    return found
 
 
 def _misfits() -> list[str]:
@@ -110,14 +111,14 @@ def upgrade() -> None:
             "cannot check the vocabularies: stored values would not fit. Correct them (a basis is lowercase "
             "letters, digits and dashes, at most 50 characters) and upgrade again: " + "; ".join(misfits)
         )
-    for table, checks in _checks().items():
+    for table, constraints in _checks().items():
         with op.batch_alter_table(table, schema=None) as batch_op:
-            for name, condition in checks:
+            for name, condition in constraints:
                 batch_op.create_check_constraint(name, condition)
 
 
 def downgrade() -> None:
-    for table, checks in _checks().items():
+    for table, constraints in _checks().items():
         with op.batch_alter_table(table, schema=None) as batch_op:
-            for name, _condition in checks:
+            for name, _condition in constraints:
                 batch_op.drop_constraint(name, type_="check")

@@ -14,7 +14,7 @@ Create Date: 2026-12-01 06:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from remit.kernel.migrations import kinds
+from remit.kernel.migrations import checks, kinds
 
 revision = "0009"
 down_revision = "0008"
@@ -24,10 +24,6 @@ depends_on = None
 STATES = ("held", "pending", "sending", "sent", "dead", "digested")
 KINDS = ("slack", "email", "json", "apprise")
 DIGESTS = ("off", "hourly", "daily")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{value}'" for value in values))
 
 
 def upgrade() -> None:
@@ -52,7 +48,7 @@ def upgrade() -> None:
         sa.Column("topics", sa.JSON(), nullable=False),
         sa.Column("digest", sa.String(length=10), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(_in("digest", DIGESTS), name="ck_notify_preferences_digest"),
+        sa.CheckConstraint(checks.one_of("digest", DIGESTS), name="ck_notify_preferences_digest"),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"]),
         sa.PrimaryKeyConstraint("person_id"),
     )
@@ -84,8 +80,8 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("digest_id", sa.Integer(), nullable=True),
-        sa.CheckConstraint(_in("state", STATES), name="ck_notify_deliveries_state"),
-        sa.CheckConstraint(_in("kind", KINDS), name="ck_notify_deliveries_kind"),
+        sa.CheckConstraint(checks.one_of("state", STATES), name="ck_notify_deliveries_state"),
+        sa.CheckConstraint(checks.one_of("kind", KINDS), name="ck_notify_deliveries_kind"),
         sa.ForeignKeyConstraint(["digest_id"], ["notify_deliveries.id"]),
         sa.ForeignKeyConstraint(["outbox_id"], ["outbox.id"]),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),

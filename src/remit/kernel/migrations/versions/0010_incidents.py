@@ -14,7 +14,7 @@ Create Date: 2026-12-01 05:40:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from remit.kernel.migrations import kinds
+from remit.kernel.migrations import checks, kinds
 
 revision = "0010"
 down_revision = "0009"
@@ -24,10 +24,6 @@ depends_on = None
 SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
 KINDS = ("opened", "update", "commander", "impact", "postmortem")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return "{} IN ({})".format(column, ", ".join(f"'{value}'" for value in values))
 
 
 def upgrade() -> None:
@@ -48,8 +44,8 @@ def upgrade() -> None:
         sa.Column("impact_by_id", sa.Integer(), nullable=True),
         sa.Column("impact_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("postmortem_url", sa.String(length=2000), nullable=True),
-        sa.CheckConstraint(_in("severity", SEVERITIES), name="ck_incidents_severity"),
-        sa.CheckConstraint(_in("status", STATUSES), name="ck_incidents_status"),
+        sa.CheckConstraint(checks.one_of("severity", SEVERITIES), name="ck_incidents_severity"),
+        sa.CheckConstraint(checks.one_of("status", STATUSES), name="ck_incidents_status"),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
         sa.ForeignKeyConstraint(["opened_by_id"], ["people.id"]),
         sa.ForeignKeyConstraint(["commander_id"], ["people.id"]),
@@ -73,11 +69,11 @@ def upgrade() -> None:
         sa.Column("severity", sa.String(length=10), nullable=False),
         sa.Column("status_from", sa.String(length=20), nullable=True),
         sa.Column("severity_from", sa.String(length=10), nullable=True),
-        sa.CheckConstraint(_in("kind", KINDS), name="ck_incident_updates_kind"),
-        sa.CheckConstraint(_in("status", STATUSES), name="ck_incident_updates_status"),
-        sa.CheckConstraint(_in("severity", SEVERITIES), name="ck_incident_updates_severity"),
-        sa.CheckConstraint(_in("status_from", STATUSES), name="ck_incident_updates_status_from"),
-        sa.CheckConstraint(_in("severity_from", SEVERITIES), name="ck_incident_updates_severity_from"),
+        sa.CheckConstraint(checks.one_of("kind", KINDS), name="ck_incident_updates_kind"),
+        sa.CheckConstraint(checks.one_of("status", STATUSES), name="ck_incident_updates_status"),
+        sa.CheckConstraint(checks.one_of("severity", SEVERITIES), name="ck_incident_updates_severity"),
+        sa.CheckConstraint(checks.one_of("status_from", STATUSES), name="ck_incident_updates_status_from"),
+        sa.CheckConstraint(checks.one_of("severity_from", SEVERITIES), name="ck_incident_updates_severity_from"),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
         sa.ForeignKeyConstraint(["incident_id"], ["incidents.id"]),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"]),
@@ -95,9 +91,10 @@ def upgrade() -> None:
         sa.Column("event", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("seen_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(_in("kind", ("asked", "told")), name="ck_incident_notices_kind"),
+        sa.CheckConstraint(checks.one_of("kind", ("asked", "told")), name="ck_incident_notices_kind"),
         sa.CheckConstraint(
-            _in("event", ("opened", "severity", "status", "resolved", "commander")), name="ck_incident_notices_event"
+            checks.one_of("event", ("opened", "severity", "status", "resolved", "commander")),
+            name="ck_incident_notices_event",
         ),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
         sa.ForeignKeyConstraint(["incident_id"], ["incidents.id"]),

@@ -13,7 +13,7 @@ Create Date: 2026-12-01 06:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from remit.kernel.migrations import kinds
+from remit.kernel.migrations import checks, kinds
 
 revision = "0011"
 down_revision = "0010"
@@ -44,8 +44,10 @@ def upgrade() -> None:
         sa.Column("label_index", sa.Text(), nullable=False),
         sa.Column("component_index", sa.Text(), nullable=False),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("source IN ('github', 'jira')", name="ck_tracked_issues_source"),
-        sa.CheckConstraint("category IN ('open', 'in-progress', 'done')", name="ck_tracked_issues_category"),
+        sa.CheckConstraint(checks.one_of("source", ("github", "jira")), name="ck_tracked_issues_source"),
+        sa.CheckConstraint(
+            checks.one_of("category", ("open", "in-progress", "done")), name="ck_tracked_issues_category"
+        ),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("team_id", "source", "key", name="uq_tracked_issues_key"),

@@ -13,15 +13,15 @@ Create Date: 2026-12-01 11:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from remit.kernel.migrations import kinds
+from remit.kernel.migrations import checks, kinds
 
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
 
-COMPONENT = "'operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'"
-MAINTENANCE = "'scheduled', 'in_progress', 'verifying', 'completed', 'cancelled'"
+COMPONENT = ("operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance")
+MAINTENANCE = ("scheduled", "in_progress", "verifying", "completed", "cancelled")
 
 
 def upgrade() -> None:
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=50), nullable=False),
-        sa.CheckConstraint(f"status IN ({COMPONENT})", name="ck_status_component_states_status"),
+        sa.CheckConstraint(checks.one_of("status", COMPONENT), name="ck_status_component_states_status"),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"]),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
         sa.PrimaryKeyConstraint("id"),
@@ -57,7 +57,7 @@ def upgrade() -> None:
         sa.Column("created_by_id", sa.Integer(), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(f"status IN ({MAINTENANCE})", name="ck_maintenances_status"),
+        sa.CheckConstraint(checks.one_of("status", MAINTENANCE), name="ck_maintenances_status"),
         sa.ForeignKeyConstraint(["created_by_id"], ["people.id"]),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
         sa.PrimaryKeyConstraint("id"),
@@ -75,7 +75,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("public", sa.Boolean(), nullable=False),
-        sa.CheckConstraint(f"status IN ({MAINTENANCE})", name="ck_maintenance_updates_status"),
+        sa.CheckConstraint(checks.one_of("status", MAINTENANCE), name="ck_maintenance_updates_status"),
         sa.ForeignKeyConstraint(["maintenance_id"], ["maintenances.id"]),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"]),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),

@@ -13,7 +13,7 @@ Create Date: 2026-12-01 11:00:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from remit.kernel.migrations import kinds
+from remit.kernel.migrations import checks, kinds
 
 revision = "0013"
 down_revision = "0012"
@@ -40,8 +40,10 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("kind IN ('email', 'webhook')", name="ck_status_subscriptions_kind"),
-        sa.CheckConstraint("state IN ('pending', 'confirmed', 'ended')", name="ck_status_subscriptions_state"),
+        sa.CheckConstraint(checks.one_of("kind", ("email", "webhook")), name="ck_status_subscriptions_kind"),
+        sa.CheckConstraint(
+            checks.one_of("state", ("pending", "confirmed", "ended")), name="ck_status_subscriptions_state"
+        ),
         sa.ForeignKeyConstraint(["team_id"], ["teams.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("team_id", "address_key", name="uq_status_subscriptions_address"),
