@@ -17,11 +17,11 @@ from remit.app import Settings, create_app
 from remit.charter import teams
 from remit.charter.loader import read_charter
 from remit.identity.commands import CreateToken
-from remit.incidents.commands import NameCommander, OpenIncident, ResolveIncident
+from remit.incidents.commands import NameCommander, OpenIncident, ResolveIncident, UpdateIncident
 from remit.kernel.commands import act, build
 from remit.kernel.errors import Conflict, InvalidInput, RightsRefused
 from remit.kernel.uow import Store
-from remit.status import board
+from remit.status import board, queries
 from remit.status.commands import ScheduleMaintenance, SetComponentStatus, UpdateMaintenance
 from tests.conftest import team_text
 
@@ -98,6 +98,24 @@ def test_a_component_set_by_hand_shows_with_its_note_and_the_worst_state_wins(te
     assert (search["status"], search["description"]) == ("operational", None)
     html = team.client.get("/status").text
     assert 'title="2026-11-02: major outage' in html or "major outage" in html  # the day's cell names it
+
+
+def test_the_uptime_bar_counts_each_stretch_of_an_incident_in_the_severity_it_had(team: Team) -> None:
+    """Raised from sev3 to sev1 after two hours, on an internal line, resolved an hour later: two hours of
+    degraded performance and one of major outage, as the page showed them at the time."""
+    act(team.store, "checkout", "ezra", OpenIncident(title="Search slow", severity="sev3", components=["search"]))
+    team.store.clock.advance(hours=2)  # type: ignore[attr-defined]
+    act(team.store, "checkout", "ezra", UpdateIncident(number=1, severity="sev1", message="worse"))
+    team.store.clock.advance(hours=1)  # type: ignore[attr-defined]
+    act(team.store, "checkout", "ezra", ResolveIncident(number=1))
+    page = queries.snapshot(uow=team.store.uow(), team="checkout", url="https://status.example.com")
+    assert [(c[1]) for c in page.incidents[0].changes] == ["major_outage"]
+    seconds: dict[str, int] = {}
+    for day in page.bar("search"):
+        for state, spent in day.seconds.items():
+            seconds[state] = seconds.get(state, 0) + spent
+    minutes = {state: round(spent / 60) for state, spent in seconds.items()}  # each act moves the clock a little
+    assert minutes == {"degraded_performance": 120, "major_outage": 60}
 
 
 def test_groups_are_statuspage_group_objects_and_private_components_are_nowhere_public(team: Team) -> None:

@@ -121,3 +121,28 @@ def test_moves_are_refused_in_words() -> None:
         move(1, MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.CANCELLED)
     with pytest.raises(InvalidInput, match="already completed"):
         move(1, MaintenanceStatus.COMPLETED, MaintenanceStatus.COMPLETED)
+
+
+def test_an_incident_counts_each_stretch_in_the_state_its_severity_showed_then() -> None:
+    """Opened as degraded performance, raised to a major outage two hours later, lowered to a partial outage
+    an hour after that, resolved an hour later: the bar says so, not four hours of the last state."""
+    from remit.status.model import PublicIncident, Snapshot
+
+    incident = PublicIncident(
+        1, "Slow checkout", "resolved", "minor", "partial_outage", ("api",), at(12, 8).isoformat(),
+        at(12, 12).isoformat(), (),
+        changes=((at(12, 10).isoformat(), "major_outage"), (at(12, 11).isoformat(), "partial_outage")),
+        opened_as="degraded_performance",
+    )  # fmt: skip
+    page = Snapshot("t", "T", "https://example.com", "UTC", at(1, 0).isoformat(), ("api",), (incident,),
+                    now=NOW.isoformat())  # fmt: skip
+    day = {d.day: d for d in page.bar("api")}[date(2026, 11, 12)]
+    assert day.seconds == {"degraded_performance": 2 * 3600, "major_outage": 3600, "partial_outage": 3600}
+    assert day.title == "2026-11-12: major outage 1 h, partial outage 1 h, degraded performance 2 h"
+    unchanged = PublicIncident(
+        2, "Slow search", "resolved", "minor", "degraded_performance", ("api",), at(13, 8).isoformat(),
+        at(13, 9).isoformat(), (),
+    )  # fmt: skip
+    again = Snapshot("t", "T", "https://example.com", "UTC", at(1, 0).isoformat(), ("api",), (unchanged,),
+                     now=NOW.isoformat())  # fmt: skip
+    assert {d.day: d for d in again.bar("api")}[date(2026, 11, 13)].seconds == {"degraded_performance": 3600}

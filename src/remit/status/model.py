@@ -69,6 +69,10 @@ class PublicIncident:
     created_at: str
     resolved_at: str | None
     updates: tuple[PublicUpdate, ...]  # oldest first
+    # each change of its severity, oldest first: (when, what it then meant for its components). The page
+    # showed each at once, so the uptime bar counts every stretch in the state shown then.
+    changes: tuple[tuple[str, str], ...] = ()
+    opened_as: str = ""  # what its severity at opening meant, if a change moved it since ("": component_status)
 
     @property
     def unresolved(self) -> bool:
@@ -97,6 +101,23 @@ class HandState:
 
 def _moment(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+def _incident_spans(incident: PublicIncident) -> list[uptime.Span]:
+    """An incident from its opening to its resolution, cut where its severity changed."""
+    end = _moment(incident.resolved_at) if incident.resolved_at else None
+    start, state = _moment(incident.created_at), incident.opened_as or incident.component_status
+    found = []
+    for at, then in incident.changes:
+        moment = _moment(at)
+        if end is not None and moment >= end:
+            break
+        if moment > start:
+            found.append(uptime.Span(start, moment, state))
+            start = moment
+        state = then
+    found.append(uptime.Span(start, end, state))
+    return found
 
 
 @dataclass(frozen=True)
@@ -169,11 +190,7 @@ class Snapshot:
 
     def spans(self, component: str) -> list[uptime.Span]:
         """When the component was not operational: its incidents, the hand's states, its maintenance."""
-        found = [
-            uptime.Span(_moment(i.created_at), _moment(i.resolved_at) if i.resolved_at else None, i.component_status)
-            for i in self.incidents
-            if component in i.components
-        ]
+        found = [span for i in self.incidents if component in i.components for span in _incident_spans(i)]
         found += self.hand_spans.get(component, ())
         for m in self.maintenances:
             window = m.window(self.now) if component in m.components else None

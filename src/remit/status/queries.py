@@ -62,6 +62,17 @@ def team_snapshot(uow: UnitOfWork, row: TeamRow, charter: Charter, *, url: str, 
     published: dict[int, list[PublicUpdate]] = {}
     for incident_id, line_id, at, status, body in lines:
         published.setdefault(incident_id, []).append(PublicUpdate(line_id, _iso(at) or "", status, body))
+    moved = uow.session.execute(  # severity changes, internal lines' too: the page showed each state at once
+        select(IncidentUpdateRow.incident_id, IncidentUpdateRow.at)
+        .add_columns(IncidentUpdateRow.severity_from, IncidentUpdateRow.severity)
+        .where(IncidentUpdateRow.team_id == row.id, IncidentUpdateRow.severity_from.is_not(None))
+        .order_by(IncidentUpdateRow.id)
+    ).all()
+    changes: dict[int, list[tuple[str, str]]] = {}
+    opened_as: dict[int, str] = {}
+    for incident_id, at, before, after in moved:
+        opened_as.setdefault(incident_id, _shown(before))
+        changes.setdefault(incident_id, []).append((_iso(at) or "", _shown(after)))
     found = tuple(
         PublicIncident(
             number=i.number,
@@ -73,6 +84,8 @@ def team_snapshot(uow: UnitOfWork, row: TeamRow, charter: Charter, *, url: str, 
             created_at=_iso(i.opened_at) or "",
             resolved_at=_iso(i.resolved_at),
             updates=tuple(published.get(i.id, [])),
+            changes=tuple(changes.get(i.id, [])),
+            opened_as=opened_as.get(i.id, ""),
         )
         for i in incidents
     )
@@ -96,6 +109,11 @@ def team_snapshot(uow: UnitOfWork, row: TeamRow, charter: Charter, *, url: str, 
         hand_spans=found_facts.hand_spans,
         maintenances=found_facts.maintenances,
     )
+
+
+def _shown(severity: str) -> str:
+    """What an open incident of ``severity`` shows for its components."""
+    return component_status(Severity(severity), Status.INVESTIGATING)
 
 
 def recently_resolved(s: Snapshot, now: datetime) -> list[PublicIncident]:

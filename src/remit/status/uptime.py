@@ -2,7 +2,8 @@
 time spent in each state, and the component's uptime over the days shown. Plain Python.
 
 A ``Span`` is a stretch of time a component was not operational: an incident naming it (from its opening to
-its resolution, in the state its severity maps to), a state the team set by hand, a maintenance under way.
+its resolution, in the state its severity maps to, cut where its severity changed), a state the team set by
+hand, a maintenance under way.
 Spans may overlap; each minute counts once, in the worst state covering it. Days are calendar days in the
 team's time zone; an open span (``end`` None) lasts until ``now``. Uptime weighs a major outage in full and a
 partial outage at 30 % (Statuspage's rule); degraded performance and maintenance are not downtime."""
