@@ -146,3 +146,18 @@ def test_an_incident_counts_each_stretch_in_the_state_its_severity_showed_then()
     again = Snapshot("t", "T", "https://example.com", "UTC", at(1, 0).isoformat(), ("api",), (unchanged,),
                      now=NOW.isoformat())  # fmt: skip
     assert {d.day: d for d in again.bar("api")}[date(2026, 11, 13)].seconds == {"degraded_performance": 3600}
+
+
+def test_the_page_is_rendered_again_every_few_minutes_while_something_is_down_and_at_midnight_otherwise() -> None:
+    from remit.status.model import WHILE_OPEN, PublicIncident, Snapshot
+
+    def page(resolved_at: str | None) -> Snapshot:
+        incident = PublicIncident(
+            1, "Slow", "resolved" if resolved_at else "investigating", "minor", "degraded_performance", ("api",),
+            at(20, 8).isoformat(), resolved_at, (),
+        )  # fmt: skip
+        return Snapshot("t", "T", "https://example.com", "UTC", at(1, 0).isoformat(), ("api",), (incident,),
+                        now=NOW.isoformat())  # fmt: skip
+
+    assert page(None).next_change() == (NOW + WHILE_OPEN).isoformat()
+    assert page(at(20, 9).isoformat()).next_change() == datetime(2026, 11, 21, tzinfo=UTC).isoformat()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from remit.status import uptime
@@ -40,6 +40,8 @@ STATUS_WORDS = {
 }
 INCIDENTS_LISTED = 50  # incidents.json: the newest 50, as Statuspage lists them
 MAINTENANCES_LISTED = 50  # scheduled-maintenances.json: the 50 most recent
+WHILE_OPEN = timedelta(minutes=5)  # how often the page is rendered again while a stretch is open: today's
+# uptime cell says how long it has lasted ("major outage 1 h 25 min"), and that moves with the clock
 
 
 def ident(*parts: object) -> str:
@@ -214,11 +216,19 @@ class Snapshot:
 
     def next_change(self) -> str | None:
         """The next moment the clock alone changes what the page shows: a maintenance beginning or ending
-        on time, or the day rolling over (the uptime bar, the recently resolved)."""
+        on time, the day rolling over (the uptime bar, the recently resolved), and every ``WHILE_OPEN``
+        while an incident, a state set by hand or a maintenance is under way (today's cell grows)."""
         moments = [t for m in self.maintenances if (t := m.next_change(self.now)) is not None]
         if self.now:
-            moments.append(uptime.next_midnight(_moment(self.now), self.time_zone).isoformat())
+            now = _moment(self.now)
+            moments.append(uptime.next_midnight(now, self.time_zone).isoformat())
+            if self.open_stretch():
+                moments.append((now + WHILE_OPEN).isoformat())
         return min(moments, default=None)
+
+    def open_stretch(self) -> bool:
+        """Whether a public component is not operational right now, for a stretch still under way."""
+        return any(span.end is None for c in self.components for span in self.spans(c))
 
     @property
     def unresolved(self) -> list[PublicIncident]:
