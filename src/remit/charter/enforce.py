@@ -4,8 +4,9 @@ does not allow. Every capability's handlers use it; a refusal is a boundary cros
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from remit.charter import ROLES, Charter, DomainRights, Grant
 from remit.charter.events import ActionRefused, CrossingRecorded
@@ -14,8 +15,7 @@ from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
 from remit.charter.teams import current_version, trusted_charter
 from remit.kernel.errors import InvalidInput, NotFound, RemitError, RightsRefused
 from remit.kernel.refusals import MustRecord
-from remit.kernel.tables import TeamRow
-from remit.kernel.uow import UnitOfWork
+from remit.kernel.uow import TeamRef, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Refusal(MustRecord):
 
 def add_crossing(
     uow: UnitOfWork,
-    team: TeamRow,
+    team: TeamRef,
     actor: Actor,
     action: Action,
     domain: str,
@@ -106,7 +106,7 @@ def add_crossing(
 
 
 def check(
-    team: TeamRow,
+    team: TeamRef,
     action: Action,
     actor: Actor,
     rights: DomainRights,
@@ -134,7 +134,7 @@ def check(
         )
 
 
-def team_charter(uow: UnitOfWork, team: TeamRow) -> tuple[CharterVersionRow, Charter]:
+def team_charter(uow: UnitOfWork, team: TeamRef) -> tuple[CharterVersionRow, Charter]:
     row = current_version(uow, team)
     return row, trusted_charter(uow, row)
 
@@ -146,9 +146,23 @@ def domain_rights(charter: Charter, domain: str) -> DomainRights:
     return rights
 
 
+class Member(Protocol):
+    """A person's row on the team's roster, as ``acting`` reads it (the row, or the columns a statement read)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def handle(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+
+
+_PERSON = select(PersonRow).where(PersonRow.team_id == bindparam("team_id"), PersonRow.handle == bindparam("handle"))
+
+
 def acting(
     uow: UnitOfWork,
-    team: TeamRow,
+    team: TeamRef,
     charter: Charter,
     rights: DomainRights,
     handle: str,
@@ -159,9 +173,22 @@ def acting(
 ) -> Actor:
     """The person and the role they act in. With no ``role``, their strongest right in the domain. Claiming
     a role the roster does not give them, for ``action``, is refused and recorded as a boundary crossing."""
-    person_row = uow.session.scalars(
-        select(PersonRow).where(PersonRow.team_id == team.id, PersonRow.handle == handle)
-    ).one_or_none()
+    person_row = uow.session.scalars(_PERSON, {"team_id": team.id, "handle": handle}).one_or_none()
+    return acting_as(person_row, team, charter, rights, handle, role, action=action, decision_id=decision_id)
+
+
+def acting_as(
+    person_row: Member | None,
+    team: TeamRef,
+    charter: Charter,
+    rights: DomainRights,
+    handle: str,
+    role: str | None = None,
+    *,
+    action: Action | None = None,
+    decision_id: int | None = None,
+) -> Actor:
+    """``acting``, on the roster row already read (None: nobody of that handle on the team)."""
     person = charter.person(handle)
     if person_row is None or person is None or not person_row.active:
         raise NotFound(
