@@ -34,7 +34,7 @@ from remit.decisions.tables import (
     RevisionRow,
     RuleRow,
 )
-from remit.decisions.waiting import waits_of
+from remit.decisions.waiting import Wait, waits_of
 from remit.kernel.errors import Conflict, NotFound
 from remit.kernel.tables import TeamRow, table_of
 from remit.kernel.uow import TeamRef, UnitOfWork
@@ -128,6 +128,12 @@ _SETTLE = (
     )
 )
 _CLEAR_WAITS = delete(_WAITS).where(_WAITS.c.decision_id == bindparam("decision_id"))
+_DROP_WAIT = delete(_WAITS).where(
+    _WAITS.c.decision_id == bindparam("decision_id"),
+    _WAITS.c.kind == bindparam("drop_kind"),
+    _WAITS.c.role == bindparam("drop_role"),
+    _WAITS.c.what == bindparam("drop_what"),
+)
 _ADD_WAITS = insert(_WAITS)
 _PEOPLE_IDS = select(_PEOPLE.c.handle, _PEOPLE.c.id).where(
     _PEOPLE.c.team_id == bindparam("team_id"), _PEOPLE.c.handle.in_(bindparam("handles", expanding=True))
@@ -269,8 +275,9 @@ def apply_resolution(
         uow.record(team, settled, actor=actor, decision_id=decision.id)
         if decision.domain == CHARTER_DOMAIN and decision.proposed_charter is not None:
             adopt_charter(uow=uow, team=team, text=decision.proposed_charter, actor=actor, decision_id=decision.id)
-    if waits_of(before, stored or {}) != waits_of(state, now or {}):
-        store_waits(uow, team, decision)  # the queue's rows follow the resolution: unchanged, left as they are
+    was = waits_of(before, stored or {})
+    if was != waits_of(state, now or {}):
+        store_waits(uow, team, decision, was)  # the queue's rows follow the resolution: unchanged, left as they are
     return resolution
 
 
@@ -292,10 +299,16 @@ def _write(
         decision.state, decision.resolution, decision.settled_at = state, resolution, settled_at
 
 
-def store_waits(uow: UnitOfWork, team: TeamRef, decision: Decided) -> None:
-    """Rewrite the decision's queue rows from its state and resolution."""
-    uow.session.execute(_CLEAR_WAITS, {"decision_id": decision.id})
+def store_waits(uow: UnitOfWork, team: TeamRef, decision: Decided, was: list[Wait] | None = None) -> None:
+    """Rewrite the decision's queue rows from its state and resolution (``was``: the waits its rows held, from
+    the state and resolution they were written from). When some of those waits were only answered, their rows
+    go and the others stay as they are, in the same order; otherwise every row is written again."""
     waits = waits_of(decision.state, decision.resolution or {})
+    answered = _answered(was, waits) if was is not None and waits else None
+    if answered is not None:
+        uow.session.execute(_DROP_WAIT, [{"decision_id": decision.id} | _named(wait) for wait in answered])
+        return
+    uow.session.execute(_CLEAR_WAITS, {"decision_id": decision.id})
     if not waits:
         return
     handles = sorted({wait.person for wait in waits if wait.person})
@@ -316,6 +329,27 @@ def store_waits(uow: UnitOfWork, team: TeamRef, decision: Decided) -> None:
             for wait in waits
         ],
     )
+
+
+def _answered(was: list[Wait], now: list[Wait]) -> list[Wait] | None:
+    """The waits of ``was`` that ``now`` no longer has, if ``now`` is ``was`` less some of them, in the same order,
+    and each of those is named by its kind, role and what (no person, no twin); None otherwise."""
+    if len(set(was)) != len(was):
+        return None
+    answered, left = [], iter(now)
+    following = next(left, None)
+    for wait in was:
+        if wait == following:
+            following = next(left, None)
+        elif wait.person is None and wait.role is not None:
+            answered.append(wait)
+        else:
+            return None
+    return answered if following is None else None
+
+
+def _named(wait: Wait) -> dict[str, Any]:
+    return {"drop_kind": wait.kind.value, "drop_role": wait.role, "drop_what": wait.what}
 
 
 def any_overdue(uow: UnitOfWork, team: TeamRef) -> bool:
