@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, insert, select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
@@ -35,6 +35,7 @@ _TEAMS = table_of(TeamRow)
 _TEAM = select(TeamRow).where(TeamRow.name == bindparam("name"))  # statements built once: calls only bind values
 _TEAM_LOCKED = _TEAM.with_for_update().execution_options(populate_existing=True)  # the head as last left
 _TEAM_NAMES = select(TeamRow.name).order_by(TeamRow.name)
+_TELL = insert(table_of(OutboxRow))
 _LOCK_HEAD = (
     select(_TEAMS.c.audit_seq, _TEAMS.c.audit_head).where(_TEAMS.c.id == bindparam("team_id")).with_for_update()
 )
@@ -146,6 +147,7 @@ class UnitOfWork:
         self._outer_read_only = False
         self._raised: list[Recorded] = []  # events of this transaction, in order
         self._committed: list[Recorded] = []  # events whose transaction committed: published on exit
+        self._told: list[dict[str, Any]] = []  # outbox rows of this transaction, written in one statement at commit
 
     def reading(self) -> Self:
         """Enter as a read-only unit of work (``with uow.reading():``), for a service that never writes: on
@@ -166,6 +168,7 @@ class UnitOfWork:
         self._heads.clear()
         self._raised.clear()
         self._committed.clear()
+        self._told.clear()
         try:
             self.now = self.store.clock()
             if self.read_only:
@@ -214,6 +217,9 @@ class UnitOfWork:
             raise RuntimeError("a read-only unit of work does not commit; enter it with `with uow:` to write")
         if self._raised:  # what stands or falls with the change: written in its transaction
             self.store.bus.settle(self, list(self._raised))
+        if self._told:  # the outbox's messages of this transaction, in one statement
+            told, self._told = self._told, []
+            self.session.execute(_TELL, told)
         self._heads.clear()  # the transaction ends, and its row locks with it
         if self.claim is not None and result is not NOTHING:
             status, body = self.claim.render(result)
@@ -239,6 +245,7 @@ class UnitOfWork:
     def rollback(self) -> None:
         self._heads.clear()
         self._raised.clear()
+        self._told.clear()
         self.session.rollback()
 
     def team(self, name: str, *, lock: bool = True) -> TeamRow:
@@ -291,12 +298,12 @@ class UnitOfWork:
     def tell(self, team: TeamRef, message: Message) -> None:
         """Put ``message`` in the outbox, in this transaction: delivered after commit by ``notify``, or never if
         this transaction rolls back."""
-        self.session.add(
-            OutboxRow(
-                team_id=team.id,
-                created_at=self.now,
-                topic=message.topic,
-                recipient=message.to,
-                message=message.as_dict(),
-            )
+        self._told.append(
+            {
+                "team_id": team.id,
+                "created_at": self.now,
+                "topic": message.topic,
+                "recipient": message.to,
+                "message": message.as_dict(),
+            }
         )
