@@ -4,7 +4,6 @@ does not allow. Every capability's handlers use it; a refusal is a boundary cros
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from sqlalchemy import bindparam, select
 
@@ -146,22 +145,20 @@ def domain_rights(charter: Charter, domain: str) -> DomainRights:
     return rights
 
 
-class Member(Protocol):
-    """A person's row on the team's roster, as ``acting`` reads it (the row, or the columns a statement read)."""
+@dataclass(frozen=True)
+class Member:
+    """A person's row on the team's roster, read with what else an action read (no ORM object)."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def handle(self) -> str: ...
-    @property
-    def active(self) -> bool: ...
+    id: int
+    handle: str
+    active: bool
 
 
 _PERSON = select(PersonRow).where(PersonRow.team_id == bindparam("team_id"), PersonRow.handle == bindparam("handle"))
 
 
 def acting(
-    uow: UnitOfWork,
+    uow: UnitOfWork | Member | None,
     team: TeamRef,
     charter: Charter,
     rights: DomainRights,
@@ -171,24 +168,16 @@ def acting(
     action: Action | None = None,
     decision_id: int | None = None,
 ) -> Actor:
-    """The person and the role they act in. With no ``role``, their strongest right in the domain. Claiming
-    a role the roster does not give them, for ``action``, is refused and recorded as a boundary crossing."""
-    person_row = uow.session.scalars(_PERSON, {"team_id": team.id, "handle": handle}).one_or_none()
-    return acting_as(person_row, team, charter, rights, handle, role, action=action, decision_id=decision_id)
-
-
-def acting_as(
-    person_row: Member | None,
-    team: TeamRef,
-    charter: Charter,
-    rights: DomainRights,
-    handle: str,
-    role: str | None = None,
-    *,
-    action: Action | None = None,
-    decision_id: int | None = None,
-) -> Actor:
-    """``acting``, on the roster row already read (None: nobody of that handle on the team)."""
+    """The person and the role they act in: their roster row is read with ``uow``, or was already read (a
+    ``Member``, or None: nobody of that handle on the team). With no ``role``, their strongest right in the
+    domain. Claiming a role the roster does not give them, for ``action``, is refused and recorded as a
+    boundary crossing."""
+    if isinstance(uow, UnitOfWork):
+        person_row: PersonRow | Member | None = uow.session.scalars(
+            _PERSON, {"team_id": team.id, "handle": handle}
+        ).one_or_none()
+    else:
+        person_row = uow
     person = charter.person(handle)
     if person_row is None or person is None or not person_row.active:
         raise NotFound(

@@ -6,17 +6,17 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TypeAlias
 
 from sqlalchemy import ScalarSelect, bindparam, func, select
 
 from remit.charter import Charter, parse_charter
 from remit.charter.events import CharterAdopted
-from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.charter.tables import CHARTER_VERSIONS, CharterVersionRow, PersonRow
 from remit.kernel import audit
 from remit.kernel.audit_kinds import AuditKind
 from remit.kernel.errors import Conflict, InvalidInput, NotFound
-from remit.kernel.tables import AuditRow, TeamRow, table_of
+from remit.kernel.tables import TEAMS, AuditRow, TeamRow
 from remit.kernel.uow import TeamRef, UnitOfWork
 
 CHARTERS_KEPT = 4096  # parsed charters a process keeps: more than an organisation has teams
@@ -94,21 +94,6 @@ def adopt_charter(*, uow: UnitOfWork, team: TeamRef, text: str, actor: str, deci
 _VOUCHED: set[tuple[str, int, int, str]] = set()  # (database, team id, version, sha256) found in the chain
 
 
-class AdoptedText(Protocol):
-    """An adopted charter version as ``trusted_charter`` checks it: its row, or the columns a statement read."""
-
-    @property
-    def team_id(self) -> int: ...
-    @property
-    def version(self) -> int: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def sha256(self) -> str: ...
-    @property
-    def decision_id(self) -> int | None: ...
-
-
 @dataclass(frozen=True)
 class Version:
     """An adopted charter version read as plain values (no ORM object): what the hot paths pass along."""
@@ -119,6 +104,9 @@ class Version:
     text: str
     sha256: str
     decision_id: int | None
+
+
+AdoptedText: TypeAlias = CharterVersionRow | Version
 
 
 def trusted_charter(uow: UnitOfWork, row: AdoptedText) -> Charter:
@@ -178,13 +166,12 @@ def newest_version_id() -> ScalarSelect[int]:
     """The id of the current charter version of the team a statement selects from ``teams`` (a correlated
     subquery: one statement reads a team and its current charter). Built on the tables, so a Core statement
     that embeds it stays Core."""
-    versions, teams = table_of(CharterVersionRow), table_of(TeamRow)
     return (
-        select(versions.c.id)
-        .where(versions.c.team_id == teams.c.id)
-        .order_by(versions.c.version.desc())
+        select(CHARTER_VERSIONS.c.id)
+        .where(CHARTER_VERSIONS.c.team_id == TEAMS.c.id)
+        .order_by(CHARTER_VERSIONS.c.version.desc())
         .limit(1)
-        .correlate(teams)
+        .correlate(TEAMS)
         .scalar_subquery()
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, TypeAlias
 
 from sqlalchemy import ColumnElement, FromClause, bindparam, delete, insert, literal_column, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,43 +20,28 @@ from sqlalchemy.orm.attributes import set_committed_value
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
 from remit.charter.enforce import Actor, check, team_charter
 from remit.charter.rights import Action
-from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.charter.tables import PEOPLE, CharterVersionRow
 from remit.charter.teams import adopt_charter, trusted_charter
 from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionStateChanged
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
 from remit.decisions.resolve import resolve
 from remit.decisions.tables import (
+    DECISION_RULES,
+    DECISIONS,
+    EVIDENCE,
+    POSITIONS,
+    REVISIONS,
+    RULES,
+    WAITS,
     DecisionRow,
-    DecisionRuleRow,
-    DecisionWaitRow,
-    EvidenceRow,
-    PositionRow,
-    RevisionRow,
-    RuleRow,
 )
 from remit.decisions.waiting import Wait, waits_of
 from remit.kernel.errors import Conflict, NotFound
-from remit.kernel.tables import TeamRow, table_of
+from remit.kernel.tables import TeamRow
 from remit.kernel.uow import TeamRef, UnitOfWork
 
 SYSTEM = "remit"
 ACTIVE = (State.OPEN.value, State.BLOCKED.value)
-
-
-class Decided(Protocol):
-    """A decision as the actions read and change it: its ORM row, or a ``Decision`` read with Core."""
-
-    id: int
-    number: int
-    domain: str
-    title: str
-    proposer_id: int
-    charter_version_id: int
-    state: str
-    revision: int
-    settled_at: datetime | None
-    resolution: dict[str, Any]
-    proposed_charter: str | None
 
 
 @dataclass(slots=True)
@@ -79,45 +64,38 @@ class Decision:
     proposed_charter: str | None
 
 
-DECISIONS = table_of(DecisionRow)
+Decided: TypeAlias = DecisionRow | Decision  # a decision as the actions read and change it
 DECISION_FIELDS = tuple(field.name for field in fields(Decision))
 DECISION_COLUMNS = tuple(DECISIONS.c[name] for name in DECISION_FIELDS)
-_REVISIONS = table_of(RevisionRow)
-_POSITIONS = table_of(PositionRow)
-_PEOPLE = table_of(PersonRow)
-_EVIDENCE = table_of(EvidenceRow)
-_RULES = table_of(RuleRow)
-_BINDS = table_of(DecisionRuleRow)
-_WAITS = table_of(DecisionWaitRow)
 
 RULE_COLUMNS = (
-    _RULES.c.id,
-    _RULES.c.domain,
-    _RULES.c.because,
-    _RULES.c.evidence,
-    _RULES.c.go,
-    _RULES.c.origin_decision_id,
+    RULES.c.id,
+    RULES.c.domain,
+    RULES.c.because,
+    RULES.c.evidence,
+    RULES.c.go,
+    RULES.c.origin_decision_id,
 )
-POSITION_COLUMNS = (_POSITIONS.c.role, _POSITIONS.c.stance, _POSITIONS.c.basis, _PEOPLE.c.handle, _POSITIONS.c.reason)
+POSITION_COLUMNS = (POSITIONS.c.role, POSITIONS.c.stance, POSITIONS.c.basis, PEOPLE.c.handle, POSITIONS.c.reason)
 _DECISION = select(DecisionRow).where(
     DecisionRow.team_id == bindparam("team_id"), DecisionRow.number == bindparam("number")
 )
 _BOUND_RULES = (
     select(*RULE_COLUMNS)
-    .join(_BINDS, _BINDS.c.rule_id == _RULES.c.id)
-    .where(_BINDS.c.decision_id == bindparam("decision_id"))
-    .order_by(_RULES.c.id)
+    .join(DECISION_RULES, DECISION_RULES.c.rule_id == RULES.c.id)
+    .where(DECISION_RULES.c.decision_id == bindparam("decision_id"))
+    .order_by(RULES.c.id)
 )
-_MUST_GO = select(_REVISIONS.c.must_go).where(
-    _REVISIONS.c.decision_id == bindparam("decision_id"), _REVISIONS.c.number == bindparam("revision")
+_MUST_GO = select(REVISIONS.c.must_go).where(
+    REVISIONS.c.decision_id == bindparam("decision_id"), REVISIONS.c.number == bindparam("revision")
 )
 _POSITIONS_NOW = (
     select(*POSITION_COLUMNS)
-    .join(_PEOPLE, _PEOPLE.c.id == _POSITIONS.c.person_id)
-    .where(_POSITIONS.c.decision_id == bindparam("decision_id"), _POSITIONS.c.revision == bindparam("revision"))
-    .order_by(_POSITIONS.c.id)
+    .join(PEOPLE, PEOPLE.c.id == POSITIONS.c.person_id)
+    .where(POSITIONS.c.decision_id == bindparam("decision_id"), POSITIONS.c.revision == bindparam("revision"))
+    .order_by(POSITIONS.c.id)
 )
-_EVIDENCE_NAMES = select(_EVIDENCE.c.name).where(_EVIDENCE.c.decision_id == bindparam("decision_id"))
+_EVIDENCE_NAMES = select(EVIDENCE.c.name).where(EVIDENCE.c.decision_id == bindparam("decision_id"))
 _SETTLE = (
     update(DECISIONS)
     .where(DECISIONS.c.id == bindparam("decision_id"))
@@ -127,16 +105,16 @@ _SETTLE = (
         settled_at=bindparam("new_settled_at", type_=DECISIONS.c.settled_at.type),
     )
 )
-_CLEAR_WAITS = delete(_WAITS).where(_WAITS.c.decision_id == bindparam("decision_id"))
-_DROP_WAIT = delete(_WAITS).where(
-    _WAITS.c.decision_id == bindparam("decision_id"),
-    _WAITS.c.kind == bindparam("drop_kind"),
-    _WAITS.c.role == bindparam("drop_role"),
-    _WAITS.c.what == bindparam("drop_what"),
+_CLEAR_WAITS = delete(WAITS).where(WAITS.c.decision_id == bindparam("decision_id"))
+_DROP_WAIT = delete(WAITS).where(
+    WAITS.c.decision_id == bindparam("decision_id"),
+    WAITS.c.kind == bindparam("drop_kind"),
+    WAITS.c.role == bindparam("drop_role"),
+    WAITS.c.what == bindparam("drop_what"),
 )
-_ADD_WAITS = insert(_WAITS)
-_PEOPLE_IDS = select(_PEOPLE.c.handle, _PEOPLE.c.id).where(
-    _PEOPLE.c.team_id == bindparam("team_id"), _PEOPLE.c.handle.in_(bindparam("handles", expanding=True))
+_ADD_WAITS = insert(WAITS)
+_PEOPLE_IDS = select(PEOPLE.c.handle, PEOPLE.c.id).where(
+    PEOPLE.c.team_id == bindparam("team_id"), PEOPLE.c.handle.in_(bindparam("handles", expanding=True))
 )
 
 
@@ -155,7 +133,6 @@ def overdue(decisions: FromClause, team_id: ColumnElement[Any]) -> list[ColumnEl
     ]
 
 
-_ANY_OVERDUE = select(DECISIONS.c.id).where(*overdue(DECISIONS, bindparam("team_id"))).limit(1)
 _OVERDUE = select(DecisionRow).where(*overdue(DECISIONS, bindparam("team_id"))).order_by(DecisionRow.deadline)
 
 
@@ -316,10 +293,8 @@ def store_waits(uow: UnitOfWork, team: TeamRef, decision: Decided, was: list[Wai
     uow.session.execute(_CLEAR_WAITS, {"decision_id": decision.id})
     if not waits:
         return
-    handles = sorted({wait.person for wait in waits if wait.person})
-    ids: dict[str, int] = {}
-    if handles:
-        ids = {row.handle: row.id for row in uow.session.execute(_PEOPLE_IDS, {"team_id": team.id, "handles": handles})}
+    handles = {wait.person for wait in waits if wait.person}
+    ids = people_ids(uow, team, handles) if handles else {}
     uow.session.execute(
         _ADD_WAITS,
         [
@@ -334,6 +309,12 @@ def store_waits(uow: UnitOfWork, team: TeamRef, decision: Decided, was: list[Wai
             for wait in waits
         ],
     )
+
+
+def people_ids(uow: UnitOfWork, team: TeamRef, handles: set[str]) -> dict[str, int]:
+    """The ids of the team's people of these handles (a handle not on the team has none)."""
+    found = uow.session.execute(_PEOPLE_IDS, {"team_id": team.id, "handles": sorted(handles)})
+    return {row.handle: row.id for row in found}
 
 
 def _answered(was: list[Wait], now: list[Wait]) -> list[Wait] | None:
@@ -355,11 +336,6 @@ def _answered(was: list[Wait], now: list[Wait]) -> list[Wait] | None:
 
 def _named(wait: Wait) -> dict[str, Any]:
     return {"drop_kind": wait.kind.value, "drop_role": wait.role, "drop_what": wait.what}
-
-
-def any_overdue(uow: UnitOfWork, team: TeamRef) -> bool:
-    """Whether an open or blocked decision of the team has passed its deadline (read without the lock)."""
-    return uow.session.scalar(_ANY_OVERDUE, {"team_id": team.id, "now": uow.now}) is not None
 
 
 def expire_overdue(uow: UnitOfWork, team: TeamRow) -> list[int]:

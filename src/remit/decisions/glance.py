@@ -11,12 +11,12 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import and_, bindparam, exists, func, select
 
-from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.charter.enforce import Member
+from remit.charter.tables import CHARTER_VERSIONS, PEOPLE
 from remit.charter.teams import Version, newest_version_id
 from remit.decisions.acting import (
     DECISION_COLUMNS,
     DECISION_FIELDS,
-    DECISIONS,
     POSITION_COLUMNS,
     RULE_COLUMNS,
     Bound,
@@ -26,42 +26,25 @@ from remit.decisions.acting import (
     to_rule,
 )
 from remit.decisions.model import Position
-from remit.decisions.tables import DecisionRuleRow, EvidenceRow, PositionRow, RevisionRow, RuleRow
-from remit.kernel.tables import TeamRow, table_of
+from remit.decisions.tables import DECISION_RULES, DECISIONS, EVIDENCE, POSITIONS, REVISIONS, RULES
+from remit.kernel.tables import TEAMS
 from remit.kernel.uow import Team, TeamRef, UnitOfWork
 
 
 @dataclass(frozen=True)
-class Person:
-    """The caller's row on the team's roster."""
-
-    id: int
-    handle: str
-    active: bool
-
-
-@dataclass(frozen=True)
 class Glance:
-    """The team, its current charter version, the decision (None: no such number) with what its current
-    revision is bound to, and the caller's roster row (None: nobody of that handle). ``overdue``: a decision of
-    the team has passed its deadline, and that is recorded first, under the lock."""
+    """The team, its current charter version, the decision and what its current revision is bound to (both
+    None: no such number), and the caller's roster row (None: nobody of that handle). ``overdue``: a decision
+    of the team has passed its deadline, and that is recorded first, under the lock."""
 
     team: Team
     overdue: bool
     version: Version
     decision: Decision | None
     bound: Bound | None
-    person: Person | None
+    person: Member | None
 
 
-_TEAMS = table_of(TeamRow)
-_VERSIONS = table_of(CharterVersionRow)
-_REVISIONS = table_of(RevisionRow)
-_PEOPLE = table_of(PersonRow)
-_BINDS = table_of(DecisionRuleRow)
-_RULES = table_of(RuleRow)
-_POSITIONS = table_of(PositionRow)
-_EVIDENCE = table_of(EvidenceRow)
 _LATE = DECISIONS.alias("late")
 
 # One row per rule the decision is bound to (at least one row): the rest repeats on each.
@@ -72,29 +55,29 @@ _PERSON_AT = _MUST_GO_AT + 1
 _RULE_AT = _PERSON_AT + 3
 _GLANCE = (
     select(
-        _TEAMS.c.id,
-        _TEAMS.c.name,
-        exists().where(*overdue(_LATE, _TEAMS.c.id)).label("overdue"),
-        *(_VERSIONS.c[field.name] for field in fields(Version)),
+        TEAMS.c.id,
+        TEAMS.c.name,
+        exists().where(*overdue(_LATE, TEAMS.c.id)).label("overdue"),
+        *(CHARTER_VERSIONS.c[field.name] for field in fields(Version)),
         *DECISION_COLUMNS,
-        _REVISIONS.c.must_go,
-        _PEOPLE.c.id,
-        _PEOPLE.c.handle,
-        _PEOPLE.c.active,
+        REVISIONS.c.must_go,
+        PEOPLE.c.id,
+        PEOPLE.c.handle,
+        PEOPLE.c.active,
         *RULE_COLUMNS,
     )
     .select_from(
-        _TEAMS.join(_VERSIONS, _VERSIONS.c.id == newest_version_id())
-        .outerjoin(DECISIONS, and_(DECISIONS.c.team_id == _TEAMS.c.id, DECISIONS.c.number == bindparam("number")))
+        TEAMS.join(CHARTER_VERSIONS, CHARTER_VERSIONS.c.id == newest_version_id())
+        .outerjoin(DECISIONS, and_(DECISIONS.c.team_id == TEAMS.c.id, DECISIONS.c.number == bindparam("number")))
         .outerjoin(
-            _REVISIONS, and_(_REVISIONS.c.decision_id == DECISIONS.c.id, _REVISIONS.c.number == DECISIONS.c.revision)
+            REVISIONS, and_(REVISIONS.c.decision_id == DECISIONS.c.id, REVISIONS.c.number == DECISIONS.c.revision)
         )
-        .outerjoin(_PEOPLE, and_(_PEOPLE.c.team_id == _TEAMS.c.id, _PEOPLE.c.handle == bindparam("handle")))
-        .outerjoin(_BINDS, _BINDS.c.decision_id == DECISIONS.c.id)
-        .outerjoin(_RULES, _RULES.c.id == _BINDS.c.rule_id)
+        .outerjoin(PEOPLE, and_(PEOPLE.c.team_id == TEAMS.c.id, PEOPLE.c.handle == bindparam("handle")))
+        .outerjoin(DECISION_RULES, DECISION_RULES.c.decision_id == DECISIONS.c.id)
+        .outerjoin(RULES, RULES.c.id == DECISION_RULES.c.rule_id)
     )
-    .where(_TEAMS.c.name == bindparam("team"))
-    .order_by(_RULES.c.id)
+    .where(TEAMS.c.name == bindparam("team"))
+    .order_by(RULES.c.id)
 )
 
 
@@ -110,7 +93,7 @@ def glance(uow: UnitOfWork, team: str, number: int, handle: str) -> Glance | Non
         rules = [to_rule(row[_RULE_AT:]) for row in rows if row[_RULE_AT] is not None]
         bound = Bound(decision.revision, rules, list(first[_MUST_GO_AT]))
     if first[_PERSON_AT] is not None:
-        person = Person(*first[_PERSON_AT:_RULE_AT])
+        person = Member(*first[_PERSON_AT:_RULE_AT])
     version = Version(*first[_VERSION_AT:_DECISION_AT])
     return Glance(Team(first[0], first[1]), bool(first[2]), version, decision, bound, person)
 
@@ -125,25 +108,25 @@ class Standing:
     evidence: set[str]
 
 
-_LOCK = select(_TEAMS.c.audit_seq, _TEAMS.c.audit_head).where(_TEAMS.c.id == bindparam("team_id")).with_for_update()
+_LOCK = select(TEAMS.c.audit_seq, TEAMS.c.audit_head).where(TEAMS.c.id == bindparam("team_id")).with_for_update()
 _EVIDENCE_NAMES = (  # evidence names are lowercase letters, digits and dashes (``Name``): a line break parts them
-    select(func.aggregate_strings(_EVIDENCE.c.name, "\n"))
-    .where(_EVIDENCE.c.decision_id == DECISIONS.c.id)
+    select(func.aggregate_strings(EVIDENCE.c.name, "\n"))
+    .where(EVIDENCE.c.decision_id == DECISIONS.c.id)
     .correlate(DECISIONS)
     .scalar_subquery()
 )
 _AGAIN = (  # one row per position on the current revision (at least one row): the decision repeats on each
     select(*DECISION_COLUMNS, newest_version_id(), _EVIDENCE_NAMES, *POSITION_COLUMNS)
     .select_from(
-        DECISIONS.join(_TEAMS, _TEAMS.c.id == DECISIONS.c.team_id)
+        DECISIONS.join(TEAMS, TEAMS.c.id == DECISIONS.c.team_id)
         .outerjoin(
-            _POSITIONS,
-            and_(_POSITIONS.c.decision_id == DECISIONS.c.id, _POSITIONS.c.revision == DECISIONS.c.revision),
+            POSITIONS,
+            and_(POSITIONS.c.decision_id == DECISIONS.c.id, POSITIONS.c.revision == DECISIONS.c.revision),
         )
-        .outerjoin(_PEOPLE, _PEOPLE.c.id == _POSITIONS.c.person_id)
+        .outerjoin(PEOPLE, PEOPLE.c.id == POSITIONS.c.person_id)
     )
     .where(DECISIONS.c.id == bindparam("decision_id"))
-    .order_by(_POSITIONS.c.id)
+    .order_by(POSITIONS.c.id)
 )
 _HELD_AT = len(DECISION_FIELDS)
 _POSITION_AT = _HELD_AT + 2

@@ -8,7 +8,7 @@ from dataclasses import replace
 from sqlalchemy import insert, select
 
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights, Right, parse_charter, read_charter
-from remit.charter.enforce import Actor, Refusal, acting, acting_as, add_crossing, check, domain_rights
+from remit.charter.enforce import Actor, Refusal, acting, add_crossing, check, domain_rights
 from remit.charter.rights import Action
 from remit.charter.teams import charter_status, sha256, trusted_charter
 from remit.decisions import subscribers  # noqa: F401 - the notices hear the events raised here
@@ -48,14 +48,13 @@ from remit.decisions.glance import Standing, glance, lock_for
 from remit.decisions.model import Position, Stance, State
 from remit.decisions.resolve import crossing_why
 from remit.decisions.results import Outcome
-from remit.decisions.tables import DecisionRow, DecisionRuleRow, EvidenceRow, PositionRow, RevisionRow, RuleRow
+from remit.decisions.tables import POSITIONS, DecisionRow, DecisionRuleRow, EvidenceRow, RevisionRow, RuleRow
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.errors import CharterInvalid, InvalidInput
-from remit.kernel.tables import TeamRow, table_of
+from remit.kernel.tables import TeamRow
 from remit.kernel.uow import TeamRef, UnitOfWork
 
-_POSITIONS = table_of(PositionRow)
-_RECORD_POSITION = insert(_POSITIONS).returning(_POSITIONS.c.id)  # built once; no ORM object for the row
+_RECORD_POSITION = insert(POSITIONS).returning(POSITIONS.c.id)  # built once; no ORM object for the row
 
 
 def _add_evidence(
@@ -202,14 +201,14 @@ def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) ->
             uow.team(caller.team, lock=False)  # says which teams there are
             raise AssertionError("a team with no charter")  # pragma: no cover - init adopts one
         if not seen.overdue:  # a passed deadline is recorded first, under the lock (below)
-            team, decision, version = seen.team, seen.decision, seen.version
+            team, decision, known, version = seen.team, seen.decision, seen.bound, seen.version
             today = trusted_charter(uow, version)
-            if decision is None:
+            if decision is None or known is None:
                 raise no_decision(team, command.number)
             require_active(decision)
             bound_to = today if decision.charter_version_id == version.id else bound_charter(uow, decision)
             rights = domain_rights(bound_to, decision.domain)
-            who = acting_as(
+            who = acting(
                 seen.person,
                 team,
                 today,
@@ -221,9 +220,9 @@ def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) ->
             )
             check_on(team, Action.RECORD_POSITION, who, rights, decision)
             _check_basis(command, bound_to, rights, who)
-            known, before = seen.bound, (decision.state, decision.revision, version.id)
+            before = (decision.state, decision.revision, version.id)
             standing = lock_for(uow, team, decision)  # the decision is read again by it
-            if (decision.state, decision.revision, standing.version_id) == before and known is not None:
+            if (decision.state, decision.revision, standing.version_id) == before:
                 return _record_position(uow, command, team, decision, rights, who, (known, standing))
             uow.rollback()  # it moved while we read: read it all again, this time under the lock
         team_row, decision_row, rights, who = _active(uow, caller, Action.RECORD_POSITION, command.number, command.role)

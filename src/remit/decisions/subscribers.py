@@ -14,20 +14,18 @@ from sqlalchemy import bindparam, insert, select
 
 from remit.charter import Charter, DomainRights, Right
 from remit.charter.enforce import domain_rights
-from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.charter.tables import CHARTER_VERSIONS
 from remit.charter.teams import Version, charter_from_text, newest_version_id, trusted_charter
-from remit.decisions.acting import DECISION_COLUMNS, DECISION_FIELDS, DECISIONS, Decided, Decision
+from remit.decisions.acting import DECISION_COLUMNS, DECISION_FIELDS, Decided, Decision, people_ids
 from remit.decisions.events import DecisionExpired, DecisionOpened, DecisionStateChanged, DecisionWithdrawn
 from remit.decisions.notices import NoticeEvent, NoticeKind, message
-from remit.decisions.tables import NoticeRow
+from remit.decisions.tables import DECISIONS, NOTICES
 from remit.kernel.events import BUS, Recorded
-from remit.kernel.tables import TeamRow, table_of
+from remit.kernel.tables import TEAMS
 from remit.kernel.uow import Team, TeamRef, UnitOfWork
 
-_BOUND = table_of(CharterVersionRow).alias("bound")
-_TEAMS = table_of(TeamRow)
-_PEOPLE = table_of(PersonRow)
-_TODAY = table_of(CharterVersionRow).alias("today")
+_BOUND = CHARTER_VERSIONS.alias("bound")
+_TODAY = CHARTER_VERSIONS.alias("today")
 _VERSION_AT = len(DECISION_FIELDS)
 _TODAY_AT = _VERSION_AT + len(fields(Version))
 # Built once: the decision as this transaction left it, the charter version it is bound to, and the text of the
@@ -36,15 +34,12 @@ _ABOUT = (
     select(*DECISION_COLUMNS, *(_BOUND.c[field.name] for field in fields(Version)), _TODAY.c.text)
     .select_from(
         DECISIONS.join(_BOUND, _BOUND.c.id == DECISIONS.c.charter_version_id)
-        .join(_TEAMS, _TEAMS.c.id == DECISIONS.c.team_id)
+        .join(TEAMS, TEAMS.c.id == DECISIONS.c.team_id)
         .join(_TODAY, _TODAY.c.id == newest_version_id())
     )
     .where(DECISIONS.c.id == bindparam("decision_id"))
 )
-_PEOPLE_IDS = select(_PEOPLE.c.handle, _PEOPLE.c.id).where(
-    _PEOPLE.c.team_id == bindparam("team_id"), _PEOPLE.c.handle.in_(bindparam("handles", expanding=True))
-)
-_ADD_NOTICES = insert(table_of(NoticeRow))
+_ADD_NOTICES = insert(NOTICES)
 
 
 def _news(record: Recorded) -> NoticeEvent:
@@ -92,8 +87,7 @@ def notify(
     wanted = {(kind, role, person.handle) for kind, role in kinds for person in roster.holders(role)}
     if not wanted:
         return
-    handles = sorted({handle for _k, _r, handle in wanted})
-    ids = {row.handle: row.id for row in uow.session.execute(_PEOPLE_IDS, {"team_id": team.id, "handles": handles})}
+    ids = people_ids(uow, team, {handle for _k, _r, handle in wanted})
     reached = sorted((kind, role, handle) for kind, role, handle in wanted if handle in ids)
     if reached:
         uow.session.execute(

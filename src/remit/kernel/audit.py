@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from remit.kernel.tables import AuditRow, TeamRow, table_of
+from remit.kernel.tables import AUDIT_LOG, TEAMS, AuditRow, TeamRow
 
 GENESIS = "0" * 64
 
@@ -38,14 +38,12 @@ class ChainHead:
     hash: str
 
 
-_LOG = table_of(AuditRow)
-_TEAMS = table_of(TeamRow)
 # Core statements, built once: an append builds no ORM object and flushes nothing. PostgreSQL moves the head in
 # the entry's own statement (an UPDATE in a WITH clause); SQLite, which has no such thing, in a second one.
-_APPEND = insert(_LOG).inline()
+_APPEND = insert(AUDIT_LOG).inline()
 _MOVE_HEAD = (
-    update(_TEAMS)
-    .where(_TEAMS.c.id == bindparam("chain_team"))
+    update(TEAMS)
+    .where(TEAMS.c.id == bindparam("chain_team"))
     .values(audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"))
 )
 _APPEND_AND_MOVE = _APPEND.add_cte(_MOVE_HEAD.cte("head"))

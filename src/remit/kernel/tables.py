@@ -139,3 +139,9 @@ class OutboxRow(Base):
     topic: Mapped[str] = mapped_column(String(60))
     recipient: Mapped[str | None] = mapped_column(String(100))  # a person's handle; NULL: the team's channels
     message: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# The tables as Core sees them, for the statements of the write path (no ORM object built, tracked or flushed).
+TEAMS = table_of(TeamRow)
+AUDIT_LOG = table_of(AuditRow)
+OUTBOX = table_of(OutboxRow)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Self, TypeAlias
 
 from sqlalchemy import Engine, bindparam, insert, select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
@@ -25,29 +25,17 @@ from remit.kernel.db import READ_ONLY, current_revision, database_url, head_revi
 from remit.kernel.errors import ClaimTaken, InvalidInput, NotFound, RemitError, StoreRefused, unavailable
 from remit.kernel.events import BUS, Bus, Event, Recorded
 from remit.kernel.messages import Message
-from remit.kernel.tables import IdempotencyRow, OutboxRow, TeamRow, table_of
+from remit.kernel.tables import OUTBOX, TEAMS, IdempotencyRow, TeamRow
 
 Clock = Callable[[], datetime]
 NOTHING: Any = object()
 WRITER_WAIT = 10.0  # seconds a SQLite writer waits its turn in this process (SQLite's busy_timeout after that)
 
-_TEAMS = table_of(TeamRow)
 _TEAM = select(TeamRow).where(TeamRow.name == bindparam("name"))  # statements built once: calls only bind values
 _TEAM_LOCKED = _TEAM.with_for_update().execution_options(populate_existing=True)  # the head as last left
 _TEAM_NAMES = select(TeamRow.name).order_by(TeamRow.name)
-_TELL = insert(table_of(OutboxRow))
-_LOCK_HEAD = (
-    select(_TEAMS.c.audit_seq, _TEAMS.c.audit_head).where(_TEAMS.c.id == bindparam("team_id")).with_for_update()
-)
-
-
-class TeamRef(Protocol):
-    """A team as the unit of work appends to its chain: its row, or the id and name a hot path read (``Team``)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str: ...
+_TELL = insert(OUTBOX)
+_LOCK_HEAD = select(TEAMS.c.audit_seq, TEAMS.c.audit_head).where(TEAMS.c.id == bindparam("team_id")).with_for_update()
 
 
 @dataclass(frozen=True)
@@ -56,6 +44,9 @@ class Team:
 
     id: int
     name: str
+
+
+TeamRef: TypeAlias = TeamRow | Team  # a team as the unit of work appends to its chain
 
 
 @dataclass(frozen=True)
