@@ -12,6 +12,7 @@ from remit.decisions import queries, queue
 from remit.decisions.commands import ExpireDecisions, MarkSeen, OpenDecision, RecordPosition, WithdrawDecision
 from remit.decisions.model import Stance
 from remit.decisions.tables import DecisionRow, DecisionWaitRow
+from remit.decisions.waiting import waits_of
 from remit.identity import accounts as identity
 from remit.identity import tokens
 from remit.identity.commands import CreateToken, RevokeToken
@@ -136,6 +137,39 @@ def test_the_queue_follows_the_resolution_until_the_decision_settles(store: Stor
     act(store, team, "priya", RecordPosition(number=number, stance=Stance("go"), reason="ship"))
     assert waits(store, number) == []
     assert queue.my_queue(uow=store.uow(), team=team, handle="ezra").waiting_on_me == []
+
+
+def rows_and_answer(
+    store: Store, number: int
+) -> tuple[list[tuple[str, str | None, str]], list[tuple[str, str | None, str]]]:
+    """The decision's queue rows in the order written, and the waits its stored resolution implies."""
+    with store.sessions() as session:
+        decision = session.scalars(select(DecisionRow).where(DecisionRow.number == number)).one()
+        rows = session.scalars(
+            select(DecisionWaitRow).where(DecisionWaitRow.decision_id == decision.id).order_by(DecisionWaitRow.id)
+        )
+        stored = [(row.kind, row.role, row.what) for row in rows]
+        return stored, [(w.kind.value, w.role, w.what) for w in waits_of(decision.state, decision.resolution)]
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [("dana", "abstain", None), ("priya", "go", None), ("priya", "abstain", None), ("theo", "go", None)],
+        [("priya", "go", None), ("ezra", "no-go", "technical"), ("dana", "go", None), ("ezra", "go", None)],
+    ],
+    ids=["answered, then a go taken back", "blocked, then lifted"],
+)
+def test_the_queue_rows_stay_the_resolutions_waits_in_order_as_they_are_answered_or_come_back(
+    store: Store, team: str, steps: list[tuple[str, str, str | None]]
+) -> None:
+    number = act(store, team, "priya", OpenDecision(domain="release", title="Ship")).number
+    stored, answer = rows_and_answer(store, number)
+    assert stored == answer and len(answer) > 2
+    for handle, stance, basis in steps:
+        act(store, team, handle, RecordPosition(number=number, stance=Stance(stance), basis=basis, reason="r"))
+        stored, answer = rows_and_answer(store, number)
+        assert stored == answer, (handle, stance)
 
 
 def test_the_queue_pages_newest_first(store: Store, team: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from remit.charter import ROLES, Charter, DomainRights, Grant
 from remit.charter.events import ActionRefused, CrossingRecorded
@@ -14,8 +14,7 @@ from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
 from remit.charter.teams import current_version, trusted_charter
 from remit.kernel.errors import InvalidInput, NotFound, RemitError, RightsRefused
 from remit.kernel.refusals import MustRecord
-from remit.kernel.tables import TeamRow
-from remit.kernel.uow import UnitOfWork
+from remit.kernel.uow import TeamRef, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ class Refusal(MustRecord):
 
 def add_crossing(
     uow: UnitOfWork,
-    team: TeamRow,
+    team: TeamRef,
     actor: Actor,
     action: Action,
     domain: str,
@@ -106,7 +105,7 @@ def add_crossing(
 
 
 def check(
-    team: TeamRow,
+    team: TeamRef,
     action: Action,
     actor: Actor,
     rights: DomainRights,
@@ -134,7 +133,7 @@ def check(
         )
 
 
-def team_charter(uow: UnitOfWork, team: TeamRow) -> tuple[CharterVersionRow, Charter]:
+def team_charter(uow: UnitOfWork, team: TeamRef) -> tuple[CharterVersionRow, Charter]:
     row = current_version(uow, team)
     return row, trusted_charter(uow, row)
 
@@ -146,9 +145,21 @@ def domain_rights(charter: Charter, domain: str) -> DomainRights:
     return rights
 
 
+@dataclass(frozen=True)
+class Member:
+    """A person's row on the team's roster, read with what else an action read (no ORM object)."""
+
+    id: int
+    handle: str
+    active: bool
+
+
+_PERSON = select(PersonRow).where(PersonRow.team_id == bindparam("team_id"), PersonRow.handle == bindparam("handle"))
+
+
 def acting(
-    uow: UnitOfWork,
-    team: TeamRow,
+    uow: UnitOfWork | Member | None,
+    team: TeamRef,
     charter: Charter,
     rights: DomainRights,
     handle: str,
@@ -157,11 +168,16 @@ def acting(
     action: Action | None = None,
     decision_id: int | None = None,
 ) -> Actor:
-    """The person and the role they act in. With no ``role``, their strongest right in the domain. Claiming
-    a role the roster does not give them, for ``action``, is refused and recorded as a boundary crossing."""
-    person_row = uow.session.scalars(
-        select(PersonRow).where(PersonRow.team_id == team.id, PersonRow.handle == handle)
-    ).one_or_none()
+    """The person and the role they act in: their roster row is read with ``uow``, or was already read (a
+    ``Member``, or None: nobody of that handle on the team). With no ``role``, their strongest right in the
+    domain. Claiming a role the roster does not give them, for ``action``, is refused and recorded as a
+    boundary crossing."""
+    if isinstance(uow, UnitOfWork):
+        person_row: PersonRow | Member | None = uow.session.scalars(
+            _PERSON, {"team_id": team.id, "handle": handle}
+        ).one_or_none()
+    else:
+        person_row = uow
     person = charter.person(handle)
     if person_row is None or person is None or not person_row.active:
         raise NotFound(

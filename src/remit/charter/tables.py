@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from remit.kernel.tables import Base, a_name
+from remit.kernel.tables import Base, a_name, table_of
 
 
 class CharterVersionRow(Base):
@@ -62,3 +62,8 @@ class CrossingRow(Base):
     why: Mapped[str] = mapped_column(Text)
     refused: Mapped[bool] = mapped_column(default=False)
     at: Mapped[datetime]
+
+
+# The tables as Core sees them, for the statements of the write path (no ORM object built, tracked or flushed).
+CHARTER_VERSIONS = table_of(CharterVersionRow)
+PEOPLE = table_of(PersonRow)

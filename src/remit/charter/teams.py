@@ -6,17 +6,18 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import TypeAlias
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import ScalarSelect, bindparam, func, select
 
 from remit.charter import Charter, parse_charter
 from remit.charter.events import CharterAdopted
-from remit.charter.tables import CharterVersionRow, PersonRow
+from remit.charter.tables import CHARTER_VERSIONS, CharterVersionRow, PersonRow
 from remit.kernel import audit
 from remit.kernel.audit_kinds import AuditKind
 from remit.kernel.errors import Conflict, InvalidInput, NotFound
-from remit.kernel.tables import AuditRow, TeamRow
-from remit.kernel.uow import UnitOfWork
+from remit.kernel.tables import TEAMS, AuditRow, TeamRow
+from remit.kernel.uow import TeamRef, UnitOfWork
 
 CHARTERS_KEPT = 4096  # parsed charters a process keeps: more than an organisation has teams
 
@@ -58,7 +59,7 @@ def init_team(*, uow: UnitOfWork, text: str, source: str) -> Adopted:
     return adopted
 
 
-def adopt_charter(*, uow: UnitOfWork, team: TeamRow, text: str, actor: str, decision_id: int | None) -> Adopted:
+def adopt_charter(*, uow: UnitOfWork, team: TeamRef, text: str, actor: str, decision_id: int | None) -> Adopted:
     """Store a new charter version and bring the roster in line with it (inside the caller's transaction)."""
     charter = parse_charter(text, "proposed charter")
     if charter.name != team.name:
@@ -93,7 +94,22 @@ def adopt_charter(*, uow: UnitOfWork, team: TeamRow, text: str, actor: str, deci
 _VOUCHED: set[tuple[str, int, int, str]] = set()  # (database, team id, version, sha256) found in the chain
 
 
-def trusted_charter(uow: UnitOfWork, row: CharterVersionRow) -> Charter:
+@dataclass(frozen=True)
+class Version:
+    """An adopted charter version read as plain values (no ORM object): what the hot paths pass along."""
+
+    id: int
+    team_id: int
+    version: int
+    text: str
+    sha256: str
+    decision_id: int | None
+
+
+AdoptedText: TypeAlias = CharterVersionRow | Version
+
+
+def trusted_charter(uow: UnitOfWork, row: AdoptedText) -> Charter:
     """The charter of an adopted version, refused unless its text matches the hash stored beside it *and* the
     hash its adoption entry in the audit chain recorded (an edit of the text and of the stored hash together
     is caught too). The chain's entry is looked up once per version per process."""
@@ -108,14 +124,14 @@ def trusted_charter(uow: UnitOfWork, row: CharterVersionRow) -> Charter:
     return charter_from_text(row.text)
 
 
-def _edited(row: CharterVersionRow, what: str) -> Conflict:
+def _edited(row: AdoptedText, what: str) -> Conflict:
     return Conflict(
         f"charter version {row.version} {what}: it was changed outside Remit",
         hint="run `remit audit verify`; restore the version from the team's repository or a backup",
     )
 
 
-def _adoption_recorded(uow: UnitOfWork, row: CharterVersionRow, digest: str) -> bool:
+def _adoption_recorded(uow: UnitOfWork, row: AdoptedText, digest: str) -> bool:
     """Whether an intact ``CharterAdopted`` entry of the team's chain records this version with this hash.
     The entry is found by the adopting decision (indexed), or among the team's first entries for the version
     ``remit init`` adopted."""
@@ -148,24 +164,28 @@ def on_roster(uow: UnitOfWork, team: str, handle: str) -> tuple[TeamRow, PersonR
 
 def newest_version_id() -> ScalarSelect[int]:
     """The id of the current charter version of the team a statement selects from ``teams`` (a correlated
-    subquery: one statement reads a team and its current charter)."""
+    subquery: one statement reads a team and its current charter). Built on the tables, so a Core statement
+    that embeds it stays Core."""
     return (
-        select(CharterVersionRow.id)
-        .where(CharterVersionRow.team_id == TeamRow.id)
-        .order_by(CharterVersionRow.version.desc())
+        select(CHARTER_VERSIONS.c.id)
+        .where(CHARTER_VERSIONS.c.team_id == TEAMS.c.id)
+        .order_by(CHARTER_VERSIONS.c.version.desc())
         .limit(1)
-        .correlate(TeamRow)
+        .correlate(TEAMS)
         .scalar_subquery()
     )
 
 
-def current_version(uow: UnitOfWork, team: TeamRow) -> CharterVersionRow:
-    return uow.session.scalars(
-        select(CharterVersionRow)
-        .where(CharterVersionRow.team_id == team.id)
-        .order_by(CharterVersionRow.version.desc())
-        .limit(1)
-    ).one()
+_CURRENT = (  # built once: each call only binds the team
+    select(CharterVersionRow)
+    .where(CharterVersionRow.team_id == bindparam("team_id"))
+    .order_by(CharterVersionRow.version.desc())
+    .limit(1)
+)
+
+
+def current_version(uow: UnitOfWork, team: TeamRef) -> CharterVersionRow:
+    return uow.session.scalars(_CURRENT, {"team_id": team.id}).one()
 
 
 @dataclass(frozen=True)

@@ -1,61 +1,165 @@
 """What every decision action shares: loading a decision and the charter it is bound to, recording passed
 deadlines first, and re-resolving a decision after each change (who acts, and what the rights table
-refuses, is ``charter/enforce.py``)."""
+refuses, is ``charter/enforce.py``).
+
+The statements are built once, here: each call only binds values (SQLAlchemy caches their SQL by the
+statement object). Those on the write path read and write the tables' columns with Core: no ORM object is
+built, tracked or flushed for them. A decision is either its ORM row (most actions) or a ``Decision`` read
+with Core ("record a position", ``decisions/glance.py``); the helpers take either (``Decided``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any, TypeAlias
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, FromClause, bindparam, delete, insert, literal_column, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from remit.charter import CHARTER_DOMAIN, Charter, DomainRights
 from remit.charter.enforce import Actor, check, team_charter
 from remit.charter.rights import Action
-from remit.charter.tables import CharterVersionRow, PersonRow
-from remit.charter.teams import adopt_charter, newest_version_id, trusted_charter
+from remit.charter.tables import PEOPLE, CharterVersionRow
+from remit.charter.teams import adopt_charter, trusted_charter
 from remit.decisions.events import DecisionExpired, DecisionSettled, DecisionStateChanged
 from remit.decisions.model import EvidenceNeed, Position, Resolution, Rule, Stance, State
 from remit.decisions.resolve import resolve
 from remit.decisions.tables import (
+    DECISION_RULES,
+    DECISIONS,
+    EVIDENCE,
+    POSITIONS,
+    REVISIONS,
+    RULES,
+    WAITS,
     DecisionRow,
-    DecisionRuleRow,
-    DecisionWaitRow,
-    EvidenceRow,
-    PositionRow,
-    RevisionRow,
-    RuleRow,
 )
-from remit.decisions.waiting import waits_of
+from remit.decisions.waiting import Wait, waits_of
 from remit.kernel.errors import Conflict, NotFound
 from remit.kernel.tables import TeamRow
-from remit.kernel.uow import UnitOfWork
+from remit.kernel.uow import TeamRef, UnitOfWork
 
 SYSTEM = "remit"
+ACTIVE = (State.OPEN.value, State.BLOCKED.value)
 
 
-def check_on(team: TeamRow, action: Action, actor: Actor, rights: DomainRights, decision: DecisionRow) -> None:
+@dataclass(slots=True)
+class Decision:
+    """A decision's row as plain values (the fields in the table's order: ``DECISION_FIELDS``)."""
+
+    id: int
+    team_id: int
+    number: int
+    domain: str
+    title: str
+    proposer_id: int
+    charter_version_id: int
+    state: str
+    revision: int
+    deadline: datetime | None
+    opened_at: datetime
+    settled_at: datetime | None
+    resolution: dict[str, Any]
+    proposed_charter: str | None
+
+
+Decided: TypeAlias = DecisionRow | Decision  # a decision as the actions read and change it
+DECISION_FIELDS = tuple(field.name for field in fields(Decision))
+DECISION_COLUMNS = tuple(DECISIONS.c[name] for name in DECISION_FIELDS)
+
+RULE_COLUMNS = (
+    RULES.c.id,
+    RULES.c.domain,
+    RULES.c.because,
+    RULES.c.evidence,
+    RULES.c.go,
+    RULES.c.origin_decision_id,
+)
+POSITION_COLUMNS = (POSITIONS.c.role, POSITIONS.c.stance, POSITIONS.c.basis, PEOPLE.c.handle, POSITIONS.c.reason)
+_DECISION = select(DecisionRow).where(
+    DecisionRow.team_id == bindparam("team_id"), DecisionRow.number == bindparam("number")
+)
+_BOUND_RULES = (
+    select(*RULE_COLUMNS)
+    .join(DECISION_RULES, DECISION_RULES.c.rule_id == RULES.c.id)
+    .where(DECISION_RULES.c.decision_id == bindparam("decision_id"))
+    .order_by(RULES.c.id)
+)
+_MUST_GO = select(REVISIONS.c.must_go).where(
+    REVISIONS.c.decision_id == bindparam("decision_id"), REVISIONS.c.number == bindparam("revision")
+)
+_POSITIONS_NOW = (
+    select(*POSITION_COLUMNS)
+    .join(PEOPLE, PEOPLE.c.id == POSITIONS.c.person_id)
+    .where(POSITIONS.c.decision_id == bindparam("decision_id"), POSITIONS.c.revision == bindparam("revision"))
+    .order_by(POSITIONS.c.id)
+)
+_EVIDENCE_NAMES = select(EVIDENCE.c.name).where(EVIDENCE.c.decision_id == bindparam("decision_id"))
+_SETTLE = (
+    update(DECISIONS)
+    .where(DECISIONS.c.id == bindparam("decision_id"))
+    .values(
+        state=bindparam("new_state"),
+        resolution=bindparam("new_resolution", type_=DECISIONS.c.resolution.type),
+        settled_at=bindparam("new_settled_at", type_=DECISIONS.c.settled_at.type),
+    )
+)
+_CLEAR_WAITS = delete(WAITS).where(WAITS.c.decision_id == bindparam("decision_id"))
+_DROP_WAIT = delete(WAITS).where(
+    WAITS.c.decision_id == bindparam("decision_id"),
+    WAITS.c.kind == bindparam("drop_kind"),
+    WAITS.c.role == bindparam("drop_role"),
+    WAITS.c.what == bindparam("drop_what"),
+)
+_ADD_WAITS = insert(WAITS)
+_PEOPLE_IDS = select(PEOPLE.c.handle, PEOPLE.c.id).where(
+    PEOPLE.c.team_id == bindparam("team_id"), PEOPLE.c.handle.in_(bindparam("handles", expanding=True))
+)
+
+
+# The two states written into the SQL: an IN list of bound values is expanded on every execution (a third of
+# the statement's own cost), and these never change.
+_ACTIVE_SQL: list[ColumnElement[str]] = [literal_column(f"'{state}'") for state in ACTIVE]
+
+
+def overdue(decisions: FromClause, team_id: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+    """An open or blocked decision of the team whose deadline has passed (the moment bound as ``now``)."""
+    return [
+        decisions.c.team_id == team_id,
+        decisions.c.state.in_(_ACTIVE_SQL),
+        decisions.c.deadline.is_not(None),
+        decisions.c.deadline <= bindparam("now", type_=DECISIONS.c.deadline.type),
+    ]
+
+
+_OVERDUE = select(DecisionRow).where(*overdue(DECISIONS, bindparam("team_id"))).order_by(DecisionRow.deadline)
+
+
+def check_on(team: TeamRef, action: Action, actor: Actor, rights: DomainRights, decision: Decided) -> None:
     """The rights table's check for an action on a decision (proposer or not)."""
     proposer = decision.proposer_id == actor.person_id
     check(team, action, actor, rights, proposer=proposer, number=decision.number, decision_id=decision.id)
 
 
-def load_decision(uow: UnitOfWork, team: TeamRow, number: int) -> DecisionRow:
-    decision = uow.session.scalars(
-        select(DecisionRow).where(DecisionRow.team_id == team.id, DecisionRow.number == number)
-    ).one_or_none()
+def load_decision(uow: UnitOfWork, team: TeamRef, number: int) -> DecisionRow:
+    decision = uow.session.scalars(_DECISION, {"team_id": team.id, "number": number}).one_or_none()
     if decision is None:
-        raise NotFound(f"team {team.name} has no decision #{number}", hint="the team's list of decisions shows them")
+        raise no_decision(team, number)
     return decision
 
 
-def bound_charter(uow: UnitOfWork, decision: DecisionRow) -> Charter:
+def no_decision(team: TeamRef, number: int) -> NotFound:
+    return NotFound(f"team {team.name} has no decision #{number}", hint="the team's list of decisions shows them")
+
+
+def bound_charter(uow: UnitOfWork, decision: Decided) -> Charter:
     """The charter version the decision is bound to, refused if its text no longer matches its recorded
     hash and its adoption entry (an edited version must never decide whose go counts)."""
     return trusted_charter(uow, uow.session.get_one(CharterVersionRow, decision.charter_version_id))
 
 
-def require_active(decision: DecisionRow) -> None:
+def require_active(decision: Decided) -> None:
     state = State(decision.state)
     if state.settled:
         raise Conflict(
@@ -64,24 +168,21 @@ def require_active(decision: DecisionRow) -> None:
         )
 
 
-def bound_rules(uow: UnitOfWork, decision: DecisionRow) -> list[Rule]:
-    rows = uow.session.scalars(
-        select(RuleRow)
-        .join(DecisionRuleRow, DecisionRuleRow.rule_id == RuleRow.id)
-        .where(DecisionRuleRow.decision_id == decision.id)
-        .order_by(RuleRow.id)
-    )
-    return [to_rule(row) for row in rows]
+def bound_rules(uow: UnitOfWork, decision: Decided) -> list[Rule]:
+    uow.session.flush()  # a rule bound in this transaction is read too
+    return [to_rule(row) for row in uow.session.execute(_BOUND_RULES, {"decision_id": decision.id})]
 
 
-def to_rule(row: RuleRow) -> Rule:
+def to_rule(columns: Sequence[Any]) -> Rule:
+    """A rule from its columns (``RULE_COLUMNS``, in that order)."""
+    rule_id, domain, because, evidence, go, origin = columns
     return Rule(
-        domain=row.domain,
-        because=row.because,
-        id=row.id,
-        evidence=tuple(EvidenceNeed(item["name"], item["role"]) for item in row.evidence),
-        go=tuple(row.go),
-        origin=None if row.origin_decision_id is None else str(row.origin_decision_id),
+        domain=domain,
+        because=because,
+        id=rule_id,
+        evidence=tuple(EvidenceNeed(item["name"], item["role"]) for item in evidence),
+        go=tuple(go),
+        origin=None if origin is None else str(origin),
     )
 
 
@@ -95,102 +196,158 @@ class Bound:
     must_go: list[str]
 
 
-def bound(uow: UnitOfWork, decision: DecisionRow) -> Bound:
-    revision = uow.session.scalars(
-        select(RevisionRow.must_go).where(
-            RevisionRow.decision_id == decision.id, RevisionRow.number == decision.revision
-        )
-    ).one()
-    return Bound(decision.revision, bound_rules(uow, decision), list(revision))
+def bound(uow: UnitOfWork, decision: Decided) -> Bound:
+    uow.session.flush()  # a revision added in this transaction is read too
+    must_go = uow.session.execute(_MUST_GO, {"decision_id": decision.id, "revision": decision.revision}).scalar_one()
+    return Bound(decision.revision, bound_rules(uow, decision), list(must_go))
 
 
-def evaluate(uow: UnitOfWork, decision: DecisionRow, rights: DomainRights, known: Bound | None = None) -> Resolution:
-    """Resolve the decision from its recorded positions and evidence (``known``: its rules and must-gos, if
-    already read for its current revision)."""
-    rows = uow.session.execute(
-        select(PositionRow.role, PositionRow.stance, PositionRow.basis, PersonRow.handle, PositionRow.reason)
-        .join(PersonRow, PersonRow.id == PositionRow.person_id)
-        .where(PositionRow.decision_id == decision.id, PositionRow.revision == decision.revision)
-        .order_by(PositionRow.id)
-    ).all()
-    positions = [Position(role, Stance(stance), basis, handle, reason) for role, stance, basis, handle, reason in rows]
-    evidence = set(uow.session.scalars(select(EvidenceRow.name).where(EvidenceRow.decision_id == decision.id)))
+def to_positions(rows: Iterable[Sequence[Any]]) -> list[Position]:
+    """Positions from their columns (``POSITION_COLUMNS``, in that order)."""
+    return [Position(role, Stance(stance), basis, handle, reason) for role, stance, basis, handle, reason in rows]
+
+
+def evaluate(uow: UnitOfWork, decision: Decided, rights: DomainRights) -> Resolution:
+    """Resolve the decision from its recorded positions and evidence."""
+    uow.session.flush()  # what this transaction recorded is read too
+    which = {"decision_id": decision.id, "revision": decision.revision}
+    positions = to_positions(uow.session.execute(_POSITIONS_NOW, which))
+    evidence = set(uow.session.scalars(_EVIDENCE_NAMES, {"decision_id": decision.id}))
+    return resolved(uow, decision, rights, positions, evidence)
+
+
+def resolved(
+    uow: UnitOfWork,
+    decision: Decided,
+    rights: DomainRights,
+    positions: list[Position],
+    evidence: set[str],
+    known: Bound | None = None,
+) -> Resolution:
+    """Resolve on positions and evidence already read (``known``: its rules and must-gos, if already read
+    for its current revision)."""
     if known is None or known.revision != decision.revision:
         known = bound(uow, decision)
     return resolve(rights, positions, evidence=evidence, rules=known.rules, must_go=known.must_go)
 
 
 def apply_resolution(
-    uow: UnitOfWork, team: TeamRow, decision: DecisionRow, rights: DomainRights, actor: str, known: Bound | None = None
+    uow: UnitOfWork,
+    team: TeamRef,
+    decision: Decided,
+    rights: DomainRights,
+    actor: str,
+    resolution: Resolution | None = None,
 ) -> Resolution:
-    """Re-resolve after a change; record a state change; settle (and adopt a charter) on approval."""
-    resolution = evaluate(uow, decision, rights, known)
-    before, stored = decision.state, decision.resolution
+    """Re-resolve after a change (``resolution``: already resolved on what the transaction has read); record a
+    state change; settle (and adopt a charter) on approval."""
+    if resolution is None:
+        resolution = evaluate(uow, decision, rights)
+    before, stored, was_settled = decision.state, decision.resolution, decision.settled_at
     now = resolution.as_dict()
-    if now != stored:
-        decision.resolution = now
-    decision.state = resolution.state.value
-    if resolution.state.value != before:
-        blocked_by = decision.resolution["blocked_by"]
-        changed = DecisionStateChanged(decision.number, before, resolution.state.value, blocked_by)
+    state = resolution.state.value
+    settled_at = uow.now if resolution.state is State.APPROVED else was_settled
+    if (state, now, settled_at) != (before, stored, was_settled):
+        _write(uow, decision, state, now, settled_at)
+    if state != before:
+        changed = DecisionStateChanged(decision.number, before, state, now["blocked_by"])
         uow.record(team, changed, actor=actor, decision_id=decision.id)
     if resolution.state is State.APPROVED:
-        decision.settled_at = uow.now
         settled = DecisionSettled(decision.number, State.APPROVED.value, decision.revision)
         uow.record(team, settled, actor=actor, decision_id=decision.id)
         if decision.domain == CHARTER_DOMAIN and decision.proposed_charter is not None:
             adopt_charter(uow=uow, team=team, text=decision.proposed_charter, actor=actor, decision_id=decision.id)
-    if waits_of(before, stored or {}) != waits_of(decision.state, decision.resolution or {}):
-        store_waits(uow, team, decision)  # the queue's rows follow the resolution: unchanged, left as they are
+    was = waits_of(before, stored or {})
+    if was != waits_of(state, now or {}):
+        store_waits(uow, team, decision, was)  # the queue's rows follow the resolution: unchanged, left as they are
     return resolution
 
 
-def store_waits(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> None:
-    """Rewrite the decision's queue rows from its state and resolution."""
-    uow.session.execute(delete(DecisionWaitRow).where(DecisionWaitRow.decision_id == decision.id))
+def _write(
+    uow: UnitOfWork, decision: Decided, state: str, resolution: dict[str, Any], settled_at: datetime | None
+) -> None:
+    """The decision's new state, resolution and settlement, in one Core ``UPDATE``; its ORM row, if that is
+    what the action holds, says so too (as committed: the ORM writes nothing more for it)."""
+    uow.session.flush()
+    uow.session.execute(
+        _SETTLE,
+        {"decision_id": decision.id, "new_state": state, "new_resolution": resolution, "new_settled_at": settled_at},
+    )
+    if isinstance(decision, DecisionRow):
+        set_committed_value(decision, "state", state)
+        set_committed_value(decision, "resolution", resolution)
+        set_committed_value(decision, "settled_at", settled_at)
+    else:
+        decision.state, decision.resolution, decision.settled_at = state, resolution, settled_at
+
+
+def store_waits(uow: UnitOfWork, team: TeamRef, decision: Decided, was: list[Wait] | None = None) -> None:
+    """Rewrite the decision's queue rows from its state and resolution (``was``: the waits its rows held, from
+    the state and resolution they were written from). When some of those waits were only answered, their rows
+    go and the others stay as they are, in the same order; otherwise every row is written again."""
     waits = waits_of(decision.state, decision.resolution or {})
+    answered = _answered(was, waits) if was is not None and waits else None
+    if answered is not None:
+        uow.session.execute(_DROP_WAIT, [{"decision_id": decision.id} | _named(wait) for wait in answered])
+        return
+    uow.session.execute(_CLEAR_WAITS, {"decision_id": decision.id})
+    if not waits:
+        return
     handles = {wait.person for wait in waits if wait.person}
-    ids: dict[str, int] = {}
-    if handles:
-        people = select(PersonRow.handle, PersonRow.id).where(PersonRow.team_id == team.id)
-        ids = {row.handle: row.id for row in uow.session.execute(people.where(PersonRow.handle.in_(handles)))}
-    uow.session.add_all(
-        DecisionWaitRow(
-            team_id=team.id,
-            decision_id=decision.id,
-            kind=wait.kind,
-            role=wait.role,
-            person_id=ids.get(wait.person) if wait.person else None,
-            what=wait.what,
-        )
-        for wait in waits
+    ids = people_ids(uow, team, handles) if handles else {}
+    uow.session.execute(
+        _ADD_WAITS,
+        [
+            {
+                "team_id": team.id,
+                "decision_id": decision.id,
+                "kind": wait.kind.value,
+                "role": wait.role,
+                "person_id": ids.get(wait.person) if wait.person else None,
+                "what": wait.what,
+            }
+            for wait in waits
+        ],
     )
 
 
-def any_overdue(uow: UnitOfWork, team: TeamRow) -> bool:
-    """Whether an open or blocked decision of the team has passed its deadline (read without the lock)."""
-    return uow.session.scalar(select(DecisionRow.id).where(*_overdue(uow, team)).limit(1)) is not None
+def people_ids(uow: UnitOfWork, team: TeamRef, handles: set[str]) -> dict[str, int]:
+    """The ids of the team's people of these handles (a handle not on the team has none)."""
+    found = uow.session.execute(_PEOPLE_IDS, {"team_id": team.id, "handles": sorted(handles)})
+    return {row.handle: row.id for row in found}
 
 
-def _overdue(uow: UnitOfWork, team: TeamRow) -> list[Any]:
-    return [
-        DecisionRow.team_id == team.id,
-        DecisionRow.state.in_([State.OPEN.value, State.BLOCKED.value]),
-        DecisionRow.deadline.is_not(None),
-        DecisionRow.deadline <= uow.now,
-    ]
+def _answered(was: list[Wait], now: list[Wait]) -> list[Wait] | None:
+    """The waits of ``was`` that ``now`` no longer has, if ``now`` is ``was`` less some of them, in the same order,
+    and each of those is named by its kind, role and what (no person, no twin); None otherwise."""
+    if len(set(was)) != len(was):
+        return None
+    answered, left = [], iter(now)
+    following = next(left, None)
+    for wait in was:
+        if wait == following:
+            following = next(left, None)
+        elif wait.person is None and wait.role is not None:
+            answered.append(wait)
+        else:
+            return None
+    return answered if following is None else None
+
+
+def _named(wait: Wait) -> dict[str, Any]:
+    return {"drop_kind": wait.kind.value, "drop_role": wait.role, "drop_what": wait.what}
 
 
 def expire_overdue(uow: UnitOfWork, team: TeamRow) -> list[int]:
     """Expire every open or blocked decision whose deadline has passed, each recorded at its deadline."""
-    overdue = uow.session.scalars(select(DecisionRow).where(*_overdue(uow, team)).order_by(DecisionRow.deadline)).all()
-    for decision in overdue:
+    found = uow.session.scalars(_OVERDUE, {"team_id": team.id, "now": uow.now}).all()
+    for decision in found:
         deadline = decision.deadline or uow.now
         decision.state, decision.settled_at = State.EXPIRED.value, deadline
         store_waits(uow, team, decision)
         expired = DecisionExpired(decision.number, deadline.isoformat(), decision.resolution.get("waiting_on", {}))
         uow.record(team, expired, actor=SYSTEM, decision_id=decision.id)
-    return [decision.number for decision in overdue]
+    return [decision.number for decision in found]
 
 
 def open_team(uow: UnitOfWork, team_name: str) -> tuple[TeamRow, CharterVersionRow, Charter]:
@@ -202,25 +359,3 @@ def open_team(uow: UnitOfWork, team_name: str) -> tuple[TeamRow, CharterVersionR
         team = uow.team(team_name)
     version, charter = team_charter(uow, team)
     return team, version, charter
-
-
-def lock_for(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> int:
-    """Take the team's row lock, then read the decision again as the last writer left it and the id of the
-    team's current charter version (the caller compares them with what it read before the lock). The team
-    row is read afresh too: the audit chain's head is appended to under this lock.
-
-    Two statements, not one: on PostgreSQL a statement reads the snapshot it started with, and one that waited
-    for the lock re-reads only the rows it locked. A decision joined into the locking statement would be the
-    one from before the wait, so a position could land after another had settled the decision (the
-    concurrency test caught exactly that)."""
-    uow.session.execute(
-        select(TeamRow).where(TeamRow.id == team.id).with_for_update().execution_options(populate_existing=True)
-    ).one()
-    uow.holds(team)
-    row = uow.session.execute(
-        select(DecisionRow, newest_version_id())
-        .join(TeamRow, DecisionRow.team_id == TeamRow.id)
-        .where(DecisionRow.id == decision.id)
-        .execution_options(populate_existing=True)
-    ).one()
-    return int(row[1])

@@ -5,27 +5,27 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from remit.charter import CHARTER_DOMAIN, DomainRights, Right, parse_charter, read_charter
-from remit.charter.enforce import Actor, Refusal, acting, add_crossing, check, domain_rights, team_charter
+from remit.charter import CHARTER_DOMAIN, Charter, DomainRights, Right, parse_charter, read_charter
+from remit.charter.enforce import Actor, Refusal, acting, add_crossing, check, domain_rights
 from remit.charter.rights import Action
-from remit.charter.teams import charter_status, sha256
+from remit.charter.teams import charter_status, sha256, trusted_charter
 from remit.decisions import subscribers  # noqa: F401 - the notices hear the events raised here
 from remit.decisions.acting import (
     Bound,
-    any_overdue,
+    Decided,
     apply_resolution,
-    bound,
     bound_charter,
     bound_rules,
     check_on,
     evaluate,
     expire_overdue,
     load_decision,
-    lock_for,
+    no_decision,
     open_team,
     require_active,
+    resolved,
     store_waits,
 )
 from remit.decisions.commands import (
@@ -44,14 +44,17 @@ from remit.decisions.events import (
     EvidenceAdded,
     PositionRecorded,
 )
+from remit.decisions.glance import Standing, glance, lock_for
 from remit.decisions.model import Position, Stance, State
 from remit.decisions.resolve import crossing_why
 from remit.decisions.results import Outcome
-from remit.decisions.tables import DecisionRow, DecisionRuleRow, EvidenceRow, PositionRow, RevisionRow, RuleRow
+from remit.decisions.tables import POSITIONS, DecisionRow, DecisionRuleRow, EvidenceRow, RevisionRow, RuleRow
 from remit.kernel.commands import COMMANDS, Caller
 from remit.kernel.errors import CharterInvalid, InvalidInput
 from remit.kernel.tables import TeamRow
-from remit.kernel.uow import UnitOfWork
+from remit.kernel.uow import TeamRef, UnitOfWork
+
+_RECORD_POSITION = insert(POSITIONS).returning(POSITIONS.c.id)  # built once; no ORM object for the row
 
 
 def _add_evidence(
@@ -187,19 +190,26 @@ def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) ->
     """Record the actor's go, no-go or abstain on the current revision.
 
     Everyone's positions on one team queue on the team's row lock, so it is held for as little as it can be:
-    the decision, the charters, the person and the rights table's checks are read and made before it is
-    taken; the lock's own statement reads the decision again, and only if it has not moved meanwhile (same
-    state, same revision, same current charter) does the position go on the record at once. Otherwise it
-    starts over under the lock, as every write did before (the answers are the same, in the same order)."""
+    the decision, the charters, the person and the rights table's checks are read (in one statement,
+    ``glance``) and made before it is taken; the lock's own statement reads the decision again with its
+    positions, and only if it has not moved meanwhile (same state, same revision, same current charter) does
+    the position go on the record at once. Otherwise it starts over under the lock, as every write did before
+    (the answers are the same, in the same order)."""
     with uow:
-        team = uow.team(caller.team, lock=False)
-        if not any_overdue(uow, team):  # a passed deadline is recorded first, under the lock (below)
-            version, today = team_charter(uow, team)
-            decision = load_decision(uow, team, command.number)
+        seen = glance(uow, caller.team, command.number, caller.handle)
+        if seen is None:
+            uow.team(caller.team, lock=False)  # says which teams there are
+            raise AssertionError("a team with no charter")  # pragma: no cover - init adopts one
+        if not seen.overdue:  # a passed deadline is recorded first, under the lock (below)
+            team, decision, known, version = seen.team, seen.decision, seen.bound, seen.version
+            today = trusted_charter(uow, version)
+            if decision is None or known is None:
+                raise no_decision(team, command.number)
             require_active(decision)
-            rights = domain_rights(bound_charter(uow, decision), decision.domain)
+            bound_to = today if decision.charter_version_id == version.id else bound_charter(uow, decision)
+            rights = domain_rights(bound_to, decision.domain)
             who = acting(
-                uow,
+                seen.person,
                 team,
                 today,
                 rights,
@@ -209,21 +219,19 @@ def record_position(uow: UnitOfWork, caller: Caller, command: RecordPosition) ->
                 decision_id=decision.id,
             )
             check_on(team, Action.RECORD_POSITION, who, rights, decision)
-            _check_basis(uow, command, decision, rights, who)
-            known, seen = bound(uow, decision), (decision.state, decision.revision, version.id)
-            current = lock_for(uow, team, decision)  # the decision is read again by it
-            if (decision.state, decision.revision, current) == seen:
-                return _record_position(uow, command, team, decision, rights, who, known)
+            _check_basis(command, bound_to, rights, who)
+            before = (decision.state, decision.revision, version.id)
+            standing = lock_for(uow, team, decision)  # the decision is read again by it
+            if (decision.state, decision.revision, standing.version_id) == before:
+                return _record_position(uow, command, team, decision, rights, who, (known, standing))
             uow.rollback()  # it moved while we read: read it all again, this time under the lock
-        team, decision, rights, who = _active(uow, caller, Action.RECORD_POSITION, command.number, command.role)
-        _check_basis(uow, command, decision, rights, who)
-        return _record_position(uow, command, team, decision, rights, who, None)
+        team_row, decision_row, rights, who = _active(uow, caller, Action.RECORD_POSITION, command.number, command.role)
+        _check_basis(command, bound_charter(uow, decision_row), rights, who)
+        return _record_position(uow, command, team_row, decision_row, rights, who, None)
 
 
-def _check_basis(
-    uow: UnitOfWork, command: RecordPosition, decision: DecisionRow, rights: DomainRights, who: Actor
-) -> None:
-    bound_to = bound_charter(uow, decision)  # parsed once per version per process
+def _check_basis(command: RecordPosition, bound_to: Charter, rights: DomainRights, who: Actor) -> None:
+    """The basis is one the bound charter knows, and a no-go that could block names one."""
     grant = who.grant
     assert grant is not None  # noqa: S101 - the rights table refused a role with no grant
     basis = command.basis
@@ -239,35 +247,42 @@ def _check_basis(
 def _record_position(
     uow: UnitOfWork,
     command: RecordPosition,
-    team: TeamRow,
-    decision: DecisionRow,
+    team: TeamRef,
+    decision: Decided,
     rights: DomainRights,
     who: Actor,
-    known: Bound | None,
+    read: tuple[Bound, Standing] | None,
 ) -> Outcome:
-    """The position on the record, under the team's lock: its row, its audit entry, the new resolution."""
+    """The position on the record, under the team's lock: its row, its audit entry, the new resolution
+    (``read``: what the decision is bound to and stood at under the lock, read before this position)."""
     basis, grant = command.basis, who.grant
     assert grant is not None  # noqa: S101 - checked by _check_basis
-    why = crossing_why(rights, grant, Position(who.role, command.stance, basis, who.handle))
-    row = PositionRow(
-        decision_id=decision.id,
-        revision=decision.revision,
-        person_id=who.person_id,
-        role=who.role,
-        stance=command.stance.value,
-        basis=basis,
-        reason=command.reason,
-        recorded_at=uow.now,
-    )
-    uow.session.add(row)
-    uow.session.flush()  # the row's id goes on the record
+    mine = Position(who.role, command.stance, basis, who.handle, command.reason)
+    why = crossing_why(rights, grant, mine)
+    position_id = uow.session.execute(
+        _RECORD_POSITION,
+        {
+            "decision_id": decision.id,
+            "revision": decision.revision,
+            "person_id": who.person_id,
+            "role": who.role,
+            "stance": command.stance.value,
+            "basis": basis,
+            "reason": command.reason,
+            "recorded_at": uow.now,
+        },
+    ).scalar_one()
     recorded = PositionRecorded(
-        decision.number, decision.revision, who.role, command.stance.value, basis, command.reason, why, row.id
+        decision.number, decision.revision, who.role, command.stance.value, basis, command.reason, why, position_id
     )
     uow.record(team, recorded, actor=who.handle, decision_id=decision.id)
     if why is not None:  # heard as voice, and on the record as a crossing (CrossingRecorded)
         add_crossing(uow, team, who, Action.RECORD_POSITION, rights.name, why, decision.id, basis=basis, refused=False)
-    resolution = apply_resolution(uow, team, decision, rights, who.handle, known)
+    resolution = None
+    if read is not None:  # the positions stood under the lock, and this one is the latest
+        known, standing = read
+        resolution = resolved(uow, decision, rights, [*standing.positions, mine], standing.evidence, known)
+    resolution = apply_resolution(uow, team, decision, rights, who.handle, resolution)
     outcome = Outcome(decision.number, resolution, why)
     uow.commit(outcome)
     return outcome

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from remit.decisions.model import Stance, State
 from remit.decisions.notices import NoticeEvent, NoticeKind
 from remit.decisions.waiting import WaitKind
-from remit.kernel.tables import Base, a_name, one_of
+from remit.kernel.tables import Base, a_name, one_of, table_of
 
 
 class DecisionRow(Base):
@@ -158,3 +158,15 @@ class NoticeRow(Base):
     event: Mapped[str] = mapped_column(String(20))  # a NoticeEvent: opened, or the state it moved to
     created_at: Mapped[datetime]
     seen_at: Mapped[datetime | None]
+
+
+# The tables as Core sees them: the write path's statements use their columns, so no ORM object is built,
+# tracked or flushed for them (``decisions/acting.py``).
+DECISIONS = table_of(DecisionRow)
+REVISIONS = table_of(RevisionRow)
+POSITIONS = table_of(PositionRow)
+EVIDENCE = table_of(EvidenceRow)
+RULES = table_of(RuleRow)
+DECISION_RULES = table_of(DecisionRuleRow)
+WAITS = table_of(DecisionWaitRow)
+NOTICES = table_of(NoticeRow)

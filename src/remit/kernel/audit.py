@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from remit.kernel.tables import AuditRow, TeamRow
+from remit.kernel.tables import AUDIT_LOG, TEAMS, AuditRow, TeamRow
 
 GENESIS = "0" * 64
 
@@ -30,44 +30,71 @@ def row_hash(
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class ChainHead:
+    """Where a team's chain ends: its last entry's number and hash (0 and "" before the first entry)."""
+
+    seq: int
+    hash: str
+
+
+# Core statements, built once: an append builds no ORM object and flushes nothing. PostgreSQL moves the head in
+# the entry's own statement (an UPDATE in a WITH clause); SQLite, which has no such thing, in a second one.
+_APPEND = insert(AUDIT_LOG).inline()
+_MOVE_HEAD = (
+    update(TEAMS)
+    .where(TEAMS.c.id == bindparam("chain_team"))
+    .values(audit_seq=bindparam("new_seq"), audit_head=bindparam("new_head"))
+)
+_APPEND_AND_MOVE = _APPEND.add_cte(_MOVE_HEAD.cte("head"))
+
+
 def append(
     session: Session,
-    team: TeamRow,
     *,
+    team_id: int,
+    team: str,
+    head: ChainHead,
     at: datetime,
     actor: str,
     kind: str,
     payload: dict[str, Any],
     decision_id: int | None = None,
-) -> AuditRow:
-    """Append one row. The caller holds the team row locked (see ``UnitOfWork.lock_team``)."""
-    seq = team.audit_seq + 1
+) -> ChainHead:
+    """Append one entry after ``head`` and move the team's head to it; returns the new head. The caller holds
+    the team row locked and read ``head`` under that lock (see ``UnitOfWork.record``)."""
+    seq = head.seq + 1
     text = canonical(payload)
     stamp = at.isoformat()
+    prev_hash = head.hash or GENESIS
     digest = row_hash(
-        team=team.name,
+        team=team,
         seq=seq,
         at=stamp,
         actor=actor,
         kind=kind,
         decision_id=decision_id,
         payload=text,
-        prev_hash=team.audit_head or GENESIS,
+        prev_hash=prev_hash,
     )
-    row = AuditRow(
-        team_id=team.id,
-        seq=seq,
-        at=stamp,
-        actor=actor,
-        kind=kind,
-        decision_id=decision_id,
-        payload=text,
-        prev_hash=team.audit_head or GENESIS,
-        hash=digest,
-    )
-    session.add(row)
-    team.audit_seq, team.audit_head = seq, digest
-    return row
+    entry = {
+        "team_id": team_id,
+        "seq": seq,
+        "at": stamp,
+        "actor": actor,
+        "kind": kind,
+        "decision_id": decision_id,
+        "payload": text,
+        "prev_hash": prev_hash,
+        "hash": digest,
+    }
+    moved = {"chain_team": team_id, "new_seq": seq, "new_head": digest}
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_APPEND_AND_MOVE, entry | moved)
+    else:
+        session.execute(_APPEND, entry)
+        session.execute(_MOVE_HEAD, moved)
+    return ChainHead(seq, digest)
 
 
 def intact(team: str, row: AuditRow) -> bool:

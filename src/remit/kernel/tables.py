@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -69,6 +70,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def table_of(row: type[Base]) -> Table:
+    """The Core table a class maps. A statement on its columns runs without the ORM's machinery (no objects
+    to build, track or flush): the hot paths read and write with these."""
+    table = row.__table__
+    if not isinstance(table, Table):  # pragma: no cover - every class here maps one table
+        raise TypeError(f"{row.__name__} does not map a table")
+    return table
 
 
 class TeamRow(Base):
@@ -129,3 +139,9 @@ class OutboxRow(Base):
     topic: Mapped[str] = mapped_column(String(60))
     recipient: Mapped[str | None] = mapped_column(String(100))  # a person's handle; NULL: the team's channels
     message: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+# The tables as Core sees them, for the statements of the write path (no ORM object built, tracked or flushed).
+TEAMS = table_of(TeamRow)
+AUDIT_LOG = table_of(AuditRow)
+OUTBOX = table_of(OutboxRow)

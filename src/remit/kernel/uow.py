@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeAlias
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, insert, select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from remit.kernel import audit
 from remit.kernel.db import (
@@ -33,11 +34,28 @@ from remit.kernel.db import (
 from remit.kernel.errors import ClaimTaken, InvalidInput, NotFound, RemitError, StoreRefused, unavailable
 from remit.kernel.events import BUS, Bus, Event, Recorded
 from remit.kernel.messages import Message
-from remit.kernel.tables import IdempotencyRow, OutboxRow, TeamRow
+from remit.kernel.tables import OUTBOX, TEAMS, IdempotencyRow, TeamRow
 
 Clock = Callable[[], datetime]
 NOTHING: Any = object()
 WRITER_WAIT = 10.0  # seconds a SQLite writer waits its turn in this process (SQLite's busy_timeout after that)
+
+_TEAM = select(TeamRow).where(TeamRow.name == bindparam("name"))  # statements built once: calls only bind values
+_TEAM_LOCKED = _TEAM.with_for_update().execution_options(populate_existing=True)  # the head as last left
+_TEAM_NAMES = select(TeamRow.name).order_by(TeamRow.name)
+_TELL = insert(OUTBOX)
+_LOCK_HEAD = select(TEAMS.c.audit_seq, TEAMS.c.audit_head).where(TEAMS.c.id == bindparam("team_id")).with_for_update()
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team's id and name, read with Core (no ORM row to build and track)."""
+
+    id: int
+    name: str
+
+
+TeamRef: TypeAlias = TeamRow | Team  # a team as the unit of work appends to its chain
 
 
 @dataclass(frozen=True)
@@ -128,12 +146,13 @@ class UnitOfWork:
         self.claim = claim
         self.read_only = False
         self._turn = False  # holding the store's writer lock (SQLite)
-        self._locked: set[int] = set()  # teams whose row this transaction holds locked
+        self._heads: dict[int, audit.ChainHead] = {}  # teams whose row this transaction holds locked: their head
         self._depth = 0  # a read entered inside another unit of work's ``with`` shares its transaction
         self._outer_read_only = False
         self._snapshot = False
         self._raised: list[Recorded] = []  # events of this transaction, in order
         self._committed: list[Recorded] = []  # events whose transaction committed: published on exit
+        self._told: list[dict[str, Any]] = []  # outbox rows of this transaction, written in one statement at commit
 
     def reading(self, *, snapshot: bool = False) -> Self:
         """Enter as a read-only unit of work (``with uow.reading():``), for a service that never writes: on
@@ -157,9 +176,10 @@ class UnitOfWork:
         if not self.read_only and self.store.writers is not None:
             self._turn = self.store.writers.acquire(timeout=WRITER_WAIT)  # before the clock: writes stay in order
         self.session = self.store.sessions()
-        self._locked.clear()
+        self._heads.clear()
         self._raised.clear()
         self._committed.clear()
+        self._told.clear()
         try:
             self.now = self.store.clock()
             if self.read_only:
@@ -209,7 +229,10 @@ class UnitOfWork:
             raise RuntimeError("a read-only unit of work does not commit; enter it with `with uow:` to write")
         if self._raised:  # what stands or falls with the change: written in its transaction
             self.store.bus.settle(self, list(self._raised))
-        self._locked.clear()  # the transaction ends, and its row locks with it
+        if self._told:  # the outbox's messages of this transaction, in one statement
+            told, self._told = self._told, []
+            self.session.execute(_TELL, told)
+        self._heads.clear()  # the transaction ends, and its row locks with it
         if self.claim is not None and result is not NOTHING:
             status, body = self.claim.render(result)
             self.session.add(
@@ -232,61 +255,67 @@ class UnitOfWork:
         self._raised.clear()
 
     def rollback(self) -> None:
-        self._locked.clear()
+        self._heads.clear()
         self._raised.clear()
+        self._told.clear()
         self.session.rollback()
 
     def team(self, name: str, *, lock: bool = True) -> TeamRow:
         """The team row; locked for the transaction so audit rows of one team append one at a time."""
-        query = select(TeamRow).where(TeamRow.name == name)
-        if lock:
-            query = query.with_for_update()
-        team = self.session.scalars(query).one_or_none()
+        team = self.session.scalars(_TEAM_LOCKED if lock else _TEAM, {"name": name}).one_or_none()
         if team is None:
-            known = self.session.scalars(select(TeamRow.name).order_by(TeamRow.name)).all()
+            known = self.session.scalars(_TEAM_NAMES).all()
             raise NotFound(
                 f"no team '{name}' in this database",
                 hint=f"teams here: {', '.join(known)}" if known else "run `remit init` first",
             )
         if lock:
-            self._locked.add(team.id)
+            self._heads[team.id] = audit.ChainHead(team.audit_seq, team.audit_head)
         return team
 
-    def holds(self, team: TeamRow) -> None:
-        """Note that this transaction has just locked ``team``'s row itself (``SELECT ... FOR UPDATE`` with
-        what else it reads in that round trip), so ``record`` appends without locking it again."""
-        self._locked.add(team.id)
+    def holds(self, team_id: int, seq: int, head: str) -> None:
+        """Note that this transaction has just locked the team's row itself (``SELECT ... FOR UPDATE``, reading
+        its chain's head ``seq`` and ``head``), so ``record`` appends without locking it again."""
+        self._heads[team_id] = audit.ChainHead(seq, head)
 
     def record(
-        self, team: TeamRow, event: Event, *, actor: str, decision_id: int | None = None, at: datetime | None = None
+        self, team: TeamRef, event: Event, *, actor: str, decision_id: int | None = None, at: datetime | None = None
     ) -> None:
         """Append ``event`` to the team's audit chain now (in order, in this transaction) and publish it to the
         bus once the transaction has committed."""
-        self.session.flush()
-        if team.id not in self._locked:  # appended by an action that did not lock the team: lock it now, and
-            self.session.refresh(team, with_for_update=True)  # read the chain's head as the last writer left it
-            self._locked.add(team.id)
+        self.session.flush()  # what the entry refers to is written first
+        head = self._heads.get(team.id)
+        if head is None:  # appended by an action that did not lock the team: lock it now, and read the chain's
+            seq, digest = self.session.execute(_LOCK_HEAD, {"team_id": team.id}).one()  # head as last left
+            head = audit.ChainHead(seq, digest)
         moment = at or self.now
-        audit.append(
+        head = audit.append(
             self.session,
-            team,
+            team_id=team.id,
+            team=team.name,
+            head=head,
             at=moment,
             actor=actor,
             kind=event.kind,
             payload=event.payload(),
             decision_id=decision_id,
         )
+        self._heads[team.id] = head
+        row = self.session.identity_map.get(self.session.identity_key(TeamRow, team.id))
+        if row is not None:  # the team's row, if this session holds it, says what the table now says
+            set_committed_value(row, "audit_seq", head.seq)
+            set_committed_value(row, "audit_head", head.hash)
         self._raised.append(Recorded(team.name, team.id, actor, moment, decision_id, event))
 
-    def tell(self, team: TeamRow, message: Message) -> None:
+    def tell(self, team: TeamRef, message: Message) -> None:
         """Put ``message`` in the outbox, in this transaction: delivered after commit by ``notify``, or never if
         this transaction rolls back."""
-        self.session.add(
-            OutboxRow(
-                team_id=team.id,
-                created_at=self.now,
-                topic=message.topic,
-                recipient=message.to,
-                message=message.as_dict(),
-            )
+        self._told.append(
+            {
+                "team_id": team.id,
+                "created_at": self.now,
+                "topic": message.topic,
+                "recipient": message.to,
+                "message": message.as_dict(),
+            }
         )
