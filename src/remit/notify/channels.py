@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from remit.charter.model import PLACEHOLDER
 from remit.kernel.errors import InvalidInput
 
 
@@ -47,17 +48,29 @@ def kind_of(url: str) -> Kind:
 
 def masked(url: str) -> str:
     """``slack://T0…/…``, ``mailto://smtp.example.com/…``: the scheme, the host's first letters (the whole
-    host for mail and relays, which carry no secret there), nothing else."""
+    host for mail and relays, which carry no secret there), nothing else. The secrets a charter's channel
+    names are shown by name, as written, never their values: ``slack://${SLACK_INCIDENTS}``,
+    ``mailto://smtp.example.com/… (${SMTP_PASSWORD})``."""
     scheme, _, rest = url.partition("://")
+    if PLACEHOLDER.search(rest) and not PLACEHOLDER.sub("", rest).strip("/"):  # names only: nothing to hide
+        return url
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
         host = ""
+    host = "" if "${" in host else host  # a secret's name, lower-cased: shown below as written
+    first = PLACEHOLDER.match(rest)
     if kind_of(url) in (Kind.EMAIL, Kind.JSON) or scheme.startswith("slack+"):
         shown = host  # a server's address; the user, password, path and query stay hidden
+    elif first:
+        shown = first.group(0)
     else:
         shown = rest[:3] + "…" if len(rest) > 12 else ""  # the first part is a token for most services
-    return f"{scheme}://{shown}/…" if shown else f"{scheme}://…"
+    plain = f"{scheme}://{shown}/…" if shown else f"{scheme}://…"
+    names = [
+        name for name in dict.fromkeys(found.group(0) for found in PLACEHOLDER.finditer(rest)) if name not in plain
+    ]
+    return f"{plain} ({', '.join(names)})" if names else plain
 
 
 def checked_url(url: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from remit.charter.enforce import Refusal, acting, domain_rights, team_charter
-from remit.charter.model import Charter
+from remit.charter.model import PLACEHOLDER, Charter
 from remit.charter.rights import MANAGING_DOMAINS, Action, Standing, denial
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version, on_roster
@@ -45,6 +45,11 @@ def _manager_denial(charter: Charter, handle: str) -> str | None:
 @COMMANDS.handles(AddChannel)
 def add_channel(uow: UnitOfWork, caller: Caller, command: AddChannel) -> ChannelView:
     url = checked_url(command.url)
+    if PLACEHOLDER.search(url):  # the server's secrets go only where the team, adopting the charter, sends them
+        raise InvalidInput(
+            "url: a channel you add yourself cannot name a secret kept on the server (${NAME})",
+            hint="write the channel's own token or password here: it is kept in the database and shown masked",
+        )
     inside = internal_target(url)
     if inside is not None:  # the server would send to its own network on a team member's say-so
         raise InvalidInput(

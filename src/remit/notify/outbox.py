@@ -20,12 +20,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.sql import Select
 
-from remit.charter.model import Charter
+from remit.charter.model import PLACEHOLDER, Charter
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version
 from remit.kernel.errors import StoreRefused
@@ -63,6 +64,12 @@ class _Team:
     people: dict[str, int]  # active handle -> person id
     wanted: dict[int, Preferences] = field(default_factory=dict)  # read once per person and transaction
     channels: dict[int, list[str]] = field(default_factory=dict)
+
+    @cached_property
+    def charter_channels(self) -> frozenset[str]:
+        """The channels the charter lists (the roster's and the team's): the only ones that may name a secret."""
+        listed = [url for person in self.charter.people.values() for url in person.notify]
+        return frozenset([*listed, *(url for urls in self.charter.notify.values() for url in urls)])
 
 
 def expand(uow: UnitOfWork, *, limit: int = 200) -> int:
@@ -138,6 +145,7 @@ def _deliveries(uow: UnitOfWork, team: _Team, row: OutboxRow, message: Message) 
             state, due = State.HELD, digest_due(wanted.digest, uow.now)
         urls = team.channels[person_id]
     for url in urls:
+        stranger = PLACEHOLDER.search(url) is not None and url not in team.charter_channels
         uow.session.add(
             DeliveryRow(
                 key=uuid.uuid4().hex,
@@ -148,13 +156,22 @@ def _deliveries(uow: UnitOfWork, team: _Team, row: OutboxRow, message: Message) 
                 shown=masked(url),
                 kind=kind_of(url).value,
                 message=row.message,
-                state=state.value,
+                state=State.DEAD.value if stranger else state.value,
                 attempts=0,
                 created_at=uow.now,
                 due_at=due,
+                last_error=NOT_THE_CHARTERS if stranger else None,
             )
         )
     return len(urls)
+
+
+# Only the charter's channels may name a secret kept on the server (the team reviews and adopts the charter):
+# a channel added in the app, or a status page subscriber's address, is never sent with one put in.
+NOT_THE_CHARTERS = (
+    "not sent: only a channel in the charter may name a secret kept on the server (${NAME}); "
+    "this one was added in the app or by a status page subscriber"
+)
 
 
 def gather(uow: UnitOfWork, *, base_url: str) -> int:
