@@ -22,12 +22,12 @@ from remit.charter import teams
 from remit.charter.loader import read_charter
 from remit.charter.tables import PersonRow
 from remit.kernel.commands import act
-from remit.kernel.errors import InvalidInput
+from remit.kernel.errors import Conflict, InvalidInput
 from remit.kernel.messages import Message
 from remit.kernel.uow import Store
 from remit.notify import handlers, secrets
 from remit.notify.channels import masked
-from remit.notify.commands import AddChannel
+from remit.notify.commands import AddChannel, RetryDelivery
 from remit.notify.outbox import NOT_THE_CHARTERS
 from remit.notify.tables import ChannelRow, DeliveryRow
 from remit.notify.worker import Worker
@@ -285,3 +285,7 @@ def test_a_stranger_channel_naming_a_secret_is_never_sent_with_it(
     assert httpserver.log == []
     [row] = deliveries(store)
     assert (row.state, row.last_error) == ("dead", NOT_THE_CHARTERS)
+    with pytest.raises(Conflict, match="its channel is not the charter's"):
+        act(store, "checkout", "ezra", RetryDelivery(delivery_id=row.id))
+    Worker(store, base_url=BASE).run_once()
+    assert httpserver.log == []

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from remit.charter.model import PLACEHOLDER
+from remit.charter.model import PLACEHOLDER, Charter
 from remit.kernel.errors import InvalidInput
 
 
@@ -112,6 +112,19 @@ def internal_target(url: str) -> str | None:
         address = address.ipv4_mapped
     internal = address.is_loopback or address.is_private or address.is_link_local
     return host if internal or address.is_reserved or address.is_unspecified or address.is_multicast else None
+
+
+def charter_channels(charter: Charter) -> frozenset[str]:
+    """The channels the charter lists (the roster's and the team's): the only ones that may name a secret kept on
+    the server (``${NAME}``), since the team reviews and adopts the charter."""
+    listed = [url for person in charter.people.values() for url in person.notify]
+    return frozenset([*listed, *(url for urls in charter.notify.values() for url in urls)])
+
+
+def stranger(url: str, charter: Charter) -> bool:
+    """Whether ``url`` names a secret but is not the charter's (added in the app, a status page subscriber's):
+    it is never sent with the secret put in."""
+    return PLACEHOLDER.search(url) is not None and url not in charter_channels(charter)
 
 
 class Topic(StrEnum):

@@ -14,7 +14,7 @@ from remit.kernel.errors import Conflict, InvalidInput, NotFound, RightsRefused
 from remit.kernel.messages import Message
 from remit.kernel.tables import OutboxRow, TeamRow
 from remit.kernel.uow import UnitOfWork
-from remit.notify.channels import CHOSEN, TOPIC_WORDS, checked_url, internal_target, masked
+from remit.notify.channels import CHOSEN, TOPIC_WORDS, checked_url, internal_target, masked, stranger
 from remit.notify.commands import AddChannel, RemoveChannel, RetryDelivery, SetPreferences
 from remit.notify.events import ChannelAdded, ChannelRemoved, DeliveryRequeued, NotifyPreferencesSet
 from remit.notify.outbox import preferences
@@ -126,6 +126,11 @@ def retry_delivery(uow: UnitOfWork, caller: Caller, command: RetryDelivery) -> D
             )
         if row.state != State.DEAD.value:
             raise Conflict(f"delivery {row.id} is {row.state}, not dead", hint="only a dead delivery is sent again")
+        if stranger(row.url, charter):
+            raise Conflict(
+                f"delivery {row.id} names a secret kept on the server but its channel is not the charter's",
+                hint="only a channel in the charter may name a secret (${NAME}); add the channel to the charter",
+            )
         uow.record(team, DeliveryRequeued(row.id, row.shown, row.attempts), actor=caller.handle)
         row.state, row.attempts, row.due_at, row.last_error = State.PENDING.value, 0, uow.now, None
         view = delivery_view(row)

@@ -20,20 +20,29 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.sql import Select
 
-from remit.charter.model import PLACEHOLDER, Charter
+from remit.charter.model import Charter
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version
 from remit.kernel.errors import StoreRefused
 from remit.kernel.messages import Message
 from remit.kernel.tables import OutboxRow, TeamRow
 from remit.kernel.uow import UnitOfWork
-from remit.notify.channels import MAX_ATTEMPTS, Digest, Preferences, Topic, area_of, digest_due, kind_of, masked
+from remit.notify.channels import (
+    MAX_ATTEMPTS,
+    Digest,
+    Preferences,
+    Topic,
+    area_of,
+    digest_due,
+    kind_of,
+    masked,
+    stranger,
+)
 from remit.notify.channels import retry_delay as back_off
 from remit.notify.tables import ChannelRow, DeliveryRow, ExpandedRow, PreferenceRow, State
 
@@ -64,12 +73,6 @@ class _Team:
     people: dict[str, int]  # active handle -> person id
     wanted: dict[int, Preferences] = field(default_factory=dict)  # read once per person and transaction
     channels: dict[int, list[str]] = field(default_factory=dict)
-
-    @cached_property
-    def charter_channels(self) -> frozenset[str]:
-        """The channels the charter lists (the roster's and the team's): the only ones that may name a secret."""
-        listed = [url for person in self.charter.people.values() for url in person.notify]
-        return frozenset([*listed, *(url for urls in self.charter.notify.values() for url in urls)])
 
 
 def expand(uow: UnitOfWork, *, limit: int = 200) -> int:
@@ -145,7 +148,7 @@ def _deliveries(uow: UnitOfWork, team: _Team, row: OutboxRow, message: Message) 
             state, due = State.HELD, digest_due(wanted.digest, uow.now)
         urls = team.channels[person_id]
     for url in urls:
-        stranger = PLACEHOLDER.search(url) is not None and url not in team.charter_channels
+        refused = stranger(url, team.charter)
         uow.session.add(
             DeliveryRow(
                 key=uuid.uuid4().hex,
@@ -156,11 +159,11 @@ def _deliveries(uow: UnitOfWork, team: _Team, row: OutboxRow, message: Message) 
                 shown=masked(url),
                 kind=kind_of(url).value,
                 message=row.message,
-                state=State.DEAD.value if stranger else state.value,
+                state=State.DEAD.value if refused else state.value,
                 attempts=0,
                 created_at=uow.now,
                 due_at=due,
-                last_error=NOT_THE_CHARTERS if stranger else None,
+                last_error=NOT_THE_CHARTERS if refused else None,
             )
         )
     return len(urls)
