@@ -209,6 +209,7 @@ def password_smtp() -> Iterator[tuple[PasswordBox, int]]:
         controller.stop()
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # a receiver on the same machine
 def test_an_smtp_password_named_in_the_charter_logs_in(
     store: Store, password_smtp: tuple[PasswordBox, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
