@@ -19,6 +19,7 @@ from remit.charter.model import (
     DOMAINS,
     MAX_CHANNELS,
     NOTIFY_AREAS,
+    PLACEHOLDER,
     READ_ONLY_ROLES,
     ROLES,
     Charter,
@@ -35,6 +36,11 @@ from remit.kernel.times import TEAM_DEFAULT, check_zone, did_you_mean
 def _did_you_mean(word: str, choices: object) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)  # type: ignore[call-overload]
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _channel_shaped(url: str) -> bool:
+    """A channel URL whose every ``${`` names a secret (``${SLACK_INCIDENTS}``), which it never needs to know."""
+    return CHANNEL_URL.fullmatch(url) is not None and url.count("${") == len(PLACEHOLDER.findall(url))
 
 
 class _Reader:
@@ -70,7 +76,7 @@ class _Reader:
     def channels(self, value: Any, key: str) -> tuple[str, ...]:
         """A list of notification channels: Apprise URLs (``slack://...``, ``mailto://...``). The shape only:
         which schemes can be delivered is the ``notify`` capability's check. A problem never quotes the URL,
-        which may carry a secret."""
+        which may carry a secret. A ``${NAME}`` stands for a secret kept on the server; only its name is checked."""
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             self.problem(key, "expected a list of channel URLs", 'write it as ["mailto://...", "slack://..."]')
             return ()
@@ -84,7 +90,14 @@ class _Reader:
                     "write it as scheme://..., e.g. mailto://smtp.example.com?to=priya@example.com or slack://T/B/C "
                     "(docs/notify.md lists the schemes)",
                 )
-        return tuple(url for url in value[:MAX_CHANNELS] if CHANNEL_URL.fullmatch(url))
+            elif url.count("${") != len(PLACEHOLDER.findall(url)):
+                self.problem(
+                    key,
+                    f"channel {index} has a '${{' that is not a secret's name",
+                    "name a secret kept on the server as ${NAME}: capitals, digits and _, starting with a letter, "
+                    "e.g. slack://${SLACK_INCIDENTS}, sent with REMIT_SECRET_SLACK_INCIDENTS (docs/notify.md)",
+                )
+        return tuple(url for url in value[:MAX_CHANNELS] if _channel_shaped(url))
 
     def unknown_keys(self, table: dict[str, Any], key: str, allowed: tuple[str, ...]) -> None:
         for name in table:

@@ -71,6 +71,11 @@ CHARTER_DOMAIN = "charter"
 CHANNEL_URL = re.compile(r"[a-z][a-z0-9+.-]{1,30}://\S{1,2000}")
 NOTIFY_AREAS: tuple[str, ...] = ("all", "decisions", "incidents")
 MAX_CHANNELS = 10  # per person, and per area of a team
+# A charter's channel may name a secret kept on the server instead of writing it: ``slack://${SLACK_INCIDENTS}``.
+# The sender puts in the environment variable REMIT_SECRET_SLACK_INCIDENTS of the process that sends; the prefix
+# keeps a charter from reading the server's other settings (REMIT_DATABASE_URL).
+PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]{0,63})\}")
+SECRET_PREFIX = "REMIT_SECRET_"  # noqa: S105 - a prefix of variable names, not a password
 
 
 class Right(StrEnum):

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from remit.charter.model import PLACEHOLDER, Charter
 from remit.kernel.errors import InvalidInput
 
 
@@ -47,17 +48,29 @@ def kind_of(url: str) -> Kind:
 
 def masked(url: str) -> str:
     """``slack://T0…/…``, ``mailto://smtp.example.com/…``: the scheme, the host's first letters (the whole
-    host for mail and relays, which carry no secret there), nothing else."""
+    host for mail and relays, which carry no secret there), nothing else. The secrets a charter's channel
+    names are shown by name, as written, never their values: ``slack://${SLACK_INCIDENTS}``,
+    ``mailto://smtp.example.com/… (${SMTP_PASSWORD})``."""
     scheme, _, rest = url.partition("://")
+    if PLACEHOLDER.search(rest) and not PLACEHOLDER.sub("", rest).strip("/"):  # names only: nothing to hide
+        return url
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
         host = ""
+    host = "" if "${" in host else host  # a secret's name, lower-cased: shown below as written
+    first = PLACEHOLDER.match(rest)
     if kind_of(url) in (Kind.EMAIL, Kind.JSON) or scheme.startswith("slack+"):
         shown = host  # a server's address; the user, password, path and query stay hidden
+    elif first:
+        shown = first.group(0)
     else:
         shown = rest[:3] + "…" if len(rest) > 12 else ""  # the first part is a token for most services
-    return f"{scheme}://{shown}/…" if shown else f"{scheme}://…"
+    plain = f"{scheme}://{shown}/…" if shown else f"{scheme}://…"
+    names = [
+        name for name in dict.fromkeys(found.group(0) for found in PLACEHOLDER.finditer(rest)) if name not in plain
+    ]
+    return f"{plain} ({', '.join(names)})" if names else plain
 
 
 def checked_url(url: str) -> str:
@@ -99,6 +112,19 @@ def internal_target(url: str) -> str | None:
         address = address.ipv4_mapped
     internal = address.is_loopback or address.is_private or address.is_link_local
     return host if internal or address.is_reserved or address.is_unspecified or address.is_multicast else None
+
+
+def charter_channels(charter: Charter) -> frozenset[str]:
+    """The channels the charter lists (the roster's and the team's): the only ones that may name a secret kept on
+    the server (``${NAME}``), since the team reviews and adopts the charter."""
+    listed = [url for person in charter.people.values() for url in person.notify]
+    return frozenset([*listed, *(url for urls in charter.notify.values() for url in urls)])
+
+
+def stranger(url: str, charter: Charter) -> bool:
+    """Whether ``url`` names a secret but is not the charter's (added in the app, a status page subscriber's):
+    it is never sent with the secret put in."""
+    return PLACEHOLDER.search(url) is not None and url not in charter_channels(charter)
 
 
 class Topic(StrEnum):

@@ -3,11 +3,13 @@ person's own channels and choices (``settings``, ``add``, ``remove``, ``choose``
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 
-from remit.charter.model import Charter
+from remit.charter.model import PLACEHOLDER, Charter
 from remit.charter.problems import Problem, toml_key
 from remit.cli.context import console, ctx, emit_json, local
 
@@ -23,18 +25,53 @@ def check_channels(charter: Charter, source: str) -> list[Problem]:
     (named by its place in the list, never quoted: it may hold a secret)."""
     from remit.notify.senders import undeliverable  # Apprise loads only when a charter lists channels
 
-    listed = [(f"people.{toml_key(person.handle)}.notify", person.notify) for person in charter.people.values()]
-    listed += [(f"notify.{toml_key(area)}", urls) for area, urls in charter.notify.items()]
+    listed = [
+        (f"people.{toml_key(person.handle)}.notify", person.handle, person.notify) for person in charter.people.values()
+    ]
+    listed += [(f"notify.{toml_key(area)}", area, urls) for area, urls in charter.notify.items()]
     problems = []
-    for key, urls in listed:
+    for key, owner, urls in listed:
         for index, url in enumerate(urls, start=1):
             why = undeliverable(url)
             if why:
                 problems.append(Problem(source, key, f"channel {index} cannot be delivered: {why}", FIX))
+            written = literal_secret(url, owner)
+            if written:
+                what, fix = written
+                problems.append(Problem(source, key, f"channel {index} {what}", fix, severity="warning"))
     return problems
 
 
 FIX = "docs/notify.md lists the schemes Remit sends itself and how Apprise's URLs are written"
+TOKEN = re.compile(r"[A-Za-z0-9]{16,}")  # a Slack webhook's last part (24 letters and digits)
+
+
+def literal_secret(url: str, owner: str) -> tuple[str, str] | None:
+    """What looks like a secret written in a charter's channel (which the whole team reads), and how to keep
+    it on the server instead (``${NAME}``); None when nothing does. Never quotes the secret."""
+    from remit.notify.senders import slack_target
+
+    name = re.sub(r"[^A-Z0-9_]", "_", owner.upper())[:50]
+    scheme, _, rest = url.partition("://")
+    target = slack_target(url) if scheme.lower() == "slack" else None
+    last = (target or "").rpartition("/")[2]
+    if (target and TOKEN.fullmatch(last)) or (scheme.lower() == "slack" and rest.startswith("xox")):
+        return (
+            "carries what looks like a Slack token, which everyone who reads the charter sees",
+            f"keep it on the server: write slack://${{SLACK_{name}}} and set REMIT_SECRET_SLACK_{name} to "
+            "the webhook's T…/B…/… (or the bot token) where Remit sends (docs/notify.md, Secrets kept on the server)",
+        )
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    if password and not PLACEHOLDER.fullmatch(password):
+        return (
+            "carries a password (user:password@), which everyone who reads the charter sees",
+            f"keep it on the server: write user:${{PASSWORD_{name}}}@ and set REMIT_SECRET_PASSWORD_{name} "
+            "where Remit sends (docs/notify.md, Secrets kept on the server)",
+        )
+    return None
 
 
 @app.command("run")

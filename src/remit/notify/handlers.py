@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from remit.charter.enforce import Refusal, acting, domain_rights, team_charter
-from remit.charter.model import Charter
+from remit.charter.model import PLACEHOLDER, Charter
 from remit.charter.rights import MANAGING_DOMAINS, Action, Standing, denial
 from remit.charter.tables import PersonRow
 from remit.charter.teams import charter_from_text, current_version, on_roster
@@ -14,7 +14,7 @@ from remit.kernel.errors import Conflict, InvalidInput, NotFound, RightsRefused
 from remit.kernel.messages import Message
 from remit.kernel.tables import OutboxRow, TeamRow
 from remit.kernel.uow import UnitOfWork
-from remit.notify.channels import CHOSEN, TOPIC_WORDS, checked_url, internal_target, masked
+from remit.notify.channels import CHOSEN, TOPIC_WORDS, checked_url, internal_target, masked, stranger
 from remit.notify.commands import AddChannel, RemoveChannel, RetryDelivery, SetPreferences
 from remit.notify.events import ChannelAdded, ChannelRemoved, DeliveryRequeued, NotifyPreferencesSet
 from remit.notify.outbox import preferences
@@ -45,6 +45,11 @@ def _manager_denial(charter: Charter, handle: str) -> str | None:
 @COMMANDS.handles(AddChannel)
 def add_channel(uow: UnitOfWork, caller: Caller, command: AddChannel) -> ChannelView:
     url = checked_url(command.url)
+    if PLACEHOLDER.search(url):  # the server's secrets go only where the team, adopting the charter, sends them
+        raise InvalidInput(
+            "url: a channel you add yourself cannot name a secret kept on the server (${NAME})",
+            hint="write the channel's own token or password here: it is kept in the database and shown masked",
+        )
     inside = internal_target(url)
     if inside is not None:  # the server would send to its own network on a team member's say-so
         raise InvalidInput(
@@ -121,6 +126,11 @@ def retry_delivery(uow: UnitOfWork, caller: Caller, command: RetryDelivery) -> D
             )
         if row.state != State.DEAD.value:
             raise Conflict(f"delivery {row.id} is {row.state}, not dead", hint="only a dead delivery is sent again")
+        if stranger(row.url, charter):
+            raise Conflict(
+                f"delivery {row.id} names a secret kept on the server but its channel is not the charter's",
+                hint="only a channel in the charter may name a secret (${NAME}); add the channel to the charter",
+            )
         uow.record(team, DeliveryRequeued(row.id, row.shown, row.attempts), actor=caller.handle)
         row.state, row.attempts, row.due_at, row.last_error = State.PENDING.value, 0, uow.now, None
         view = delivery_view(row)

@@ -32,7 +32,17 @@ from remit.kernel.errors import StoreRefused
 from remit.kernel.messages import Message
 from remit.kernel.tables import OutboxRow, TeamRow
 from remit.kernel.uow import UnitOfWork
-from remit.notify.channels import MAX_ATTEMPTS, Digest, Preferences, Topic, area_of, digest_due, kind_of, masked
+from remit.notify.channels import (
+    MAX_ATTEMPTS,
+    Digest,
+    Preferences,
+    Topic,
+    area_of,
+    digest_due,
+    kind_of,
+    masked,
+    stranger,
+)
 from remit.notify.channels import retry_delay as back_off
 from remit.notify.tables import ChannelRow, DeliveryRow, ExpandedRow, PreferenceRow, State
 
@@ -138,6 +148,7 @@ def _deliveries(uow: UnitOfWork, team: _Team, row: OutboxRow, message: Message) 
             state, due = State.HELD, digest_due(wanted.digest, uow.now)
         urls = team.channels[person_id]
     for url in urls:
+        refused = stranger(url, team.charter)
         uow.session.add(
             DeliveryRow(
                 key=uuid.uuid4().hex,
@@ -148,13 +159,22 @@ def _deliveries(uow: UnitOfWork, team: _Team, row: OutboxRow, message: Message) 
                 shown=masked(url),
                 kind=kind_of(url).value,
                 message=row.message,
-                state=state.value,
+                state=State.DEAD.value if refused else state.value,
                 attempts=0,
                 created_at=uow.now,
                 due_at=due,
+                last_error=NOT_THE_CHARTERS if refused else None,
             )
         )
     return len(urls)
+
+
+# Only the charter's channels may name a secret kept on the server (the team reviews and adopts the charter):
+# a channel added in the app, or a status page subscriber's address, is never sent with one put in.
+NOT_THE_CHARTERS = (
+    "not sent: only a channel in the charter may name a secret kept on the server (${NAME}); "
+    "this one was added in the app or by a status page subscriber"
+)
 
 
 def gather(uow: UnitOfWork, *, base_url: str) -> int:

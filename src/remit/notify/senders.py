@@ -22,7 +22,7 @@ import re
 import smtplib
 import ssl
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -30,8 +30,9 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
 
+from remit.charter.model import PLACEHOLDER
 from remit.kernel.messages import Message
-from remit.notify import render
+from remit.notify import render, secrets
 from remit.notify.channels import Kind, kind_of, scheme_of
 
 log = logging.getLogger("remit.notify")
@@ -63,7 +64,23 @@ class Outgoing:
 
 
 def send(outgoing: Outgoing, *, timeout: float = TIMEOUT) -> None:
-    """Deliver, or raise ``SendFailed``."""
+    """Deliver, or raise ``SendFailed``. A secret the URL names (``${SLACK_INCIDENTS}``) is put in here, from
+    this process's environment, and kept out of any error (put back as its name)."""
+    if not secrets.named(outgoing.url):
+        _send(outgoing, timeout)
+        return
+    resolved = secrets.resolve(outgoing.url)
+    if resolved.missing:  # retried: the operator sets it and restarts the sender
+        raise SendFailed(resolved.why_missing())
+    try:
+        _send(replace(outgoing, url=resolved.url), timeout)
+    except SendFailed as failed:
+        raise SendFailed(resolved.scrub(failed.reason), permanent=failed.permanent) from None
+    except Exception as error:  # the worker would quote it: it must not quote the secret
+        raise SendFailed(resolved.scrub(f"{type(error).__name__}: {error}")) from None
+
+
+def _send(outgoing: Outgoing, timeout: float) -> None:
     kind = kind_of(outgoing.url)
     if kind is Kind.SLACK:
         target = slack_target(outgoing.url)
@@ -247,8 +264,13 @@ def _apprise(outgoing: Outgoing) -> None:
 
 def undeliverable(url: str) -> str:
     """Why ``url`` cannot be delivered ("" if it can): a scheme neither Remit nor Apprise sends, or a URL of
-    Remit's own kinds that names no address."""
+    Remit's own kinds that names no address. A secret it names (``${NAME}``) is not needed: its shape is
+    checked with a stand-in, and a Slack URL's secret may be the whole webhook (``slack://${SLACK_INCIDENTS}``)."""
     kind = kind_of(url)
+    if secrets.named(url):
+        if kind is Kind.SLACK or kind is Kind.APPRISE:
+            return "" if kind is Kind.SLACK or _apprise_knows(scheme_of(url)) else _unknown(url)
+        url = PLACEHOLDER.sub("secret", url)
     if kind is Kind.SLACK:
         return (
             "" if slack_target(url) is not None or "xox" in url else "a Slack URL is slack://T.../B.../... (a webhook)"
@@ -264,4 +286,18 @@ def undeliverable(url: str) -> str:
     import apprise
 
     known = apprise.Apprise.instantiate(url) is not None
-    return "" if known else f"Apprise does not know the scheme '{scheme_of(url)}://', or the URL is incomplete"
+    return "" if known else _unknown(url)
+
+
+def _unknown(url: str) -> str:
+    return f"Apprise does not know the scheme '{scheme_of(url)}://', or the URL is incomplete"
+
+
+def _apprise_knows(scheme: str) -> bool:
+    import apprise
+
+    for service in apprise.Apprise().details()["schemas"]:
+        for protocols in (service.get("protocols"), service.get("secure_protocols")):
+            if scheme == protocols or (isinstance(protocols, list | tuple) and scheme in protocols):
+                return True
+    return False
