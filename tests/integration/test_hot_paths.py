@@ -1,6 +1,6 @@
-"""The hot paths stay cheap and say the same: the token check is one statement, the queue five, "record a
-position" does its reading before the team's lock, and when the decision moves while it reads, it starts
-over under the lock with the same answer (SQLite and PostgreSQL)."""
+"""The hot paths stay cheap and say the same: the token check is one statement, the queue five, a decision's
+view seven, "record a position" does its reading before the team's lock, and when the decision moves while it
+reads, it starts over under the lock with the same answer (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event
 
 from remit import capabilities  # noqa: F401
-from remit.decisions import handlers, queries, queue
+from remit.decisions import abilities, handlers, queries, queue, reached
 from remit.decisions.commands import OpenDecision, RecordPosition
 from remit.decisions.glance import Standing
 from remit.decisions.model import Stance
@@ -22,8 +22,9 @@ from remit.identity.commands import CreateToken
 from remit.identity.throttle import SignInLimits
 from remit.kernel.commands import act
 from remit.kernel.db import pool_settings
-from remit.kernel.errors import InvalidInput, RightsRefused
+from remit.kernel.errors import InvalidInput, NotFound, RightsRefused
 from remit.kernel.uow import Store, UnitOfWork
+from remit.seed import DEMO_TEAM
 from tests.conftest import ADDRESS, Clock
 
 
@@ -71,6 +72,28 @@ def test_the_queue_reads_in_five_statements_and_says_what_it_said(store: Store, 
     assert [s.number for s in priya.mine] == numbers[::-1] and priya.mine == [listed[n] for n in numbers[::-1]]
     nobody = queue.my_queue(uow=store.uow(), team=team, handle="nobody-here")
     assert nobody.roles == [] and nobody.waiting_on_me == [] and nobody.mine == []
+
+
+SHIPPED = 5  # the demo's approved release with a rule, evidence, a boundary crossing and notices dana has not seen
+
+
+def test_a_decisions_view_reads_in_seven_statements_and_says_what_it_said(demo_store: Store) -> None:
+    with statements(demo_store) as seen:
+        view, unseen = abilities.opened(uow=demo_store.uow(), team=DEMO_TEAM, handle="dana", number=SHIPPED)
+    assert len(seen) == 7
+    with demo_store.uow().reading() as uow:
+        assert unseen and sorted(unseen) == sorted(reached.unseen_here(uow, DEMO_TEAM, "dana", SHIPPED))
+    assert view == queries.show_decision(uow=demo_store.uow(), team=DEMO_TEAM, number=SHIPPED)
+    assert view.rules and view.evidence and view.crossings and view.positions and view.reached
+    assert [p.person for p in view.positions] == ["ezra", "ezra", "priya"] and view.proposer == "priya"
+    assert [e.person for e in view.evidence] == ["priya", "ezra"] and [c.person for c in view.crossings] == ["ezra"]
+    assert [r.person for r in view.reached] == ["dana", "theo", "sol", "dana", "sol", "theo"]
+    assert [rule.id for rule in view.rules] == [1] and view.rules[0].evidence and view.charter_version == 1
+    assert abilities.opened(uow=demo_store.uow(), team=DEMO_TEAM, handle="priya", number=SHIPPED)[1] == []
+    with pytest.raises(NotFound, match="no team 'nowhere'"):
+        queries.show_decision(uow=demo_store.uow(), team="nowhere", number=SHIPPED)
+    with pytest.raises(NotFound, match=f"team {DEMO_TEAM} has no decision #999"):
+        queries.show_decision(uow=demo_store.uow(), team=DEMO_TEAM, number=999)
 
 
 def test_a_position_takes_the_team_lock_after_its_reads(store: Store, team: str) -> None:

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Protocol
 
 from sqlalchemy import ScalarSelect, bindparam, func, select
 
@@ -106,10 +106,23 @@ class Version:
     decision_id: int | None
 
 
-AdoptedText: TypeAlias = CharterVersionRow | Version
+class StoredVersion(Protocol):
+    """What the integrity check reads of a charter version: a ``CharterVersionRow``, or a hot read's plain
+    row of these columns."""
+
+    @property
+    def team_id(self) -> int: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def decision_id(self) -> int | None: ...
 
 
-def trusted_charter(uow: UnitOfWork, row: AdoptedText) -> Charter:
+def trusted_charter(uow: UnitOfWork, row: StoredVersion) -> Charter:
     """The charter of an adopted version, refused unless its text matches the hash stored beside it *and* the
     hash its adoption entry in the audit chain recorded (an edit of the text and of the stored hash together
     is caught too). The chain's entry is looked up once per version per process."""
@@ -124,14 +137,14 @@ def trusted_charter(uow: UnitOfWork, row: AdoptedText) -> Charter:
     return charter_from_text(row.text)
 
 
-def _edited(row: AdoptedText, what: str) -> Conflict:
+def _edited(row: StoredVersion, what: str) -> Conflict:
     return Conflict(
         f"charter version {row.version} {what}: it was changed outside Remit",
         hint="run `remit audit verify`; restore the version from the team's repository or a backup",
     )
 
 
-def _adoption_recorded(uow: UnitOfWork, row: AdoptedText, digest: str) -> bool:
+def _adoption_recorded(uow: UnitOfWork, row: StoredVersion, digest: str) -> bool:
     """Whether an intact ``CharterAdopted`` entry of the team's chain records this version with this hash.
     The entry is found by the adopting decision (indexed), or among the team's first entries for the version
     ``remit init`` adopted."""

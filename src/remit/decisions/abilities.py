@@ -18,8 +18,7 @@ from remit.charter.rights import Action, holders
 from remit.charter.tables import PersonRow
 from remit.decisions.acting import bound_charter, bound_rules, load_decision
 from remit.decisions.model import State
-from remit.decisions.queries import ProposedCharter, proposed_change, show_decision
-from remit.decisions.reached import unseen_here
+from remit.decisions.queries import ProposedCharter, opened_view, proposed_change
 from remit.decisions.tables import EvidenceRow, RevisionRow
 from remit.decisions.views import DecisionView
 from remit.kernel.uow import UnitOfWork
@@ -122,13 +121,13 @@ class DecisionPage:
 def opened(*, uow: UnitOfWork, team: str, handle: str, number: int) -> tuple[DecisionView, list[int]]:
     """A decision as ``handle`` opens it (the API's read): the view, and their notices about it not yet seen."""
     with uow.reading():
-        return show_decision(uow=uow, team=team, number=number), unseen_here(uow, team, handle, number)
+        return opened_view(uow=uow, team=team, number=number, handle=handle)
 
 
 def decision_page(*, uow: UnitOfWork, team: str, handle: str, number: int) -> DecisionPage:
     with uow.reading():
-        view = show_decision(uow=uow, team=team, number=number)
+        view, unseen = opened_view(uow=uow, team=team, number=number, handle=handle)
         can = decision_abilities(uow=uow, team=team, handle=handle, number=number)
         team_row = uow.team(team, lock=False)
         proposal = proposed_change(uow, team_row, load_decision(uow, team_row, number))
-        return DecisionPage(view, can, unseen_here(uow, team, handle, number), proposal)
+        return DecisionPage(view, can, unseen, proposal)

@@ -16,13 +16,13 @@ from remit.charter import Right, read_charter
 from remit.charter.diff import Change, charter_changes, text_diff
 from remit.charter.enforce import domain_rights
 from remit.charter.tables import CharterVersionRow, CrossingRow, PersonRow
-from remit.charter.teams import charter_from_text, current_version
+from remit.charter.teams import charter_from_text, current_version, trusted_charter
 from remit.decisions import words
-from remit.decisions.acting import bound_charter, bound_rules, evaluate, load_decision
+from remit.decisions.acting import bound_charter, evaluate, load_decision
 from remit.decisions.filters import Filters
-from remit.decisions.model import Position, Resolution, Stance, State, Weight
+from remit.decisions.model import EvidenceNeed, Position, Resolution, Stance, State, Weight
 from remit.decisions.resolve import weigh
-from remit.decisions.summaries import iso, summary_fields, summary_of, waiting_clause
+from remit.decisions.summaries import iso, summary_columns, summary_fields, summary_of, waiting_clause
 from remit.decisions.tables import DecisionRow, DecisionRuleRow, DecisionWaitRow, EvidenceRow, PositionRow, RuleRow
 from remit.decisions.views import (
     AuditEntry,
@@ -60,25 +60,43 @@ def proposed_change(uow: UnitOfWork, team: TeamRow, decision: DecisionRow) -> Pr
     return ProposedCharter(row.version, changes, text_diff(row.text, decision.proposed_charter, was=f"v{row.version}"))
 
 
-# A decision's parts, as plain rows (the view reads them on every open): statements built once.
+# A decision's view is read on every open: its statements are built once, here, and select plain rows (no ORM
+# objects to build and track), each person's handle joined in. The first reads the team, the decision, its
+# proposer and the charter version it is bound to, together.
+_OPENED = (
+    summary_columns()
+    .add_columns(
+        DecisionRow.revision,
+        DecisionRow.settled_at,
+        CharterVersionRow.team_id,
+        CharterVersionRow.version,
+        CharterVersionRow.text,
+        CharterVersionRow.sha256,
+        CharterVersionRow.decision_id,
+    )
+    .join(TeamRow, TeamRow.id == DecisionRow.team_id)
+    .join(CharterVersionRow, CharterVersionRow.id == DecisionRow.charter_version_id)
+    .where(TeamRow.name == bindparam("team"), DecisionRow.number == bindparam("number"))
+)
 _ONE_DECISION: BindParameter[int] = bindparam("decision_id")
 _POSITIONS = (
     select(
         PositionRow.id,
         PositionRow.revision,
-        PositionRow.person_id,
+        PersonRow.handle,
         PositionRow.role,
         PositionRow.stance,
         PositionRow.basis,
         PositionRow.reason,
         PositionRow.recorded_at,
     )
+    .join(PersonRow, PersonRow.id == PositionRow.person_id)
     .where(PositionRow.decision_id == _ONE_DECISION)
     .order_by(PositionRow.id)
 )
 _CROSSINGS = (
     select(
-        CrossingRow.person_id,
+        PersonRow.handle,
         CrossingRow.role,
         CrossingRow.action,
         CrossingRow.basis,
@@ -86,11 +104,13 @@ _CROSSINGS = (
         CrossingRow.refused,
         CrossingRow.at,
     )
+    .outerjoin(PersonRow, PersonRow.id == CrossingRow.person_id)
     .where(CrossingRow.decision_id == _ONE_DECISION)
     .order_by(CrossingRow.id)
 )
 _EVIDENCE = (
-    select(EvidenceRow.name, EvidenceRow.text, EvidenceRow.person_id, EvidenceRow.role, EvidenceRow.recorded_at)
+    select(EvidenceRow.name, EvidenceRow.text, PersonRow.handle, EvidenceRow.role, EvidenceRow.recorded_at)
+    .join(PersonRow, PersonRow.id == EvidenceRow.person_id)
     .where(EvidenceRow.decision_id == _ONE_DECISION)
     .order_by(EvidenceRow.id)
 )
@@ -99,39 +119,54 @@ _HISTORY = (
     .where(AuditRow.decision_id == _ONE_DECISION)
     .order_by(AuditRow.seq)
 )
+_RULES = (
+    select(RuleRow.id, RuleRow.because, RuleRow.evidence, RuleRow.go)
+    .join(DecisionRuleRow, DecisionRuleRow.rule_id == RuleRow.id)
+    .where(DecisionRuleRow.decision_id == _ONE_DECISION)
+    .order_by(RuleRow.id)
+)
 
 
 def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
+    return opened_view(uow=uow, team=team, number=number)[0]
+
+
+def opened_view(
+    *, uow: UnitOfWork, team: str, number: int, handle: str | None = None
+) -> tuple[DecisionView, list[int]]:
+    """The decision's view, and the notices about it ``handle`` has not seen yet (``reached.unseen_here``'s
+    answer, read with the notices the view shows)."""
     from remit.decisions.reached import reached  # with the handler it registers (pydantic): not for the gate
 
     with uow.reading():
-        team_row = uow.team(team, lock=False)
-        decision = load_decision(uow, team_row, number)
-        rights = domain_rights(bound_charter(uow, decision), decision.domain)
-        handles = dict(
-            uow.session.execute(select(PersonRow.id, PersonRow.handle).where(PersonRow.team_id == team_row.id)).all()
-        )
-        positions = uow.session.execute(_POSITIONS, {"decision_id": decision.id}).all()
-        crossings = uow.session.execute(_CROSSINGS, {"decision_id": decision.id}).all()
-        evidence = uow.session.execute(_EVIDENCE, {"decision_id": decision.id}).all()
-        history = uow.session.execute(_HISTORY, {"decision_id": decision.id}).all()
-        version = uow.session.get_one(CharterVersionRow, decision.charter_version_id).version
+        decision = uow.session.execute(_OPENED, {"team": team, "number": number}).one_or_none()
+        if decision is None:
+            load_decision(uow, uow.team(team, lock=False), number)  # says which: no such team, or no such number
+            decision = uow.session.execute(_OPENED, {"team": team, "number": number}).one()  # opened meanwhile
+        rights = domain_rights(trusted_charter(uow, decision), decision.domain)
+        one = {"decision_id": decision.id}
+        positions = uow.session.execute(_POSITIONS, one).all()
+        crossings = uow.session.execute(_CROSSINGS, one).all()
+        evidence = uow.session.execute(_EVIDENCE, one).all()
+        history = uow.session.execute(_HISTORY, one).all()
+        rules = uow.session.execute(_RULES, one).all()
+        notices, unseen = reached(uow, decision.id, handle)
         current = [p for p in positions if p.revision == decision.revision]
         settled = decision.settled_at
         answered = {p.role: p.recorded_at for p in current}
         resolution = Resolution.from_dict(decision.resolution)
-        said = [Position(p.role, Stance(p.stance), p.basis, handles[p.person_id], p.reason) for p in current]
+        said = [Position(p.role, Stance(p.stance), p.basis, p.handle, p.reason) for p in current]
         weights = dict(zip([p.id for p in current], weigh(rights, said), strict=True))
-        return DecisionView(
-            **summary_fields(decision, handles[decision.proposer_id], resolution),
+        view = DecisionView(
+            **summary_fields(decision, decision.handle, resolution),
             revision=decision.revision,
-            charter_version=version,
+            charter_version=decision.version,
             settled_at=iso(settled),
             keys=resolution.keys,
             positions=[
                 PositionEntry(
                     p.revision,
-                    handles[p.person_id],
+                    p.handle,
                     p.role,
                     p.stance,
                     p.basis,
@@ -141,12 +176,12 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
                 )
                 for p in positions
             ],
-            evidence=[
-                EvidenceEntry(e.name, e.text, handles[e.person_id], e.role, e.recorded_at.isoformat()) for e in evidence
-            ],
+            evidence=[EvidenceEntry(e.name, e.text, e.handle, e.role, e.recorded_at.isoformat()) for e in evidence],
             rules=[
-                RuleEntry(rule.id, rule.because, list(rule.evidence), list(rule.go))
-                for rule in bound_rules(uow, decision)
+                RuleEntry(
+                    rule.id, rule.because, [EvidenceNeed(e["name"], e["role"]) for e in rule.evidence], list(rule.go)
+                )
+                for rule in rules
             ],
             consulted=[
                 ConsultEntry(
@@ -158,14 +193,13 @@ def show_decision(*, uow: UnitOfWork, team: str, number: int) -> DecisionView:
             ],
             informed=rights.roles_with(Right.INFORM),
             crossings=[
-                CrossingEntry(
-                    handles.get(c.person_id or 0), c.role, c.action, c.basis, c.why, c.refused, c.at.isoformat()
-                )
+                CrossingEntry(c.handle, c.role, c.action, c.basis, c.why, c.refused, c.at.isoformat())
                 for c in crossings
             ],
             history=[HistoryEntry(row.seq, row.at, row.actor, row.kind, json.loads(row.payload)) for row in history],
-            reached=reached(uow, decision.id, handles),
+            reached=notices,
         )
+        return view, unseen
 
 
 def list_decisions(

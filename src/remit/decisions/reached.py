@@ -51,23 +51,14 @@ def mark_seen(uow: UnitOfWork, caller: Caller, command: MarkSeen) -> int:
         return len(found)
 
 
-def reached(uow: UnitOfWork, decision_id: int, handles: dict[int, str]) -> list[Reached]:
-    """Everyone the decision asked or told, with when, and whether (and when) they saw it."""
-    rows = uow.session.execute(
-        select(
-            NoticeRow.person_id,
-            NoticeRow.role,
-            NoticeRow.kind,
-            NoticeRow.event,
-            NoticeRow.created_at,
-            NoticeRow.seen_at,
-        )
-        .where(NoticeRow.decision_id == decision_id)
-        .order_by(NoticeRow.id)
-    ).all()
+def reached(uow: UnitOfWork, decision_id: int, handle: str | None = None) -> tuple[list[Reached], list[int]]:
+    """Everyone the decision asked or told, with when, and whether (and when) they saw it; and the notices
+    among them that ``handle`` has not seen yet (what ``unseen_here`` finds, read in the same statement)."""
+    rows = uow.session.execute(_REACHED, {"decision_id": decision_id}).all()
+    found = [row.id for row in rows if handle is not None and row.handle == handle and row.seen_at is None]
     return [
         Reached(
-            handles.get(row.person_id),
+            row.handle,
             row.role,
             row.kind,
             row.event,
@@ -75,7 +66,23 @@ def reached(uow: UnitOfWork, decision_id: int, handles: dict[int, str]) -> list[
             row.seen_at.isoformat() if row.seen_at else None,
         )
         for row in rows
-    ]
+    ], found
+
+
+_REACHED = (  # built once: a decision's view reads it on every open
+    select(
+        NoticeRow.id,
+        PersonRow.handle,
+        NoticeRow.role,
+        NoticeRow.kind,
+        NoticeRow.event,
+        NoticeRow.created_at,
+        NoticeRow.seen_at,
+    )
+    .outerjoin(PersonRow, PersonRow.id == NoticeRow.person_id)
+    .where(NoticeRow.decision_id == bindparam("decision_id"))
+    .order_by(NoticeRow.id)
+)
 
 
 def unseen(uow: UnitOfWork, person_id: int) -> list[Unseen]:

@@ -20,8 +20,9 @@ def iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def summary_fields(decision: DecisionRow, proposer: str, resolution: Resolution) -> dict[str, Any]:
-    """A summary's fields from a whole row: a decision's view starts with them."""
+def summary_fields(decision: DecisionRow | Row[Any], proposer: str, resolution: Resolution) -> dict[str, Any]:
+    """A summary's fields from a whole row, or a plain one with the same names: a decision's view starts with
+    them."""
     return {
         "number": decision.number,
         "domain": decision.domain,
