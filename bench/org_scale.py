@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from loadkit import Server, database, heading, load_average, pg_admin_url, roster_text, write_section
@@ -358,23 +358,41 @@ class Run:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds() -> tuple[dict[int, float], float]:
+def cpu_seconds(postgres_pids: set[int] | None = None) -> tuple[dict[int, float], dict[int, float]]:
     """Every process's user + system CPU seconds by its session id (the server runs in a session of its own),
-    and PostgreSQL's (its processes, whatever their session), from /proc."""
+    and those of ``postgres_pids`` (PostgreSQL's backends serving the benchmark's database), from /proc."""
     by_session: dict[int, float] = {}
-    postgres = 0.0
+    postgres: dict[int, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            head, _, rest = stat.read_text().rpartition(")")
+            rest = stat.read_text().rpartition(")")[2]
         except OSError:  # ended meanwhile
             continue
         fields = rest.split()
         spent = (int(fields[11]) + int(fields[12])) / TICKS
-        if head.endswith("(postgres"):
-            postgres += spent
-        else:
-            by_session[int(fields[3])] = by_session.get(int(fields[3]), 0.0) + spent
+        pid = int(stat.parent.name)
+        if postgres_pids and pid in postgres_pids:
+            postgres[pid] = spent
+        by_session[int(fields[3])] = by_session.get(int(fields[3]), 0.0) + spent
     return by_session, postgres
+
+
+def backends(url: str) -> set[int]:
+    """The PostgreSQL backends serving the database at ``url`` (their CPU is PostgreSQL's share of a run; the
+    machine's other databases are not counted)."""
+    name = make_url(url).database
+    engine = create_engine(pg_admin_url())
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+            return {int(row[0]) for row in rows}
+    finally:
+        engine.dispose()
+
+
+def spent_between(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings by the processes alive at both."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def wrk(server: Server, mix: str, tokens: Path, size: Size, seconds: int, connections: int) -> dict[str, float]:
@@ -402,9 +420,10 @@ def load_runs(url: str, tokens: Path, size: Size, seconds: int, workers: int) ->
             wrk(server, mix, tokens, size, 2, connections)  # warm
             load = load_average()
             session = server.process.pid if server.process else -1
-            before, pg_before = cpu_seconds()
+            serving = backends(url)
+            before, pg_before = cpu_seconds(serving)
             result = wrk(server, mix, tokens, size, seconds, connections)
-            after, pg_after = cpu_seconds()
+            after, pg_after = cpu_seconds(serving | backends(url))
             wall = result["duration_us"] / 1e6
             errors = sum(int(result[k]) for k in ("connect", "read", "write", "status", "timeout"))
             run = Run(
@@ -417,7 +436,7 @@ def load_runs(url: str, tokens: Path, size: Size, seconds: int, workers: int) ->
                 errors,
                 load,
                 (after.get(session, 0.0) - before.get(session, 0.0)) / wall,
-                (pg_after - pg_before) / wall,
+                spent_between(pg_before, pg_after) / wall,
             )
             print(
                 f"{what:>10} c{connections}: {run.per_second:8.1f}/s  p50 {run.p50_ms:7.2f} ms  "
@@ -441,7 +460,6 @@ def pgbench(seconds: int, connections: int = 64) -> Run:
         name = make_url(scratch).database or ""
         subprocess.run(["pgbench", "-i", "-q", name], env=env, check=True, capture_output=True)  # noqa: S603, S607
         load = load_average()
-        _, pg_before = cpu_seconds()
         done = subprocess.run(  # noqa: S603
             ["pgbench", "-N", "-c", str(connections), "-j", "2", "-T", str(seconds), name],  # noqa: S607
             env=env,
@@ -449,14 +467,12 @@ def pgbench(seconds: int, connections: int = 64) -> Run:
             capture_output=True,
             text=True,
         )
-        _, pg_after = cpu_seconds()
     if done.returncode != 0:
         raise RuntimeError(f"pgbench failed: {done.stderr.strip()[-500:]}")
     tps = float(re.search(r"tps = ([\d.]+)", done.stdout).group(1))  # type: ignore[union-attr]
     mean = float(re.search(r"latency average = ([\d.]+) ms", done.stdout).group(1))  # type: ignore[union-attr]
     print(f"  pgbench c{connections}: {tps:8.1f} tps  mean {mean:.2f} ms  (load {load})", flush=True)
-    spent = (pg_after - pg_before) / seconds
-    return Run("pgbench -N", connections, round(tps * seconds), float(seconds), mean, float("nan"), 0, load, 0.0, spent)
+    return Run("pgbench -N", connections, round(tps * seconds), float(seconds), mean, float("nan"), 0, load)
 
 
 # -- the report --------------------------------------------------------------------------------------------------
@@ -476,7 +492,7 @@ def table(runs: list[Run], bench: Run) -> str:
         )
     lines.append(
         f"| `pgbench -N` (tps; mean latency) | {bench.connections} | {bench.per_second:,.0f} | {bench.p50_ms:.1f} | "
-        f"– | 0 | – | {bench.postgres_cores:.2f} | – | {bench.load} |"
+        f"– | 0 | – | – | – | {bench.load} |"
     )
     return "\n".join(lines)
 
