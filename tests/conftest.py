@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -81,9 +82,48 @@ def postgres_url() -> Iterator[str]:
     url = make_url(admin).set(database=name).render_as_string(hide_password=False)
     Store.open(url, migrate=True).close()
     yield url
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+    drop_later(admin, name)
+
+
+class Drops:
+    """The databases tests made, dropped on a thread of their own. DROP DATABASE waits for a checkpoint of the
+    whole server (every dirty page written and synced: seconds on a busy disk) that no test needs to wait
+    for; the session waits for the last drop at its end (``pytest_sessionfinish``), and a drop that fails
+    fails the run there."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-database")
+        self.pending: list[Future[None]] = []
+
+    def add(self, admin: str, name: str) -> None:
+        self.pending.append(self.pool.submit(self.drop, admin, name))
+
+    @staticmethod
+    def drop(admin: str, name: str) -> None:
+        engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            engine.dispose()
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, []
+        for dropping in pending:
+            dropping.result()
+
+
+DROPS = Drops()
+
+
+def drop_later(admin: str, name: str) -> None:
+    """Drop the database ``name`` (on the server of the URL ``admin``) while the tests go on."""
+    DROPS.add(admin, name)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    DROPS.wait()
 
 
 DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
