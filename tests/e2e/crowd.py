@@ -39,7 +39,7 @@ from remit.identity.commands import CreateToken
 from remit.kernel.commands import act
 from remit.kernel.tables import AuditRow
 from remit.kernel.uow import Store
-from tests.conftest import DEFAULT_PG
+from tests.conftest import DEFAULT_PG, drop_later
 
 TEAM = "crowd"
 # In the default preset's release domain: pm and em decide (each on its own bases), designer and tech-lead
@@ -60,7 +60,7 @@ def handles(role: str) -> list[str]:
 
 @contextmanager
 def fresh_postgres() -> Iterator[str]:
-    """A new PostgreSQL database for one test, dropped after it (the pattern of conftest's ``postgres_url``)."""
+    """A new PostgreSQL database for one test, dropped after it while the tests go on (conftest's ``drop_later``)."""
     admin = os.environ.get("REMIT_TEST_POSTGRES_URL", DEFAULT_PG)
     name = f"remit_e2e_{uuid.uuid4().hex[:10]}"
     try:
@@ -71,12 +71,11 @@ def fresh_postgres() -> Iterator[str]:
         if os.environ.get("REMIT_REQUIRE_POSTGRES"):
             pytest.fail(f"REMIT_REQUIRE_POSTGRES is set but PostgreSQL is not reachable at {admin}: {error}")
         pytest.skip(f"PostgreSQL not reachable at {admin} ({type(error).__name__}); set REMIT_TEST_POSTGRES_URL")
+    engine.dispose()
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+        drop_later(admin, name)
 
 
 @contextmanager

@@ -16,13 +16,8 @@ from tests.e2e import test_cli
 from tests.e2e.test_cli import run
 
 workdir = test_cli.workdir  # the fixture: a fresh folder, no REMIT_* variables
-
-
-@pytest.fixture
-def initialised(workdir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    code, out, _ = run(capsys, "init", "--preset", "default", "--team", "checkout")
-    assert code == 0, out
-    return workdir
+initialised = test_cli.initialised  # the fixture: that folder after `remit init --preset default --team checkout`
+first_init = test_cli.first_init
 
 
 def test_import_jira_then_list_and_search(initialised: Path, capsys: pytest.CaptureFixture[str]) -> None:

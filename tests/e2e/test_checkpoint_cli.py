@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from remit.kernel.uow import Store
-from tests.e2e.test_cli import initialised, run, workdir  # noqa: F401 - fixtures
+from tests.e2e.test_cli import first_init, initialised, run, workdir  # noqa: F401 - fixtures
 from tests.e2e.test_cli_remote import Cli, Remote, clean, cli, remote  # noqa: F401 - fixtures
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import socket
+import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +43,25 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def first_init(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the process's first `remit init` is kept for the later tests (empty until it ran)."""
+    return tmp_path_factory.mktemp("first-init")
+
+
 @pytest.fixture
-def initialised(workdir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def initialised(workdir: Path, capsys: pytest.CaptureFixture[str], first_init: Path) -> Path:
+    """The folder after `remit init --preset default --team checkout` (remit.toml, remit.db, the signing key).
+    The first test of the process runs it; the later ones start from a copy of what it made, as init
+    migrates a new database (a second or two each; the tests of init itself run it every time)."""
+    if (first_init / "remit.toml").exists():
+        shutil.copytree(first_init, workdir, dirs_exist_ok=True)
+        return workdir
     code, out, _ = run(capsys, "init", "--preset", "default", "--team", "checkout")
     assert code == 0, out
+    with closing(sqlite3.connect(workdir / "remit.db")) as connection:  # all in the one file, nothing in the WAL
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copytree(workdir, first_init, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*-wal", "*-shm"))
     return workdir
 
 

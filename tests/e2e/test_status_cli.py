@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.test_cli import initialised, run, workdir  # noqa: F401 - fixtures
+from tests.e2e.test_cli import first_init, initialised, run, workdir  # noqa: F401 - fixtures
 from tests.e2e.test_cli_remote import Cli, Remote, clean, cli, remote  # noqa: F401 - fixtures
 
 

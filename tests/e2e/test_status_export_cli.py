@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from tests.e2e.test_cli import initialised, run, workdir  # noqa: F401 - fixtures
+from tests.e2e.test_cli import first_init, initialised, run, workdir  # noqa: F401 - fixtures
 
 
 def test_the_export_writes_the_public_files_and_rewrites_only_what_changed(

@@ -25,7 +25,6 @@ from remit.api.commands import ROUTES, Route, body_model
 from remit.app import Settings, create_app
 from remit.kernel.tables import Base
 from remit.kernel.uow import Store
-from remit.seed import seed_demo
 from tests.conftest import DATABASES, Api, open_store
 
 create_app()  # declares every capability's routes in ROUTES (touches no database)
@@ -139,8 +138,7 @@ def url(route: Route, values: dict[str, Any]) -> str:
 @pytest.fixture(scope="module", params=DATABASES)
 def hostile_api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     """The demo team on one database for the whole module (each example measures its own writes)."""
-    store = open_store(request, request.param, tmp_path_factory.mktemp("hostile"))
-    seed_demo(store)
+    store = open_store(request, request.param, tmp_path_factory.mktemp("hostile"), demo=True)
     with TestClient(create_app(Settings(sweep_seconds=0), store=store)) as client:
         yield Api(client, store)
     store.close()

@@ -27,7 +27,7 @@ from remit.kernel.migrations import kinds
 from remit.kernel.tables import Base
 from remit.kernel.uow import Store
 from remit.seed import seed_demo
-from tests.conftest import DEFAULT_PG, Clock
+from tests.conftest import DEFAULT_PG, Clock, drop_later
 
 REFUSED = [
     ("decisions", "state", "pending"),
@@ -91,10 +91,9 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    drop_later(admin_url, name)
 
 
 def counts(store: Store) -> dict[str, int]:
