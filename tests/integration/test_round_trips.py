@@ -126,3 +126,29 @@ def test_a_snapshot_read_sees_the_database_as_at_its_first_statement(pg: Store) 
         seen = names(plain)
         act(pg, DEMO_TEAM, "priya", CreateToken(name="later"))
         assert names(plain) == [*seen, "later"] and "meanwhile" in seen
+
+
+def test_a_connection_past_descriptor_1024_is_checked_all_the_same(pg: Store) -> None:
+    """A server with many clients holds more than 1,024 descriptors; the checkout check must not fail there
+    (``select.select`` refuses descriptors past FD_SETSIZE)."""
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"this process may open only {hard} descriptors")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    pg.engine.dispose()  # the pool's descriptors freed first, then the low ones taken: new connections get
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]  # descriptors past 1,024
+    try:
+        with pg.uow().reading() as uow:
+            connection = uow.session.connection().connection.dbapi_connection
+            assert connection is not None and connection.fileno() > 1024
+            assert uow.session.scalars(select(TeamRow.name)).all() == [DEMO_TEAM]
+        with pg.uow().reading() as uow:  # checked out again: the check ran on it
+            assert uow.session.scalars(select(TeamRow.name)).all() == [DEMO_TEAM]
+    finally:
+        for descriptor in held:
+            os.close(descriptor)
+        pg.engine.dispose()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -111,8 +111,9 @@ def _still_open(dbapi_connection: Any, _record: object, _proxy: object) -> None:
     statement, which fails with a 503 and invalidates the pool."""
     if dbapi_connection.closed or dbapi_connection.broken:
         raise DisconnectionError("the database connection is closed")
-    readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-    if readable:
+    poller = select.poll()  # poll, not select: a busy server's descriptors go past select's 1024
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    if poller.poll(0):  # readable, or hung up
         raise DisconnectionError("the database ended this connection")
 
 
