@@ -78,6 +78,8 @@ SHIPPED = 5  # the demo's approved release with a rule, evidence, a boundary cro
 
 
 def test_a_decisions_view_reads_in_seven_statements_and_says_what_it_said(demo_store: Store) -> None:
+    abilities.opened(uow=demo_store.uow(), team=DEMO_TEAM, handle="priya", number=SHIPPED)  # the first opening in a
+    # process also checks the charter version against its adoption entry in the chain, once per version
     with statements(demo_store) as seen:
         view, unseen = abilities.opened(uow=demo_store.uow(), team=DEMO_TEAM, handle="dana", number=SHIPPED)
     assert len(seen) == 7
