@@ -66,7 +66,8 @@ def test_every_api_route_has_a_section_in_the_api_reference() -> None:
 
 
 def test_every_public_status_document_has_a_section_in_the_api_reference() -> None:
-    from remit.status.model import Snapshot, documents
+    from remit.status.documents import documents
+    from remit.status.model import Snapshot
 
     reference = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     paths = documents(Snapshot("t", "t", "/status", "UTC", "2026-01-01T00:00:00+00:00", (), ()))

@@ -38,12 +38,12 @@ def _summary(typer_ctx: typer.Context) -> dict[str, Any]:
     team = context.team
     import os
 
-    from remit.status import model, queries
+    from remit.status import documents, queries
 
     store = context.store()
     base = (os.environ.get("REMIT_BASE_URL") or "").rstrip("/")  # where the server that publishes it is seen
     snap = queries.snapshot(uow=store.uow(), team=team, url=f"{base}/status")
-    return model.documents(snap)["summary.json"]
+    return documents.documents(snap)["summary.json"]
 
 
 @app.command()

@@ -21,7 +21,7 @@ from remit.kernel.events import BUS, Event, Recorded
 from remit.kernel.messages import Message
 from remit.kernel.tables import TeamRow
 from remit.kernel.uow import UnitOfWork
-from remit.status import model, queries
+from remit.status import documents, model, queries
 from remit.status.events import MaintenanceScheduled, MaintenanceUpdated
 from remit.status.maintenance import WORDS as MAINTENANCE_WORDS
 from remit.status.maintenance import MaintenanceStatus
@@ -62,7 +62,7 @@ def incident_notice(uow: UnitOfWork, team: TeamRow, record: Recorded) -> Notice 
         lines=tuple(lines),
         link=f"/status/{team.name}",
         facts=(("Status", update.status), ("Impact", incident.impact)),
-        data={"page": _page(snap), "incident": model.incident_json(snap, incident)},
+        data={"page": _page(snap), "incident": documents.incident_json(snap, incident)},
     )
     return Notice(incident.components, message)
 
@@ -100,7 +100,7 @@ def maintenance_notice(uow: UnitOfWork, team: TeamRow, record: Recorded) -> Noti
         lines=(*lines, f"Window: {found.scheduled_for} to {found.scheduled_until} (UTC)"),
         link=f"/status/{team.name}",
         facts=(("Status", status), ("Begins", found.scheduled_for), ("Ends", found.scheduled_until)),
-        data={"page": _page(snap), "incident": model.maintenance_json(snap, found)},
+        data={"page": _page(snap), "incident": documents.maintenance_json(snap, found)},
     )
     return Notice(found.components, message)
 

@@ -35,6 +35,21 @@ class Span:
     state: str  # a Statuspage component status other than operational
 
 
+def cut(start: datetime, end: datetime | None, first: str, changes: Sequence[tuple[datetime, str]]) -> list[Span]:
+    """A stretch from ``start`` to ``end`` in state ``first``, cut at each ``(moment, state)`` of ``changes``
+    (oldest first) that falls inside it: an incident whose severity changed while it was open."""
+    found, state = [], first
+    for moment, then in changes:
+        if end is not None and moment >= end:
+            break
+        if moment > start:
+            found.append(Span(start, moment, state))
+            start = moment
+        state = then
+    found.append(Span(start, end, state))
+    return found
+
+
 @dataclass(frozen=True)
 class Day:
     day: date

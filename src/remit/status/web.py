@@ -35,7 +35,7 @@ from remit.kernel import times
 from remit.kernel.errors import NotFound, RemitError
 from remit.kernel.events import Event, Recorded
 from remit.kernel.uow import Store
-from remit.status import feeds, model, queries
+from remit.status import documents, feeds, model, queries
 from remit.status.events import ComponentStatusSet, MaintenanceScheduled, MaintenanceUpdated
 from remit.status.maintenance import WORDS as MAINTENANCE_WORDS
 from remit.status.maintenance import maintenance_lines
@@ -129,7 +129,7 @@ def render_page(s: model.Snapshot, now: datetime) -> str:
 def render(s: model.Snapshot, now: datetime) -> dict[str, Body]:
     """Every public body of one team: the page, and each JSON document by its path under ``api/v2/``."""
     bodies = {PAGE: Body.of(render_page(s, now).encode(), HTML)}
-    for path, document in model.documents(s).items():
+    for path, document in documents.documents(s).items():
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
         bodies[path] = Body.of(text.encode(), "application/json; charset=utf-8")
     bodies |= {name: Body.of(content, feeds.FEEDS[name]) for name, content in feeds.feeds(s).items()}
